@@ -1,0 +1,29 @@
+"""Merge the decree and its lampiran into one PDF with bookmarks and document metadata."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+
+def page_count(pdf: Path) -> int:
+    return len(PdfReader(str(pdf)).pages)
+
+
+def merge(parts: list[tuple[str, Path]], out: Path, *, title: str, author: str, subject: str) -> Path:
+    """Write `parts` (bookmark title, PDF) into `out` in order; written beside `out`, then renamed."""
+    writer = PdfWriter()
+    for bookmark, pdf in parts:
+        writer.append(str(pdf), outline_item=bookmark)
+    writer.add_metadata({"/Title": title, "/Author": author, "/Subject": subject,
+                         "/Creator": "keputusan", "/Producer": "keputusan (LibreOffice, pypdf)"})
+    writer.page_mode = "/UseOutlines"
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        with tmp.open("wb") as fh:
+            writer.write(fh)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

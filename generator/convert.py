@@ -1,0 +1,99 @@
+"""The one place that runs LibreOffice: DOCX -> PDF, headless, each run in its own profile.
+
+Every run has a timeout, a private profile directory (two processes sharing one profile hand
+jobs to each other or exit 1 silently), and a check that the PDF exists and is a PDF. The PDF
+appears at its destination only when complete (written beside it, then renamed).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import ConversionError, ConversionTimeout, ConverterMissing
+
+DEFAULT_TIMEOUT = 120.0
+# PDF/A-2b: every font embedded, XMP claim written (measured to work with LibreOffice 7.4).
+PDF_EXPORT = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+
+
+def find_soffice() -> str:
+    """Path of the soffice binary; raises ConverterMissing with the fix when there is none."""
+    for name in (os.environ.get("KEPUTUSAN_SOFFICE"), "soffice", "libreoffice"):
+        if name and (path := shutil.which(name)):
+            return path
+    raise ConverterMissing("LibreOffice (soffice) is not installed: run `make setup` "
+                           "(or apt-get install libreoffice-writer-nogui), or set KEPUTUSAN_SOFFICE")
+
+
+class SofficeConverter:
+    """Cold conversion: one fresh `soffice --headless --convert-to pdf` per document."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, soffice: str | None = None):
+        self.timeout = timeout
+        self.soffice = soffice or find_soffice()
+
+    def convert(self, src: Path, dst: Path) -> Path:
+        src, dst = Path(src), Path(dst)
+        if not src.is_file():
+            raise ConversionError(f"{src}: document to convert does not exist")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="keputusan-lo-") as work:
+            work_dir = Path(work)
+            profile = work_dir / "profile"
+            outdir = work_dir / "out"
+            outdir.mkdir()
+            filter_spec = "pdf:writer_pdf_Export:" + json.dumps(PDF_EXPORT, separators=(",", ":"))
+            cmd = [self.soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
+                   f"-env:UserInstallation={profile.as_uri()}",
+                   "--convert-to", filter_spec, "--outdir", str(outdir), str(src.resolve())]
+            env = dict(os.environ, HOME=str(work_dir))  # LibreOffice writes under $HOME too
+            run(cmd, timeout=self.timeout, env=env, what=src.name)
+            produced = outdir / (src.stem + ".pdf")
+            check_pdf(produced, src)
+            tmp = dst.with_name(f".{dst.name}.part")
+            shutil.move(str(produced), tmp)
+            os.replace(tmp, dst)
+        return dst
+
+
+def run(cmd: list[str], *, timeout: float, env: dict, what: str) -> subprocess.CompletedProcess:
+    """Run LibreOffice in its own process group, so a timeout kills it and every child."""
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                start_new_session=True)
+    except OSError as exc:
+        raise ConverterMissing(f"cannot start LibreOffice ({cmd[0]}): {exc.strerror}") from None
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise ConversionTimeout(f"LibreOffice did not convert {what} within {timeout:g} s and was stopped") from None
+    if proc.returncode != 0:
+        detail = (err or out).decode(errors="replace").strip().splitlines()
+        detail = [line for line in detail if "javaldx" not in line]  # harmless, printed every run
+        raise ConversionError(f"LibreOffice failed to convert {what} (exit {proc.returncode})"
+                              + (f": {detail[-1]}" if detail else ""))
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def check_pdf(produced: Path, src: Path) -> None:
+    """LibreOffice can exit 0 without writing anything: trust only a real, non-empty PDF."""
+    if not produced.is_file():
+        raise ConversionError(f"LibreOffice exited without writing a PDF for {src.name}")
+    with produced.open("rb") as fh:
+        head = fh.read(5)
+    if produced.stat().st_size < 200 or head != b"%PDF-":
+        raise ConversionError(f"LibreOffice wrote an empty or broken PDF for {src.name}")

@@ -1,0 +1,71 @@
+"""Typed errors of the pipeline, each with its exit code.
+
+The CLI turns every one of these into a message on stderr and its exit code, in one place
+(`cli.main`); library callers catch them by type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is, what is wrong, how to fix it."""
+
+    where: str
+    what: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.what}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+
+class KeputusanError(Exception):
+    """Base of every error the tool reports to its user."""
+
+    exit_code = 1
+
+
+class DataError(KeputusanError):
+    """The case data is invalid. Carries every problem found, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the case data"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class TemplateError(KeputusanError):
+    """A template cannot be read or refers to a field the data does not have."""
+
+    exit_code = 2
+
+
+class OutputError(KeputusanError):
+    """An output cannot be written, or writing it would destroy something the user keeps."""
+
+    exit_code = 4
+
+
+class ConversionError(KeputusanError):
+    """LibreOffice failed to turn a document into PDF."""
+
+    exit_code = 3
+
+
+class ConverterMissing(ConversionError):
+    """LibreOffice is not installed or cannot start."""
+
+
+class ConversionTimeout(ConversionError):
+    """LibreOffice did not finish within its time limit and was killed."""
+
+
+class LayoutError(KeputusanError):
+    """The rendered PDF does not have the layout the pipeline requires (e.g. pagination did not settle)."""
+
+    exit_code = 3

@@ -1,0 +1,204 @@
+"""Typed models of a case: the decree (from YAML) and the plan table (from the workbook).
+
+Models hold what staff typed, validated; everything counted or composed is derived from them
+in `numbering` and `layout`, never stored twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import numbering
+
+MAX_TEXT = 2000  # longer than any clause of a real decree: beyond it, a paste went wrong
+
+
+class _Strict(BaseModel):
+    # extra="forbid": a misspelt key is reported, not silently ignored
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+Text = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class Kantor(_Strict):
+    lembaga: str = Field(default="Komisi Pemilihan Umum", min_length=1, max_length=200)
+    wilayah: str = Field(min_length=1, max_length=200)
+    kode_wilayah: str = Field(pattern=r"^\d{2}(\d{2})?$")
+    kedudukan: str = Field(min_length=1, max_length=100)
+
+    @property
+    def nama(self) -> str:
+        """Full office name, e.g. 'Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat'."""
+        return f"{self.lembaga} {self.wilayah}"
+
+
+class Nomor(_Strict):
+    format: str = Field(min_length=1, max_length=200)
+    urut: int | str
+    klasifikasi: str | None = None
+    kode_lembaga: str | None = None
+
+    @field_validator("format")
+    @classmethod
+    def _known_fields(cls, value: str) -> str:
+        try:
+            names = numbering.number_format_fields(value)
+        except ValueError as exc:
+            raise ValueError(f"malformed number format: {exc}") from None
+        unknown = [n for n in names if n not in numbering.NUMBER_FIELDS]
+        if unknown:
+            raise ValueError(
+                f"unknown part {{{unknown[0]}}} in the number format; known parts: "
+                + ", ".join("{" + n + "}" for n in numbering.NUMBER_FIELDS))
+        if "urut" not in names:
+            raise ValueError("the number format must contain {urut}, the sequence number")
+        return value
+
+
+class Ditetapkan(_Strict):
+    tanggal: dt.date
+    tempat: str | None = Field(default=None, max_length=100)
+
+
+class Penandatangan(_Strict):
+    jabatan: str = Field(default="Ketua", min_length=1, max_length=100)
+    nama: str = Field(min_length=1, max_length=200)
+
+
+class PengesahSalinan(_Strict):
+    unit: str = Field(min_length=1, max_length=300)
+    jabatan: str = Field(min_length=1, max_length=200)
+    nama: str = Field(min_length=1, max_length=200)
+    nip: str | None = Field(default=None, pattern=r"^[0-9 ]{18,21}$")
+
+
+class Margin(_Strict):
+    atas: float = Field(default=20, ge=5, le=60)
+    bawah: float = Field(default=25, ge=5, le=60)
+    kiri: float = Field(default=30, ge=5, le=60)
+    kanan: float = Field(default=20, ge=5, le=60)
+
+
+PAPER_MM = {"F4": (215.0, 330.0), "A4": (210.0, 297.0)}
+
+
+class Profil(_Strict):
+    kertas: Literal["F4", "A4"] = "F4"
+    margin_mm: Margin = Margin()
+    font: str = Field(default="Bookman Old Style", min_length=1, max_length=100)
+    ukuran_font: float = Field(default=12, ge=6, le=16)
+    ukuran_font_tabel: float = Field(default=9, ge=6, le=14)
+    nomor_halaman_lampiran: Literal["lanjut", "ulang"] = "lanjut"
+
+    @property
+    def paper_mm(self) -> tuple[float, float]:
+        return PAPER_MM[self.kertas]
+
+
+class Decree(_Strict):
+    """The decree as typed in keputusan.yaml."""
+
+    kantor: Kantor
+    nomor: Nomor
+    tahun: int = Field(ge=1945, le=2200)
+    tentang: str = Text
+    judul_lampiran: str = Text
+    menimbang: list[str] = Field(min_length=1, max_length=25)
+    mengingat: list[str] = Field(min_length=1, max_length=60)
+    diktum: list[str] = Field(min_length=1, max_length=30)
+    ditetapkan: Ditetapkan
+    penandatangan: Penandatangan
+    pengesah_salinan: PengesahSalinan
+    rencana_aksi: str = "rencana-aksi.xlsx"
+    dasar_hukum: str = "../dasar-hukum.yaml"
+    profil: Profil = Profil()
+
+    @field_validator("menimbang", "diktum")
+    @classmethod
+    def _items_not_empty(cls, items: list[str]) -> list[str]:
+        for i, item in enumerate(items):
+            if not item.strip():
+                raise ValueError(f"item {i + 1} is empty")
+            if len(item) > MAX_TEXT:
+                raise ValueError(f"item {i + 1} is {len(item)} characters long (at most {MAX_TEXT})")
+        return items
+
+    @model_validator(mode="after")
+    def _number_composes(self) -> "Decree":
+        try:
+            numbering.compose_number(self.nomor.format, self.number_parts())
+        except KeyError as missing:
+            raise ValueError(
+                f"the number format needs {{{missing.args[0]}}} but nomor.{missing.args[0]} is not given")
+        return self
+
+    def number_parts(self) -> dict[str, object]:
+        month = self.ditetapkan.tanggal.month
+        return {
+            "urut": self.nomor.urut,
+            "klasifikasi": self.nomor.klasifikasi,
+            "kode_lembaga": self.nomor.kode_lembaga,
+            "kode_wilayah": self.kantor.kode_wilayah,
+            "tahun": self.tahun,
+            "bulan": f"{month:02d}",
+            "bulan_romawi": numbering.roman(month),
+        }
+
+    @property
+    def nomor_lengkap(self) -> str:
+        """The decree number, composed once; every place that prints it uses this."""
+        return numbering.compose_number(self.nomor.format, self.number_parts())
+
+    @property
+    def tempat(self) -> str:
+        return self.ditetapkan.tempat or self.kantor.kedudukan
+
+
+# The plan table. Plain dataclasses: they are built by the workbook reader, which reports
+# problems by cell itself (pydantic's locations would be list indexes, useless to staff).
+
+@dataclass(frozen=True)
+class SubKegiatan:
+    teks: str
+    indikator: str | None  # None: the indikator of the row above (same kegiatan) covers this row
+    bulan: frozenset[int] = frozenset()
+    keterangan: str = ""
+    source: str = ""  # where it was typed, e.g. "rencana-aksi.xlsx, sheet 'Rencana Aksi', row 7"
+
+
+@dataclass(frozen=True)
+class Kegiatan:
+    nama: str
+    sub_kegiatan: tuple[SubKegiatan, ...]
+
+
+@dataclass(frozen=True)
+class Area:
+    nama: str
+    kegiatan: tuple[Kegiatan, ...]
+
+
+@dataclass(frozen=True)
+class RencanaAksi:
+    areas: tuple[Area, ...]
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(k.sub_kegiatan) for a in self.areas for k in a.kegiatan)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: everything the renderer needs, plus where it came from."""
+
+    name: str
+    directory: Path
+    decree: Decree
+    mengingat: tuple[str, ...]  # full citations, in order
+    plan: RencanaAksi
+    sources: tuple[Path, ...] = field(default=())  # the input files, for hashing and messages

@@ -1,0 +1,136 @@
+"""Build a case: load → render → convert → bundle, for each variant, into DIR/<case>/.
+
+Everything is produced in a private work folder beside the output and moved into place only
+when the whole build succeeded, so a failure leaves nothing half-written. A file already in
+the output folder is replaced only if it is this tool's own, unchanged output (its SHA-256 is
+in the previous manifest); anything else — a hand-edited or signed PDF — is kept and the build
+stops with a message.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, bundle, layout
+from .convert import SofficeConverter
+from .errors import OutputError
+from .load import load_case
+from .model import Case
+from .render import DEFAULT_TEMPLATES, VARIANTS, Variant, render_keputusan, render_lampiran
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class BuildResult:
+    case: Case
+    out_dir: Path
+    bundles: dict[str, Path] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, ...] = VARIANTS, *,
+          converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
+    """Build `variants` of the case in `case_dir` into `out_root/<case>/`."""
+    case = load_case(case_dir)
+    converter = converter or SofficeConverter()
+    out_dir = Path(out_root) / case.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = BuildResult(case=case, out_dir=out_dir)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
+        work = Path(tmp)
+        produced = _produce(case, variants, converter, templates, work, result)
+        _check_overwrites(out_dir, [name for name, _ in produced])
+        for name, path in produced:
+            os.replace(path, out_dir / name)
+            result.files.append(out_dir / name)
+        result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
+        _write_manifest(case, out_dir, result.files, templates)
+    return result
+
+
+def _produce(case: Case, variants, converter, templates: Path, work: Path,
+             result: BuildResult) -> list[tuple[str, Path]]:
+    decree = case.decree
+    starts = layout.settle_page_starts(case, converter, work, templates)
+    produced: list[tuple[str, Path]] = []
+    for variant in variants:
+        stem = f"{case.name}-{variant}"
+        keputusan_docx = render_keputusan(case, variant, work / f"{stem}-keputusan.docx", templates)
+        keputusan_pdf = converter.convert(keputusan_docx, work / f"{stem}-keputusan.pdf")
+        decree_pages = bundle.page_count(keputusan_pdf)
+        first = decree_pages + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
+        lampiran_docx = render_lampiran(case, variant, work / f"{stem}-lampiran.docx",
+                                        first_page_number=first, page_starts=starts, templates=templates)
+        lampiran_pdf = converter.convert(lampiran_docx, work / f"{stem}-lampiran.pdf")
+        pdf = bundle.merge(
+            [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)], work / f"{stem}.pdf",
+            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
+            author=decree.kantor.nama, subject=decree.tentang)
+        result.bundles[variant] = pdf
+        result.pages[variant] = decree_pages + bundle.page_count(lampiran_pdf)
+        produced += [(pdf.name, pdf), (keputusan_docx.name, keputusan_docx),
+                     (lampiran_docx.name, lampiran_docx)]
+    return produced
+
+
+def _previous_outputs(out_dir: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["file"]: entry["sha256"] for entry in manifest.get("outputs", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _check_overwrites(out_dir: Path, names: list[str]) -> None:
+    ours = _previous_outputs(out_dir)
+    kept = []
+    for name in names:
+        target = out_dir / name
+        if target.exists() and ours.get(name) != sha256(target):
+            kept.append(target)
+    if kept:
+        listing = ", ".join(str(p) for p in kept)
+        raise OutputError(f"not overwriting {listing}: changed since this tool wrote it (signed or edited?) "
+                          "or not written by it; move it away or choose another --out folder")
+
+
+def _write_manifest(case: Case, out_dir: Path, outputs: list[Path], templates: Path) -> None:
+    previous = _manifest_entries(out_dir)
+    for path in outputs:
+        previous[path.name] = {"file": path.name, "sha256": sha256(path), "size": path.stat().st_size}
+    template_files = sorted(templates.glob("*.docx"))
+    manifest = {
+        "tool": "keputusan",
+        "version": __version__,
+        "case": case.name,
+        "number": case.decree.nomor_lengkap,
+        "outputs": [previous[name] for name in sorted(previous)],
+        "inputs": [{"file": str(p), "sha256": sha256(p)} for p in case.sources],
+        "templates": [{"file": p.name, "sha256": sha256(p)} for p in template_files],
+    }
+    tmp = out_dir / f".{MANIFEST}.part"
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out_dir / MANIFEST)
+
+
+def _manifest_entries(out_dir: Path) -> dict[str, dict]:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {e["file"]: e for e in manifest.get("outputs", []) if (out_dir / e["file"]).exists()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}

@@ -1,0 +1,298 @@
+"""Fill the Word templates with a case: docxtpl for the text, python-docx for the structure.
+
+The templates own the look (fonts, borders, spacing, wording); this module owns what is
+counted or structural: the context of generated numbers, page setup from the office profile,
+the page-number start, the column-number row, merged cells and shaded months of the table.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+from docxtpl import DocxTemplate
+
+from . import numbering
+from .errors import TemplateError
+from .model import Case
+
+Variant = Literal["asli", "salinan"]
+VARIANTS: tuple[Variant, ...] = ("asli", "salinan")
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MONTH_FILL = "7F7F7F"  # scheduled months: a grey that survives photocopying
+ROW_MARKER = "@@R{:03d}@@"  # measuring pass only: tells which row LibreOffice put on which page
+
+_WILAYAH = re.compile(r"\s+(?=(Provinsi|Kabupaten|Kota)\b)", re.IGNORECASE)
+
+
+def _two_lines(text: str) -> str:
+    """'Ketua Komisi Pemilihan Umum Provinsi NTB' -> 'KETUA KOMISI PEMILIHAN UMUM\\nPROVINSI NTB'.
+
+    Signature blocks break an office name before its region, as decrees are typed.
+    """
+    return _WILAYAH.sub("\n", text.upper(), count=1)
+
+
+def context(case: Case, variant: Variant) -> dict:
+    """Everything the templates print, numbers and standard wording included."""
+    d = case.decree
+    office = d.kantor.nama
+    menimbang = list(d.menimbang)
+    # The last Menimbang item restates the subject: standard wording, generated.
+    menimbang.append(
+        f"bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam "
+        f"{numbering.huruf_list(len(d.menimbang))}, perlu menetapkan Keputusan {office} "
+        f"tentang {d.tentang};")
+    diktum = list(d.diktum) + ["Keputusan ini mulai berlaku pada tanggal ditetapkan."]
+    jabatan = f"{d.penandatangan.jabatan} {office}"
+    return {
+        "salinan": variant == "salinan",
+        "nomor": d.nomor_lengkap,
+        "kantor": {
+            "nama": office,
+            "nama_kapital": office.upper(),
+            "nama_dua_baris": _two_lines(office),
+            "lembaga_kapital": d.kantor.lembaga.upper(),
+            "wilayah_kapital": d.kantor.wilayah.upper(),
+        },
+        "tentang_kapital": d.tentang.upper(),
+        "judul_lampiran_kapital": d.judul_lampiran.upper(),
+        "lampiran_label": "LAMPIRAN",
+        "menimbang": [{"label": f"{numbering.item_letter(i)}.", "teks": t} for i, t in enumerate(menimbang)],
+        "mengingat": [{"label": f"{i}.", "teks": f"{t};"} for i, t in enumerate(case.mengingat, start=1)],
+        "diktum": [{"label": numbering.diktum_ordinal(i), "teks": t} for i, t in enumerate(diktum, start=1)],
+        "tempat": d.tempat,
+        "tanggal": numbering.tanggal(d.ditetapkan.tanggal),
+        "penandatangan": {
+            "jabatan_kapital": _two_lines(jabatan),
+            "jabatan_satu_baris": jabatan.upper(),
+            "nama_kapital": d.penandatangan.nama.upper(),
+        },
+        "pengesah": {
+            "unit_kapital": _two_lines(d.pengesah_salinan.unit),
+            "jabatan": d.pengesah_salinan.jabatan,
+            "nama": d.pengesah_salinan.nama,
+            "nip": d.pengesah_salinan.nip or "",
+        },
+    }
+
+
+def jinja_env() -> jinja2.Environment:
+    # StrictUndefined: a field the template names and the context lacks fails loudly.
+    # autoescape: data text with & < > prints as typed instead of breaking the XML.
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def _render(template: Path, ctx: dict, out: Path) -> DocxTemplate:
+    try:
+        doc = DocxTemplate(str(template))
+        doc.render(ctx, jinja_env(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"{template}: the template uses a field the data does not have ({exc.message})") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{template}: broken template tag near line {exc.lineno} of its XML ({exc.message})") from None
+    except FileNotFoundError:
+        raise TemplateError(f"{template}: template not found") from None
+    except Exception as exc:  # a corrupt .docx raises zip/XML errors of many kinds
+        if isinstance(exc, TemplateError):
+            raise
+        raise TemplateError(f"{template}: cannot be read as a Word template ({type(exc).__name__}: {exc})") from None
+    return doc
+
+
+def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = DEFAULT_TEMPLATES) -> Path:
+    """Render the decree itself (portrait) to `out` (.docx)."""
+    doc = _render(templates / "keputusan.docx", context(case, variant), out)
+    _page_setup(doc, case, landscape=False)
+    doc.save(str(out))
+    return out
+
+
+def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_number: int = 1,
+                    page_starts: frozenset[int] = frozenset(), markers: bool = False,
+                    templates: Path = DEFAULT_TEMPLATES) -> Path:
+    """Render the lampiran (landscape table) to `out` (.docx).
+
+    `page_starts`: table rows that begin a page (from a measuring pass), where merged groups
+    restart and labels repeat. `markers`: print a tiny row marker in each row's first month cell so a
+    measuring pass can read which row landed on which page.
+    """
+    rows = numbering.lampiran_rows(case.plan, page_starts)
+    ctx = context(case, variant) | {"rows": rows}
+    doc = _render(templates / "lampiran.docx", ctx, out)
+    _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
+    _structure_table(doc, case, rows, markers)
+    doc.save(str(out))
+    return out
+
+
+# ---------------------------------------------------------------- structure after rendering
+
+def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_number: int = 1) -> None:
+    profil = case.decree.profil
+    short, long = profil.paper_mm
+    margin = profil.margin_mm
+    for section in doc.docx.sections:
+        if landscape:
+            section.page_width, section.page_height = Mm(long), Mm(short)
+        else:
+            section.page_width, section.page_height = Mm(short), Mm(long)
+        section.orientation = 1 if landscape else 0
+        section.top_margin, section.bottom_margin = Mm(margin.atas), Mm(margin.bawah)
+        section.left_margin, section.right_margin = Mm(margin.kiri), Mm(margin.kanan)
+        sect_pr = section._sectPr
+        for old in sect_pr.findall(qn("w:pgNumType")):
+            sect_pr.remove(old)
+        pg = OxmlElement("w:pgNumType")
+        pg.set(qn("w:start"), str(first_page_number))
+        # pgNumType sits after pgMar/paperSrc etc.; before cols keeps the schema order
+        cols = sect_pr.find(qn("w:cols"))
+        if cols is not None:
+            cols.addprevious(pg)
+        else:
+            sect_pr.append(pg)
+    styles = doc.docx.styles
+    normal = styles["Normal"]
+    normal.font.name = profil.font
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), profil.font)
+    normal.font.size = Pt(profil.ukuran_font)
+    for style in styles:
+        if getattr(style, "name", "").startswith("Tabel") and style.type == 1:
+            style.font.size = Pt(profil.ukuran_font_tabel)
+
+
+def _plan_table(doc: DocxTemplate):
+    """The lampiran table: the one whose rows repeat as headers."""
+    for table in doc.docx.tables:
+        if table.rows and table.rows[0]._tr.trPr is not None and \
+                table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None:
+            return table
+    raise TemplateError("templates/lampiran.docx: no table with repeating header rows "
+                        "(Table Properties > Row > 'Repeat as header row')")
+
+
+def _header_row_count(table) -> int:
+    count = 0
+    for row in table.rows:
+        tr_pr = row._tr.trPr
+        if tr_pr is None or tr_pr.find(qn("w:tblHeader")) is None:
+            break
+        count += 1
+    return count
+
+
+def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict], markers: bool) -> None:
+    table = _plan_table(doc)
+    headers = _header_row_count(table)
+    columns = len(table._tbl.tblGrid.findall(qn("w:gridCol")))
+    if columns != 18:
+        raise TemplateError(f"templates/lampiran.docx: the plan table has {columns} columns, expected 18")
+    _fit_width(doc, table)
+    # The last header row numbers the columns 1..18: counted, never typed.
+    numbers = table.rows[headers - 1]
+    for i, tc in enumerate(numbers._tr.findall(qn("w:tc")), start=1):
+        _set_text(tc, str(i))
+    body = table.rows[headers:]
+    if len(body) != len(rows):
+        raise TemplateError(f"templates/lampiran.docx: expected {len(rows)} table rows after rendering, "
+                            f"found {len(body)}; keep the {{%tr for row in rows %}} loop around one row")
+    for index, (row, data) in enumerate(zip(body, rows)):
+        cells = row._tr.findall(qn("w:tc"))
+        for group, columns_ in (("area", numbering.AREA_COLUMNS), ("kegiatan", (numbering.KEGIATAN_COLUMN,)),
+                                ("indikator", (numbering.INDIKATOR_COLUMN,))):
+            for col in columns_:
+                if group in data["starts"]:
+                    if data["span"][group] > 1:
+                        _vmerge(cells[col], "restart")
+                else:
+                    _vmerge(cells[col], None)
+        for month in data["bulan"]:
+            _shade(cells[4 + month], MONTH_FILL)
+        if markers:
+            # in the January cell: never merged and never typed in, so the marker cannot move text
+            _add_marker(cells[5], ROW_MARKER.format(index))
+
+
+def _fit_width(doc: DocxTemplate, table) -> None:
+    """Scale the table's column widths to the page's text width (the template is drawn for F4)."""
+    section = doc.docx.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    widths = [int(col.get(qn("w:w"))) for col in grid]
+    scale = text_width / Twips(sum(widths))
+    new = [int(w * scale) for w in widths]
+    for col, w in zip(grid, new):
+        col.set(qn("w:w"), str(w))
+    for row in table.rows:
+        col = 0
+        for tc in row._tr.findall(qn("w:tc")):
+            tc_pr = tc.get_or_add_tcPr()
+            span_el = tc_pr.find(qn("w:gridSpan"))
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            tc_w = tc_pr.find(qn("w:tcW"))
+            if tc_w is not None:
+                tc_w.set(qn("w:w"), str(sum(new[col:col + span])))
+                tc_w.set(qn("w:type"), "dxa")
+            col += span
+
+
+_TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+                "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
+
+
+def _tc_pr_insert(tc, child) -> None:
+    tc_pr = tc.get_or_add_tcPr()
+    name = child.tag.split("}")[1]
+    for old in tc_pr.findall(child.tag):
+        tc_pr.remove(old)
+    later = set(_TC_PR_ORDER[_TC_PR_ORDER.index(name) + 1:])
+    for i, sibling in enumerate(tc_pr):
+        if sibling.tag.split("}")[1] in later:
+            tc_pr.insert(i, child)
+            return
+    tc_pr.append(child)
+
+
+def _vmerge(tc, value: str | None) -> None:
+    el = OxmlElement("w:vMerge")
+    if value:
+        el.set(qn("w:val"), value)
+    _tc_pr_insert(tc, el)
+
+
+def _shade(tc, fill: str) -> None:
+    el = OxmlElement("w:shd")
+    el.set(qn("w:val"), "clear")
+    el.set(qn("w:color"), "auto")
+    el.set(qn("w:fill"), fill)
+    _tc_pr_insert(tc, el)
+
+
+def _set_text(tc, text: str) -> None:
+    paragraphs = tc.findall(qn("w:p"))
+    p = paragraphs[0]
+    for r in p.findall(qn("w:r")):
+        p.remove(r)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    p.append(run)
+
+
+def _add_marker(tc, text: str) -> None:
+    p = tc.findall(qn("w:p"))[0]
+    run = OxmlElement("w:r")
+    r_pr = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")  # 1 pt: never taller than the row's own line
+    r_pr.append(size)
+    run.append(r_pr)
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    p.append(run)
