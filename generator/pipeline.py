@@ -47,8 +47,13 @@ def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, .
           converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
     """Build `variants` of the case in `case_dir` into `out_root/<case>/`."""
     case = load_case(case_dir)
+    return build_case(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
+
+
+def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIANTS, *,
+               converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
+    """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch)."""
     converter = converter or SofficeConverter()
-    out_dir = Path(out_root) / case.name
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(case=case, out_dir=out_dir)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:

@@ -74,6 +74,8 @@ def base_document(landscape: bool) -> Document:
     style("Butir", align=WD_ALIGN_PARAGRAPH.JUSTIFY, left=Cm(0.8), hanging=Cm(0.8), tab=Cm(0.8))
     style("Isi", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     style("Tanda Tangan", align=WD_ALIGN_PARAGRAPH.LEFT)
+    # the copy's authentication block is set smaller, so the secretariat's name fits its column
+    style("Pengesahan", size=10, align=WD_ALIGN_PARAGRAPH.LEFT)
     style("Kepala Lampiran", size=10, align=WD_ALIGN_PARAGRAPH.LEFT)
     style("Tabel", size=9, align=WD_ALIGN_PARAGRAPH.LEFT)
     style("Tabel Tengah", size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -175,23 +177,23 @@ def cell_paragraphs(cell, lines):
         first = False
 
 
-def signature_table(doc, ketua_lines, widths=(Mm(78), Mm(87))):
+def signature_table(doc, ketua_lines, widths=(Mm(82), Mm(83))):
     """Two columns: the copy's authentication block (left, salinan only), the official (right)."""
     table = doc.add_table(rows=1, cols=2)
     borderless(table)
     fixed_widths(table, list(widths))
     left, right = table.rows[0].cells
     cell_paragraphs(left, [
-        ("{%p if salinan %}", "Tanda Tangan"),
-        ("Salinan sesuai dengan aslinya", "Tanda Tangan"),
-        ("{{ pengesah.unit_kapital }}", "Tanda Tangan"),
-        ("{{ pengesah.jabatan }},", "Tanda Tangan"),
-        ("", "Tanda Tangan"), ("", "Tanda Tangan"), ("", "Tanda Tangan"), ("", "Tanda Tangan"),
-        ("{{ pengesah.nama }}", "Tanda Tangan"),
-        ("{%p if pengesah.nip %}", "Tanda Tangan"),
-        ("NIP {{ pengesah.nip }}", "Tanda Tangan"),
-        ("{%p endif %}", "Tanda Tangan"),
-        ("{%p endif %}", "Tanda Tangan"),
+        ("{%p if salinan %}", "Pengesahan"),
+        ("Salinan sesuai dengan aslinya", "Pengesahan"),
+        ("{{ pengesah.unit_kapital }}", "Pengesahan"),
+        ("{{ pengesah.jabatan }},", "Pengesahan"),
+        ("", "Pengesahan"), ("", "Pengesahan"), ("", "Pengesahan"), ("", "Pengesahan"),
+        ("{{ pengesah.nama }}", "Pengesahan"),
+        ("{%p if pengesah.nip %}", "Pengesahan"),
+        ("NIP {{ pengesah.nip }}", "Pengesahan"),
+        ("{%p endif %}", "Pengesahan"),
+        ("{%p endif %}", "Pengesahan"),
     ])
     cell_paragraphs(right, ketua_lines + [
         ("{{ penandatangan.jabatan_kapital }},", "Tanda Tangan"),

@@ -1,0 +1,50 @@
+"""Shared fixtures. The NTB sample is built once per test session (it takes a few seconds of
+real LibreOffice) and shared read-only by the end-to-end tests."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NTB_CASE = ROOT / "data" / "kpu-ntb-2022"
+
+
+@pytest.fixture(scope="session")
+def ntb_build(tmp_path_factory):
+    """The NTB 2022 case built by the real pipeline: a BuildResult with both variants."""
+    from generator.pipeline import build
+
+    out = tmp_path_factory.mktemp("ntb-build")
+    return build(NTB_CASE, out)
+
+
+def pdf_text(pdf: Path, *, first: int | None = None, last: int | None = None) -> str:
+    """Text in reading order (pdftotext -raw keeps table cells in order)."""
+    cmd = ["pdftotext", "-raw"]
+    if first:
+        cmd += ["-f", str(first)]
+    if last:
+        cmd += ["-l", str(last)]
+    return subprocess.run(cmd + [str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def pages_text(pdf: Path) -> list[str]:
+    """One string per page."""
+    return pdf_text(pdf).split("\f")[:-1]
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace: words wrapped in narrow cells split across lines."""
+    return "".join(text.split())
+
+
+@pytest.fixture
+def case_copy(tmp_path):
+    """A writable copy of the NTB case (with the shared legal-bases library beside it)."""
+    dest = tmp_path / "data"
+    shutil.copytree(NTB_CASE, dest / NTB_CASE.name)
+    shutil.copy(NTB_CASE.parent / "dasar-hukum.yaml", dest / "dasar-hukum.yaml")
+    return dest / NTB_CASE.name
