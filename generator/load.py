@@ -41,6 +41,11 @@ def load_case(case_dir: str | Path) -> Case:
     except ValidationError as exc:
         problems.extend(_pydantic_problems(exc, decree_path, lines))
         decree = None
+    if decree is not None:
+        for part in decree.missing_number_parts():
+            problems.append(Problem(yaml_place(decree_path, ("nomor",), lines),
+                                    f"the number format needs {{{part}}} but nomor.{part} is not given",
+                                    f"add nomor.{part}, or remove {{{part}}} from nomor.format"))
 
     mengingat: tuple[str, ...] = ()
     plan = RencanaAksi(())
