@@ -132,6 +132,10 @@ def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_numbe
 
 # ---------------------------------------------------------------- structure after rendering
 
+_AFTER_PG_NUM_TYPE = {"cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
+                      "rtlGutter", "docGrid", "printerSettings", "sectPrChange"}
+
+
 def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_number: int = 1) -> None:
     profil = case.decree.profil
     short, long = profil.paper_mm
@@ -149,10 +153,10 @@ def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_nu
             sect_pr.remove(old)
         pg = OxmlElement("w:pgNumType")
         pg.set(qn("w:start"), str(first_page_number))
-        # pgNumType sits after pgMar/paperSrc etc.; before cols keeps the schema order
-        cols = sect_pr.find(qn("w:cols"))
-        if cols is not None:
-            cols.addprevious(pg)
+        # schema order: pgNumType comes before these (Word rejects files that break it)
+        later = [el for el in sect_pr if el.tag.split("}")[1] in _AFTER_PG_NUM_TYPE]
+        if later:
+            later[0].addprevious(pg)
         else:
             sect_pr.append(pg)
     styles = doc.docx.styles
@@ -227,6 +231,11 @@ def _fit_width(doc: DocxTemplate, table) -> None:
     new = [int(w * scale) for w in widths]
     for col, w in zip(grid, new):
         col.set(qn("w:w"), str(w))
+    # a template saved by LibreOffice carries its own table width, which wins over the grid
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:w"), str(sum(new)))
+        tbl_w.set(qn("w:type"), "dxa")
     for row in table.rows:
         col = 0
         for tc in row._tr.findall(qn("w:tc")):
