@@ -16,6 +16,12 @@ def merge(parts: list[tuple[str, Path]], out: Path, *, title: str, author: str, 
     writer = PdfWriter()
     for bookmark, pdf in parts:
         writer.append(str(pdf), outline_item=bookmark)
+    # the lampiran's row anchors (named destinations, read by layout.py) are not for readers
+    names = writer.root_object.get("/Names")
+    if names is not None and "/Dests" in names.get_object():
+        del names.get_object()["/Dests"]
+        if not names.get_object():
+            del writer.root_object["/Names"]
     writer.add_metadata({"/Title": title, "/Author": author, "/Subject": subject,
                          "/Creator": "keputusan", "/Producer": "keputusan (LibreOffice, pypdf)"})
     writer.page_mode = "/UseOutlines"

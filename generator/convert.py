@@ -18,7 +18,10 @@ from .errors import ConversionError, ConversionTimeout, ConverterMissing
 
 DEFAULT_TIMEOUT = 120.0
 # PDF/A-2b: every font embedded, XMP claim written (measured to work with LibreOffice 7.4).
-PDF_EXPORT = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+# Word bookmarks become named destinations: layout.py reads on which page each lampiran row
+# landed from them (bundle.merge drops them from the bundle).
+PDF_EXPORT = {"SelectPdfVersion": {"type": "long", "value": "2"},
+              "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}}
 
 
 def find_soffice() -> str:
@@ -97,3 +100,24 @@ def check_pdf(produced: Path, src: Path) -> None:
         head = fh.read(5)
     if produced.stat().st_size < 200 or head != b"%PDF-":
         raise ConversionError(f"LibreOffice wrote an empty or broken PDF for {src.name}")
+
+
+def start_listener(profile: Path, pipe: str, *, soffice: str | None = None, log=None) -> subprocess.Popen:
+    """Start a long-lived LibreOffice that takes UNO connections on the named pipe `pipe`.
+
+    Used by the warm converters (warm.py). It gets its own profile (`profile`, a folder of its
+    own) and $HOME, and its own process group (the group id is the returned process's pid), so
+    that killing the group stops it and every child. The pipe name is unique to the process,
+    so no port can be taken by another program or answered by another LibreOffice.
+    """
+    cmd = [soffice or find_soffice(), "--headless", "--invisible", "--nocrashreport", "--nodefault",
+           "--nologo", "--nofirststartwizard", "--norestore", "--nolockcheck",
+           f"-env:UserInstallation={profile.as_uri()}",
+           f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+    env = dict(os.environ, HOME=str(profile.parent))
+    out = log if log is not None else subprocess.DEVNULL
+    try:
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env,
+                                process_group=0)
+    except OSError as exc:
+        raise ConverterMissing(f"cannot start LibreOffice ({cmd[0]}): {exc.strerror}") from None

@@ -1,48 +1,133 @@
 """Settle the lampiran's pagination: which table rows LibreOffice puts at the top of a page.
 
-A merged cell that crosses a page break shows its text on the first page only, so the
-area and kegiatan of a group that continues on a new page must be printed again there. Where
-the breaks fall is known only after LibreOffice has laid the table out: render with a tiny row
-marker in each row, convert, read which row opens each page, restart the merged groups there,
-and repeat until the breaks no longer move (two passes in practice).
+A merged cell that crosses a page break shows its text on the first page only, so the area and
+kegiatan of a group that continues on a new page must be printed again there. Where the breaks
+fall is known only after LibreOffice has laid the table out. Every lampiran row carries an
+invisible bookmark that the PDF export turns into a named destination (render.ROW_ANCHOR), so
+every conversion of a lampiran tells which row opens each page, without printing anything.
+
+A lampiran is rendered with a guess of its page starts, converted, and checked: when the rows
+that open pages are the guessed ones, that conversion is the result; otherwise it is rendered
+again with the measured starts (two passes from no guess, in practice). The guess for the
+salinan is the asli's result; across the offices of a batch, whose plans are mostly identical,
+a `LayoutCache` keyed by the table's content supplies it. A wrong guess costs one more pass,
+never a wrong page: every result is checked against its own PDF.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
+from collections import Counter
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from .errors import LayoutError
 from .model import Case
+from .numbering import lampiran_rows
 from .render import render_lampiran
 
-MARKER_RE = re.compile(r"@@R(\d{3})@@")
+ANCHOR_RE = re.compile(r"^/?kptbaris(\d{4})$")
 MAX_PASSES = 5
+
+
+def row_pages(pdf: Path) -> dict[int, int]:
+    """Table row (0-based) -> page (0-based) it starts on, from the PDF's named destinations."""
+    reader = PdfReader(str(pdf))
+    pages = {}
+    for name, destination in reader.named_destinations.items():
+        match = ANCHOR_RE.match(str(name))
+        if match:
+            pages[int(match.group(1))] = reader.get_destination_page_number(destination)
+    return pages
 
 
 def rows_opening_pages(pdf: Path) -> frozenset[int]:
     """Table rows (0-based) that are the first row on a page, except row 0 on the first page."""
-    starts = set()
-    for page in PdfReader(str(pdf)).pages:
-        found = MARKER_RE.findall(page.extract_text() or "")
-        if found:
-            starts.add(min(int(n) for n in found))
-    starts.discard(0)
-    return frozenset(starts)
+    pages = row_pages(pdf)
+    if not pages:
+        raise LayoutError(f"{pdf.name}: the lampiran's rows carry no page anchors; the template's "
+                          "table rows or LibreOffice's bookmark export may have been lost")
+    return frozenset(row for row, page in pages.items()
+                     if row > 0 and row - 1 in pages and page != pages[row - 1])
 
 
-def settle_page_starts(case: Case, converter, work_dir: Path, templates: Path) -> frozenset[int]:
-    """Rows that open a lampiran page once repeated labels are in place."""
-    starts: frozenset[int] = frozenset()
+def lay_out_lampiran(case: Case, variant: str, docx: Path, pdf: Path, converter, templates: Path, *,
+                     first_page_number: int = 1, guess: frozenset[int] = frozenset()) -> tuple[frozenset[int], int]:
+    """Render and convert the lampiran until its page starts are the ones it was rendered with.
+
+    Leaves the final DOCX and PDF at `docx` and `pdf`; returns the settled page starts and the
+    number of conversions it took.
+    """
+    starts = frozenset(guess)
     for attempt in range(1, MAX_PASSES + 1):
-        docx = work_dir / f"lampiran-ukur-{attempt}.docx"
-        pdf = docx.with_suffix(".pdf")
-        render_lampiran(case, "asli", docx, page_starts=starts, markers=True, templates=templates)
+        render_lampiran(case, variant, docx, first_page_number=first_page_number, page_starts=starts,
+                        templates=templates)
         converter.convert(docx, pdf)
         measured = rows_opening_pages(pdf)
         if measured == starts:
-            return starts
+            return starts, attempt
         starts = measured
     raise LayoutError(f"the lampiran's page breaks did not settle after {MAX_PASSES} passes; "
                       "a row may be taller than a page")
+
+
+def cache_key(case: Case, templates: Path) -> str:
+    """What decides the table's pagination, except the heading above it: rows, profile, template."""
+    digest = hashlib.sha256()
+    rows = [{k: v for k, v in row.items() if k not in ("starts", "span")} for row in lampiran_rows(case.plan)]
+    digest.update(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(case.decree.profil.model_dump_json().encode())
+    try:
+        digest.update((templates / "lampiran.docx").read_bytes())
+    except OSError:
+        pass  # rendering reports the missing template
+    return digest.hexdigest()
+
+
+class LayoutCache:
+    """Settled page starts of lampiran tables, by `cache_key`, shared by the threads of a batch.
+
+    Only a guess: `lay_out_lampiran` checks it. While one thread settles a key, others asking
+    for the same key wait for its result instead of measuring the same table again.
+    """
+
+    def __init__(self, known: dict[str, list[list[int]]] | None = None):
+        self._seen: dict[str, Counter] = {}
+        for key, layouts in (known or {}).items():
+            self._seen[key] = Counter(tuple(sorted(s)) for s in layouts)
+        self._pending: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def begin(self, key: str) -> tuple[frozenset[int], bool]:
+        """(guess, owner): the most common settled starts for `key`; owner=True when this caller
+        must settle the key and report with `finish` (the guess is then empty)."""
+        while True:
+            with self._lock:
+                seen = self._seen.get(key)
+                if seen:
+                    return frozenset(seen.most_common(1)[0][0]), False
+                event = self._pending.get(key)
+                if event is None:
+                    self._pending[key] = threading.Event()
+                    return frozenset(), True
+            event.wait()
+
+    def finish(self, key: str, starts: frozenset[int] | None) -> None:
+        """Record settled starts for `key` (None: settling failed) and wake the waiters."""
+        with self._lock:
+            if starts is not None:
+                self._seen.setdefault(key, Counter())[tuple(sorted(starts))] += 1
+            event = self._pending.pop(key, None)
+        if event is not None:
+            event.set()
+
+    def record(self, key: str, starts: frozenset[int]) -> None:
+        with self._lock:
+            self._seen.setdefault(key, Counter())[tuple(sorted(starts))] += 1
+
+    def to_json(self) -> dict[str, list[list[int]]]:
+        with self._lock:
+            return {key: [list(s) for s, _ in seen.most_common(3)] for key, seen in self._seen.items()}

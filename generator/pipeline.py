@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, bundle, layout
-from .convert import SofficeConverter
+from .warm import ConverterPool
 from .errors import OutputError
 from .load import load_case
 from .model import Case
-from .render import DEFAULT_TEMPLATES, VARIANTS, Variant, render_keputusan, render_lampiran
+from .render import DEFAULT_TEMPLATES, VARIANTS, Variant, render_keputusan
 
 MANIFEST = "manifest.json"
 
@@ -33,6 +33,7 @@ class BuildResult:
     bundles: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
 
 
 def sha256(path: Path) -> str:
@@ -51,14 +52,23 @@ def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, .
 
 
 def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIANTS, *,
-               converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
-    """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch)."""
-    converter = converter or SofficeConverter()
+               converter=None, templates: Path = DEFAULT_TEMPLATES,
+               layout_cache: layout.LayoutCache | None = None) -> BuildResult:
+    """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch).
+
+    Without a `converter`, one warm LibreOffice is started for this build and stopped after it
+    (a build converts 5-6 documents: one warm process beats a cold start per document).
+    `layout_cache` shares settled lampiran page breaks between builds of the same table.
+    """
+    if converter is None:
+        with ConverterPool(1) as pool:
+            return build_case(case, out_dir, variants, converter=pool, templates=templates,
+                              layout_cache=layout_cache)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(case=case, out_dir=out_dir)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
         work = Path(tmp)
-        produced = _produce(case, variants, converter, templates, work, result)
+        produced = _produce(case, variants, converter, templates, work, result, layout_cache)
         _check_overwrites(out_dir, [name for name, _ in produced])
         for name, path in produced:
             os.replace(path, out_dir / name)
@@ -68,20 +78,33 @@ def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIAN
     return result
 
 
-def _produce(case: Case, variants, converter, templates: Path, work: Path,
-             result: BuildResult) -> list[tuple[str, Path]]:
+def _produce(case: Case, variants, converter, templates: Path, work: Path, result: BuildResult,
+             layout_cache: layout.LayoutCache | None = None) -> list[tuple[str, Path]]:
     decree = case.decree
-    starts = layout.settle_page_starts(case, converter, work, templates)
     produced: list[tuple[str, Path]] = []
+    key = layout.cache_key(case, templates) if layout_cache is not None else None
+    guess: frozenset[int] | None = None  # page starts of the lampiran: from the cache, then the asli
     for variant in variants:
         stem = f"{case.name}-{variant}"
         keputusan_docx = render_keputusan(case, variant, work / f"{stem}-keputusan.docx", templates)
         keputusan_pdf = converter.convert(keputusan_docx, work / f"{stem}-keputusan.pdf")
         decree_pages = bundle.page_count(keputusan_pdf)
         first = decree_pages + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
-        lampiran_docx = render_lampiran(case, variant, work / f"{stem}-lampiran.docx",
-                                        first_page_number=first, page_starts=starts, templates=templates)
-        lampiran_pdf = converter.convert(lampiran_docx, work / f"{stem}-lampiran.pdf")
+        lampiran_docx, lampiran_pdf = work / f"{stem}-lampiran.docx", work / f"{stem}-lampiran.pdf"
+        owner = False
+        if guess is None:
+            guess, owner = layout_cache.begin(key) if layout_cache is not None else (frozenset(), False)
+        starts = None
+        try:
+            starts, passes = layout.lay_out_lampiran(case, variant, lampiran_docx, lampiran_pdf, converter,
+                                                     templates, first_page_number=first, guess=guess)
+        finally:
+            if owner:  # other offices with the same table wait for this result
+                layout_cache.finish(key, starts)
+        if layout_cache is not None and not owner and passes > 1:
+            layout_cache.record(key, starts)  # the guess was wrong: remember this layout too
+        result.layout_passes[variant] = passes
+        guess = starts
         pdf = bundle.merge(
             [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)], work / f"{stem}.pdf",
             title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",

@@ -24,7 +24,8 @@ Variant = Literal["asli", "salinan"]
 VARIANTS: tuple[Variant, ...] = ("asli", "salinan")
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MONTH_FILL = "7F7F7F"  # scheduled months: a grey that survives photocopying
-ROW_MARKER = "@@R{:03d}@@"  # measuring pass only: tells which row LibreOffice put on which page
+ROW_ANCHOR = "kptbaris{:04d}"  # bookmark of each lampiran row: where LibreOffice put it (layout.py)
+_ANCHOR_ID_BASE = 900000        # bookmark ids of the anchors, clear of any the template has
 
 _WILAYAH = re.compile(r"\s+(?=(Provinsi|Kabupaten|Kota)\b)", re.IGNORECASE)
 
@@ -113,19 +114,19 @@ def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = 
 
 
 def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_number: int = 1,
-                    page_starts: frozenset[int] = frozenset(), markers: bool = False,
-                    templates: Path = DEFAULT_TEMPLATES) -> Path:
+                    page_starts: frozenset[int] = frozenset(), templates: Path = DEFAULT_TEMPLATES) -> Path:
     """Render the lampiran (landscape table) to `out` (.docx).
 
     `page_starts`: table rows that begin a page (from a measuring pass), where merged groups
-    restart and labels repeat. `markers`: print a tiny row marker in each row's first month cell so a
-    measuring pass can read which row landed on which page.
+    restart and labels repeat. Every row carries an invisible bookmark (ROW_ANCHOR), which the
+    PDF export turns into a named destination: layout.py reads from the PDF which row landed on
+    which page, so every conversion of a lampiran measures its own pagination.
     """
     rows = numbering.lampiran_rows(case.plan, page_starts)
     ctx = context(case, variant) | {"rows": rows}
     doc = _render(templates / "lampiran.docx", ctx, out)
     _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
-    _structure_table(doc, case, rows, markers)
+    _structure_table(doc, case, rows)
     doc.save(str(out))
     return out
 
@@ -189,7 +190,7 @@ def _header_row_count(table) -> int:
     return count
 
 
-def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict], markers: bool) -> None:
+def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
     table = _plan_table(doc)
     headers = _header_row_count(table)
     columns = len(table._tbl.tblGrid.findall(qn("w:gridCol")))
@@ -216,9 +217,8 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict], markers: b
                     _vmerge(cells[col], None)
         for month in data["bulan"]:
             _shade(cells[4 + month], MONTH_FILL)
-        if markers:
-            # in the January cell: never merged and never typed in, so the marker cannot move text
-            _add_marker(cells[5], ROW_MARKER.format(index))
+        # in the January cell: never merged, so the anchor belongs to this row alone
+        _add_anchor(cells[5], index)
 
 
 def _fit_width(doc: DocxTemplate, table) -> None:
@@ -293,15 +293,17 @@ def _set_text(tc, text: str) -> None:
     p.append(run)
 
 
-def _add_marker(tc, text: str) -> None:
+def _add_anchor(tc, index: int) -> None:
+    """An empty bookmark at the start of the cell: takes no space, prints nothing."""
     p = tc.findall(qn("w:p"))[0]
-    run = OxmlElement("w:r")
-    r_pr = OxmlElement("w:rPr")
-    size = OxmlElement("w:sz")
-    size.set(qn("w:val"), "2")  # 1 pt: never taller than the row's own line
-    r_pr.append(size)
-    run.append(r_pr)
-    t = OxmlElement("w:t")
-    t.text = text
-    run.append(t)
-    p.append(run)
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(_ANCHOR_ID_BASE + index))
+    start.set(qn("w:name"), ROW_ANCHOR.format(index))
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(_ANCHOR_ID_BASE + index))
+    p_pr = p.find(qn("w:pPr"))
+    if p_pr is not None:
+        p_pr.addnext(start)
+    else:
+        p.insert(0, start)
+    start.addnext(end)

@@ -1,0 +1,120 @@
+"""UNO side of a warm converter: run by `generator.warm` as a child process, never imported by it.
+
+It runs under a Python that can `import uno` (Debian's python3-uno serves /usr/bin/python3),
+connects to one LibreOffice listener started by `generator.convert.start_listener`, and
+converts documents one at a time on request. Protocol: one JSON object a line.
+
+    stdin  {"src": "/abs/in.docx", "dst": "/abs/out.pdf", "filter": {...}}
+    stdout {"ok": true, "seconds": 0.12}  or  {"ok": false, "error": "..."}
+
+The first line it prints is {"ready": true, "user": "<profile url>"} once connected (or
+{"ready": false, "error": ...}). When stdin closes — the parent ended, however it ended — it
+stops LibreOffice and exits, so a killed parent leaves nothing running.
+
+Only the standard library and uno: it may run on a Python other than the project's.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+
+
+def _reply(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def _filter_data(uno, spec: dict):
+    """{"SelectPdfVersion": {"type": "long", "value": "2"}} -> PropertyValue sequence (as Any)."""
+    from com.sun.star.beans import PropertyValue
+
+    props = []
+    for name, item in spec.items():
+        kind, value = item.get("type", "string"), item.get("value")
+        if kind in ("long", "short", "int"):
+            value = int(value)
+        elif kind == "boolean":
+            value = str(value).lower() in ("true", "1")
+        else:
+            value = str(value)
+        props.append(PropertyValue(Name=name, Value=value))
+    return uno.Any("[]com.sun.star.beans.PropertyValue", tuple(props))
+
+
+def connect(uno, pipe: str, timeout: float):
+    from com.sun.star.connection import NoConnectException
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except NoConnectException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def convert_one(uno, desktop, request: dict) -> None:
+    from com.sun.star.beans import PropertyValue
+
+    load_props = (PropertyValue(Name="Hidden", Value=True), PropertyValue(Name="ReadOnly", Value=True))
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(request["src"]), "_blank", 0, load_props)
+    if doc is None:
+        raise RuntimeError(f"LibreOffice could not open {os.path.basename(request['src'])}")
+    try:
+        store_props = (PropertyValue(Name="FilterName", Value="writer_pdf_Export"),
+                       PropertyValue(Name="FilterData", Value=_filter_data(uno, request.get("filter", {}))))
+        uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(request["dst"]), store_props))
+    finally:
+        doc.close(True)
+
+
+def main(argv: list[str] | None = None, convert=convert_one) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    pipe, timeout = argv[0], float(argv[1])
+    try:
+        import uno
+    except ImportError as exc:
+        _reply({"ready": False, "error": f"this Python cannot import uno ({exc}); install python3-uno"})
+        return 1
+    try:
+        ctx = connect(uno, pipe, timeout)
+        smgr = ctx.ServiceManager
+        desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        user = smgr.createInstanceWithContext("com.sun.star.util.PathSubstitution", ctx) \
+            .getSubstituteVariableValue("$(user)")
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which decides
+        _reply({"ready": False, "error": f"cannot reach LibreOffice: {type(exc).__name__}: {exc}"})
+        return 1
+    _reply({"ready": True, "user": user})
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        started = time.monotonic()
+        try:
+            convert(uno, desktop, request)
+        except Exception as exc:  # noqa: BLE001
+            name = type(exc).__name__
+            lost = name in ("DisposedException", "RuntimeException") or "Binary URP bridge" in str(exc)
+            _reply({"ok": False, "error": f"{name}: {getattr(exc, 'Message', '') or exc}", "lost": lost})
+            if lost:
+                break
+            continue
+        _reply({"ok": True, "seconds": round(time.monotonic() - started, 4)})
+    # stdin closed (parent done, or gone however it ended) or LibreOffice lost: stop LibreOffice
+    # and ourselves at once. Profiles are throw-away, nothing needs a clean shutdown.
+    try:
+        os.killpg(os.getpgrp(), signal.SIGKILL)  # LibreOffice shares our process group
+    except OSError:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

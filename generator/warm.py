@@ -1,0 +1,410 @@
+"""Warm converters: long-lived LibreOffice processes that convert one document after another.
+
+A cold `soffice --convert-to pdf` spends about 1.3 s starting LibreOffice for a conversion that
+takes 0.1-0.5 s once it runs. A `ConverterPool` keeps N LibreOffice processes running, each
+started by `convert.start_listener` (its own profile, its own UNO pipe, its own process group)
+and driven over UNO by a small helper process (`uno_helper.py`, run on a Python that has the
+UNO bridge: Debian's python3-uno serves /usr/bin/python3). One LibreOffice converts one document
+at a time, so N processes convert N documents at once; callers are threads of this process and
+simply block in `convert` until a process is free.
+
+Faults: a conversion that takes longer than `timeout`, a process that dies, a failure report or
+a "done" without a real PDF kills that process (its whole group) and retries the conversion on
+a fresh one, up to `retries` more times. After `recycle_after` conversions a process is
+replaced (LibreOffice's memory grows over long runs). `close()` — run by `with` also on
+exceptions and Ctrl-C — kills every process and removes the profiles; each helper also kills
+its LibreOffice as soon as this process's pipe closes, so nothing survives even a killed parent.
+
+The pool has the converter interface of `convert.SofficeConverter`: `convert(src, dst) -> dst`,
+the PDF appearing at `dst` only when complete.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import queue
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .convert import DEFAULT_TIMEOUT, PDF_EXPORT, check_pdf, find_soffice, start_listener
+from .errors import ConversionError, ConversionTimeout, ConverterMissing
+
+HELPER = Path(__file__).with_name("uno_helper.py")
+DEFAULT_RECYCLE = 200      # conversions before a process is replaced
+START_TIMEOUT = 60.0       # seconds for a fresh LibreOffice to accept its UNO connection
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def default_jobs() -> int:
+    """Number of warm processes by default: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_uno_python: dict[str, bool] = {}
+
+
+def find_uno_python() -> str:
+    """A Python that can `import uno`: $KEPUTUSAN_UNO_PYTHON, this one, or Debian's /usr/bin/python3."""
+    configured = os.environ.get("KEPUTUSAN_UNO_PYTHON")
+    if configured:
+        return configured
+    for candidate in (sys.executable, SYSTEM_PYTHON):
+        if candidate not in _uno_python:
+            probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('uno') is None)"
+            try:
+                ok = subprocess.run([candidate, "-I", "-c", probe], capture_output=True,
+                                    timeout=30).returncode == 0
+            except (OSError, subprocess.SubprocessError):
+                ok = False
+            _uno_python[candidate] = ok
+        if _uno_python[candidate]:
+            return candidate
+    raise ConverterMissing("no Python with LibreOffice's UNO bridge was found: run `make setup` "
+                           "(or apt-get install python3-uno), or set KEPUTUSAN_UNO_PYTHON")
+
+
+class _Fault(Exception):
+    """The process must be replaced; carries the error to raise if no retry succeeds."""
+
+    def __init__(self, error: ConversionError):
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class PoolStats:
+    """What the pool did, for reports and benchmarks. Times in seconds."""
+
+    conversions: int = 0          # successful conversions
+    failed_attempts: int = 0      # attempts that killed their process (then retried or reported)
+    starts: int = 0               # LibreOffice processes started (first starts, restarts, recycles)
+    recycles: int = 0             # processes replaced after `recycle_after` conversions
+    start_seconds: float = 0.0    # time spent starting processes
+    convert_seconds: float = 0.0  # time spent in conversions (successful or not)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **amounts) -> None:
+        with self.lock:
+            for name, value in amounts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    @property
+    def busy_seconds(self) -> float:
+        """Time LibreOffice processes were starting or converting, summed over processes."""
+        return self.start_seconds + self.convert_seconds
+
+    def as_dict(self) -> dict:
+        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()
+                if k != "lock"}
+
+
+class _Worker:
+    """One LibreOffice listener and the helper that drives it."""
+
+    def __init__(self, pool: "ConverterPool", index: int):
+        self.pool = pool
+        self.index = index
+        self.dir = pool.root / f"worker-{index}"
+        self.dir.mkdir()
+        self.lock = threading.Lock()  # guards the process handles (start/kill may race with close)
+        self.office: subprocess.Popen | None = None
+        self.helper: subprocess.Popen | None = None
+        self.buffer = b""
+        self.count = 0
+        self.generation = 0
+        self.profile: Path | None = None
+
+    @property
+    def running(self) -> bool:
+        helper = self.helper
+        return helper is not None and helper.poll() is None
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in (self.office, self.helper) if p is not None]
+
+    def start(self) -> None:
+        """Start a fresh LibreOffice (fresh profile) and wait until its helper is connected."""
+        self.kill()
+        started = time.monotonic()
+        with self.lock:
+            if self.pool.closed:
+                raise ConversionError("the converter pool is closed")
+            self.generation += 1
+            self.count = 0
+            self.buffer = b""
+            run = self.dir / f"run-{self.generation}"
+            run.mkdir()
+            self.profile = run / "profile"
+            pipe = f"keputusan-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:12]}"
+            log = (self.dir / "libreoffice.log").open("ab")
+            try:
+                self.office = start_listener(self.profile, pipe, soffice=self.pool.soffice, log=log)
+                try:
+                    # same process group as its LibreOffice: one kill stops both
+                    self.helper = subprocess.Popen(
+                        [self.pool.uno_python, "-I", str(self.pool.helper), pipe, str(self.pool.start_timeout)],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, bufsize=0,
+                        process_group=self.office.pid, cwd=str(run))
+                except OSError as exc:
+                    raise ConverterMissing(f"cannot start the UNO helper ({self.pool.uno_python}): "
+                                           f"{exc.strerror}") from None
+            finally:
+                log.close()
+        self.pool.stats.add(starts=1)
+        office = self.office
+        try:
+            reply = self._read(self.pool.start_timeout + 5, watch=office)
+        except _Fault as fault:
+            code = office.poll() if office is not None else None
+            self.kill()
+            if code is not None:
+                raise ConversionError(f"LibreOffice exited at start (exit {code})" + self._log_tail()) from None
+            if isinstance(fault.error, ConversionTimeout):
+                raise ConversionError(f"LibreOffice did not start within {self.pool.start_timeout:g} s"
+                                      + self._log_tail()) from None
+            raise ConversionError("LibreOffice stopped while starting" + self._log_tail()) from None
+        finally:
+            self.pool.stats.add(start_seconds=time.monotonic() - started)
+        if not reply.get("ready"):
+            self.kill()
+            raise ConverterMissing(f"LibreOffice could not be started for conversions: {reply.get('error')}"
+                                   + self._log_tail())
+        if not str(reply.get("user", "")).startswith(self.profile.as_uri()):
+            self.kill()  # whoever answered is not the LibreOffice we started
+            raise ConversionError(f"a LibreOffice with another profile answered ({reply.get('user')})")
+
+    def convert(self, src: Path, out: Path, timeout: float) -> None:
+        request = {"src": str(src.resolve()), "dst": str(out.resolve()), "filter": PDF_EXPORT}
+        started = time.monotonic()
+        try:
+            try:
+                self.helper.stdin.write((json.dumps(request) + "\n").encode())
+            except (BrokenPipeError, OSError, AttributeError):
+                raise _Fault(ConversionError(f"LibreOffice stopped before converting {src.name}")) from None
+            try:
+                reply = self._read(timeout)
+            except _Fault as fault:
+                if isinstance(fault.error, ConversionTimeout):
+                    raise _Fault(ConversionTimeout(
+                        f"LibreOffice did not convert {src.name} within {timeout:g} s and was stopped")) from None
+                raise _Fault(ConversionError(f"LibreOffice stopped while converting {src.name}")) from None
+        finally:
+            self.pool.stats.add(convert_seconds=time.monotonic() - started)
+        if not reply.get("ok"):
+            raise _Fault(ConversionError(f"LibreOffice failed to convert {src.name}: {reply.get('error')}"))
+
+    def _read(self, timeout: float, watch: subprocess.Popen | None = None) -> dict:
+        """Next JSON line from the helper; _Fault on timeout, when the helper is gone, or when
+        `watch` (LibreOffice while it starts) exits."""
+        deadline = time.monotonic() + timeout
+        helper = self.helper
+        if helper is None:
+            raise _Fault(ConversionError("LibreOffice is not running"))
+        fd = helper.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Fault(ConversionTimeout("timeout"))
+            try:
+                ready, _, _ = select.select([fd], [], [], min(left, 0.1) if watch else left)
+                chunk = os.read(fd, 65536) if ready else None
+            except (OSError, ValueError):  # closed under us by kill()
+                chunk = b""
+            if chunk is None and watch is not None and watch.poll() is not None:
+                chunk = b""
+            if chunk == b"":
+                raise _Fault(ConversionError("LibreOffice stopped"))
+            if chunk:
+                self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise _Fault(ConversionError(f"unexpected answer from the UNO helper: {line[:200]!r}")) from None
+
+    def kill(self) -> None:
+        """Stop LibreOffice and its helper (the whole process group) and drop the profile."""
+        with self.lock:
+            office, helper, profile = self.office, self.helper, self.profile
+            self.office = self.helper = self.profile = None
+        if office is None:
+            return
+        try:
+            os.killpg(office.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for proc in (helper, office):
+            if proc is None:
+                continue
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    try:
+                        stream.close()
+                    except OSError:
+                        pass
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if profile is not None:
+            shutil.rmtree(profile.parent, ignore_errors=True)
+
+    def _log_tail(self) -> str:
+        try:
+            lines = (self.dir / "libreoffice.log").read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        lines = [line for line in lines if line.strip() and "javaldx" not in line]
+        return f" ({lines[-1].strip()})" if lines else ""
+
+
+_open_pools: "weakref.WeakSet[ConverterPool]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_pools() -> None:
+    for pool in list(_open_pools):
+        pool.close()
+
+
+class ConverterPool:
+    """N warm LibreOffice processes behind one `convert(src, dst)`; use it as a context manager.
+
+    Processes start in the background as soon as the pool is entered, so rendering can go on
+    meanwhile; the first `convert` waits for a process that is ready.
+    """
+
+    def __init__(self, size: int | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+                 recycle_after: int = DEFAULT_RECYCLE, retries: int = 1,
+                 start_timeout: float = START_TIMEOUT, soffice: str | None = None,
+                 uno_python: str | None = None, helper: Path = HELPER):
+        if size is not None and size < 1:
+            raise ValueError("a converter pool needs at least one process")
+        self.size = size or default_jobs()
+        self.timeout = timeout
+        self.recycle_after = max(1, recycle_after)
+        self.retries = max(0, retries)
+        self.start_timeout = start_timeout
+        self.soffice = soffice or find_soffice()
+        self._uno_python = uno_python
+        self.helper = Path(helper)
+        self.stats = PoolStats()
+        self.closed = False
+        self.root: Path | None = None
+        self._workers: list[_Worker] = []
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._broken: ConverterMissing | None = None
+        self._started_at: float | None = None
+
+    # -- lifecycle
+
+    def __enter__(self) -> "ConverterPool":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        if self.root is not None:
+            return
+        self.uno_python = self._uno_python or find_uno_python()
+        self.root = Path(tempfile.mkdtemp(prefix="keputusan-pool-"))
+        self._started_at = time.monotonic()
+        _open_pools.add(self)
+        self._workers = [_Worker(self, i) for i in range(self.size)]
+        for worker in self._workers:
+            threading.Thread(target=self._boot, args=(worker,), daemon=True,
+                             name=f"keputusan-boot-{worker.index}").start()
+
+    def _boot(self, worker: _Worker) -> None:
+        try:
+            worker.start()
+        except ConverterMissing as exc:
+            self._broken = exc
+        except ConversionError:
+            pass  # the first convert() on this worker starts it again and reports
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every process. Safe to call twice, and from another thread than the converters."""
+        if self.closed:
+            return
+        self.closed = True
+        for worker in self._workers:
+            worker.kill()
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+        _open_pools.discard(self)
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the running LibreOffice processes and helpers (for tests and monitoring)."""
+        return [pid for worker in self._workers for pid in worker.pids]
+
+    # -- converting
+
+    def convert(self, src: Path, dst: Path) -> Path:
+        """Convert `src` (.docx) to PDF at `dst`; retried on a fresh process when one fails."""
+        src, dst = Path(src), Path(dst)
+        if not src.is_file():
+            raise ConversionError(f"{src}: document to convert does not exist")
+        if self.root is None:
+            self.start()
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        part = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:8]}.part")
+        error: ConversionError | None = None
+        attempts = self.retries + 1
+        for attempt in range(attempts):
+            worker = self._idle.get()
+            try:
+                if self.closed:
+                    raise ConversionError("the converter pool is closed")
+                if self._broken is not None:
+                    raise self._broken
+                if not worker.running:
+                    worker.start()
+                worker.convert(src, part, self.timeout)
+                try:
+                    check_pdf(part, src)
+                except ConversionError as exc:
+                    raise _Fault(exc) from None
+                os.replace(part, dst)
+                worker.count += 1
+                self.stats.add(conversions=1)
+                if worker.count >= self.recycle_after:
+                    worker.kill()  # replaced by the next convert() that takes this worker
+                    self.stats.add(recycles=1)
+                return dst
+            except _Fault as fault:
+                worker.kill()
+                self.stats.add(failed_attempts=1)
+                error = fault.error
+            except ConverterMissing as exc:
+                self._broken = exc
+                raise
+            except ConversionError as exc:  # could not (re)start the process
+                error = ConversionError(f"LibreOffice failed to convert {src.name}: {exc}")
+            finally:
+                part.unlink(missing_ok=True)
+                self._idle.put(worker)
+        assert error is not None
+        if attempts > 1:
+            error.args = (f"{error.args[0]} (tried {attempts} times, each on a fresh LibreOffice)",)
+        raise error
