@@ -69,3 +69,13 @@ class LayoutError(KeputusanError):
     """The rendered PDF does not have the layout the pipeline requires (e.g. pagination did not settle)."""
 
     exit_code = 3
+
+
+class OutputLocked(OutputError):
+    """Another batch is writing into the same output folder."""
+
+
+class BatchIncomplete(KeputusanError):
+    """A batch finished, but one or more of its offices failed (each with its reason in the report)."""
+
+    exit_code = 1

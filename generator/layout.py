@@ -10,7 +10,8 @@ A lampiran is rendered with a guess of its page starts, converted, and checked: 
 that open pages are the guessed ones, that conversion is the result; otherwise it is rendered
 again with the measured starts (two passes from no guess, in practice). The guess for the
 salinan is the asli's result; across the offices of a batch, whose plans are mostly identical,
-a `LayoutCache` keyed by the table's content supplies it. A wrong guess costs one more pass,
+a `LayoutCache` keyed by the table's structure and by where the table starts below the heading
+(`table_top`, measured on a one-row rendering) supplies it. A wrong guess costs one more pass,
 never a wrong page: every result is checked against its own PDF.
 """
 from __future__ import annotations
@@ -20,13 +21,12 @@ import json
 import re
 import threading
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
-from pypdf import PdfReader
-
+from .bundle import read as read_pdf
 from .errors import LayoutError
-from .model import Case
-from .numbering import lampiran_rows
+from .model import Area, Case, Kegiatan, RencanaAksi
 from .render import render_lampiran
 
 ANCHOR_RE = re.compile(r"^/?kptbaris(\d{4})$")
@@ -35,7 +35,7 @@ MAX_PASSES = 5
 
 def row_pages(pdf: Path) -> dict[int, int]:
     """Table row (0-based) -> page (0-based) it starts on, from the PDF's named destinations."""
-    reader = PdfReader(str(pdf))
+    reader = read_pdf(pdf)
     pages = {}
     for name, destination in reader.named_destinations.items():
         match = ANCHOR_RE.match(str(name))
@@ -74,16 +74,40 @@ def lay_out_lampiran(case: Case, variant: str, docx: Path, pdf: Path, converter,
                       "a row may be taller than a page")
 
 
-def cache_key(case: Case, templates: Path) -> str:
-    """What decides the table's pagination, except the heading above it: rows, profile, template."""
+def table_top(case: Case, converter, work: Path, templates: Path) -> float:
+    """Where the table's first row starts on the lampiran's first page (PDF points).
+
+    The heading above the table (office name, number, subject, title) wraps to a number of
+    lines that differs from office to office; with the table's content, this position decides
+    every page break. Measured on a one-row rendering of the lampiran: a short conversion.
+    """
+    first = case.plan.areas[0]
+    kegiatan = first.kegiatan[0]
+    one_row = RencanaAksi((Area(first.nama, (Kegiatan(kegiatan.nama, kegiatan.sub_kegiatan[:1]),)),))
+    docx, pdf = work / "lampiran-kepala.docx", work / "lampiran-kepala.pdf"
+    render_lampiran(replace(case, plan=one_row), "asli", docx, templates=templates)
+    converter.convert(docx, pdf)
+    reader = read_pdf(pdf)
+    for name, destination in reader.named_destinations.items():
+        if ANCHOR_RE.match(str(name)):
+            return round(float(destination.top), 1)
+    raise LayoutError(f"{pdf.name}: the lampiran's first row carries no page anchor")
+
+
+def cache_key(case: Case, templates: Path, top: float | None = None) -> str:
+    """Which tables are likely to break alike: same row structure (areas, kegiatan, sub-kegiatan
+    counts), profile, template, and table start. Texts are left out on purpose: the offices of
+    a batch reword a row or carry their own name in one, which seldom moves a break; when it
+    does, the check in `lay_out_lampiran` catches it and costs one more pass."""
     digest = hashlib.sha256()
-    rows = [{k: v for k, v in row.items() if k not in ("starts", "span")} for row in lampiran_rows(case.plan)]
-    digest.update(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
+    shape = [[len(k.sub_kegiatan) for k in area.kegiatan] for area in case.plan.areas]
+    digest.update(json.dumps(shape).encode())
     digest.update(case.decree.profil.model_dump_json().encode())
     try:
         digest.update((templates / "lampiran.docx").read_bytes())
     except OSError:
         pass  # rendering reports the missing template
+    digest.update(f"top={top}".encode())
     return digest.hexdigest()
 
 

@@ -82,7 +82,9 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path, resul
              layout_cache: layout.LayoutCache | None = None) -> list[tuple[str, Path]]:
     decree = case.decree
     produced: list[tuple[str, Path]] = []
-    key = layout.cache_key(case, templates) if layout_cache is not None else None
+    key = None
+    if layout_cache is not None:  # a short conversion that saves a long one for most offices
+        key = layout.cache_key(case, templates, layout.table_top(case, converter, work, templates))
     guess: frozenset[int] | None = None  # page starts of the lampiran: from the cache, then the asli
     for variant in variants:
         stem = f"{case.name}-{variant}"

@@ -82,15 +82,52 @@ def context(case: Case, variant: Variant) -> dict:
     }
 
 
+class _CompilingOnce(jinja2.Environment):
+    """Compiles each template source once per process: a batch renders the same two templates
+    hundreds of times (docxtpl hands the whole document XML to `from_string` on every render)."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+_ENV: _CompilingOnce | None = None
+
+
 def jinja_env() -> jinja2.Environment:
     # StrictUndefined: a field the template names and the context lacks fails loudly.
     # autoescape: data text with & < > prints as typed instead of breaking the XML.
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    global _ENV
+    if _ENV is None:
+        _ENV = _CompilingOnce(undefined=jinja2.StrictUndefined, autoescape=True)
+    return _ENV
+
+
+_PATCHED: dict[str, str] = {}
+
+
+class _Template(DocxTemplate):
+    """DocxTemplate that remembers its tag clean-up (a dozen regular expressions over the whole
+    document XML) by the XML it was given, for the same reason."""
+
+    def patch_xml(self, src_xml):
+        patched = _PATCHED.get(src_xml)
+        if patched is None:
+            patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
+        return patched
 
 
 def _render(template: Path, ctx: dict, out: Path) -> DocxTemplate:
     try:
-        doc = DocxTemplate(str(template))
+        doc = _Template(str(template))
         doc.render(ctx, jinja_env(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{template}: the template uses a field the data does not have ({exc.message})") from None

@@ -1,0 +1,354 @@
+"""Batch: every office of a batch folder, built on a pool of warm converters. Scheduling only.
+
+What each office's case is comes from `offices`; building one office is `pipeline.build_case`;
+conversions are `warm.ConverterPool`. This module decides what to build — an office whose inputs,
+templates and tool are unchanged (content hashes) and whose outputs are intact is not rebuilt —
+runs the offices on threads of this process against N warm LibreOffice processes, reports
+progress to the caller from the calling thread, keeps going when one office fails, and writes
+`DIR/batch-report.json`. `DIR/.lock` keeps a second batch out of a folder being written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import __version__
+from .errors import BatchIncomplete, DataError, KeputusanError, OutputLocked, Problem
+from .offices import Batch, Office, read_batch
+
+STATE_FILE = ".batch-state.json"
+REPORT_FILE = "batch-report.json"
+LOCK_FILE = ".lock"
+STATE_VERSION = 1
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
+
+
+@dataclass
+class OfficeResult:
+    kode: str
+    kantor: str                    # the region, e.g. "Kabupaten Lombok Barat"
+    folder: str
+    status: str = FAILED           # built | unchanged | failed
+    pages: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+    exit_code: int | None = None   # of the error, as `keputusan build` would exit
+    bundles: list[str] = field(default_factory=list)
+    layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
+    outputs: list[str] = field(default_factory=list, repr=False)  # files written (not reported)
+
+
+@dataclass
+class BatchResult:
+    batch: str
+    out_dir: Path
+    offices: list[OfficeResult]
+    seconds: float
+    jobs: int
+    converter: dict | None         # the pool's statistics, when anything was converted
+    report: Path
+
+    @property
+    def failed(self) -> list[OfficeResult]:
+        return [r for r in self.offices if r.status == FAILED]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.offices if r.status == status)
+
+
+Progress = Callable[[int, int, "OfficeResult | None"], None]
+
+
+def run_batch(batch_dir: str | Path, out_dir: str | Path, *, jobs: int | None = None,
+              only: Iterable[str] = (), force: bool = False, progress: Progress | None = None,
+              converter=None, timeout: float | None = None, recycle_after: int | None = None,
+              templates: Path = TEMPLATES) -> BatchResult:
+    """Build the offices of `batch_dir` into `out_dir/<code>-<slug>/`; never raises for one office.
+
+    `converter`: an already started converter to use (tests inject faulty ones); by default a
+    `ConverterPool` of `jobs` processes runs for the duration of the batch. `progress(done,
+    total, result)` is called from this thread: once with result None at the start, then once
+    per office. Raises DataError (bad batch file), OutputLocked (another batch on `out_dir`).
+    """
+    started = time.monotonic()
+    batch = read_batch(batch_dir)
+    selected = _select(batch, list(only))
+    out_dir = Path(out_dir)
+    from .warm import default_jobs
+
+    jobs = jobs or default_jobs()
+    with folder_lock(out_dir):
+        state = _read_state(out_dir)
+        offices_state: dict = state.setdefault("offices", {})
+        tool = _tool_digest(templates)
+        shared = batch.shared_digest()
+        digests = {o.kode: _office_digest(tool, shared, o) for o in selected}
+
+        results: dict[str, OfficeResult] = {}
+        to_build: list[Office] = []
+        for office in selected:
+            previous = offices_state.get(office.kode)
+            if not force and _up_to_date(out_dir, office, previous, digests[office.kode]):
+                results[office.kode] = OfficeResult(
+                    kode=office.kode, kantor=office.wilayah, folder=office.folder, status=UNCHANGED,
+                    pages=previous.get("pages", {}), bundles=previous.get("bundles", []))
+            else:
+                to_build.append(office)
+        total = len(selected)
+        if progress:
+            progress(0, total, None)
+            for done, result in enumerate(results.values(), start=1):
+                progress(done, total, result)
+
+        stats = None
+        try:
+            if to_build:
+                stats = _build_all(batch, to_build, out_dir, jobs, converter, timeout, recycle_after,
+                                   templates, state, digests, results,
+                                   lambda r: progress and progress(len(results), total, r))
+        finally:
+            _write_json(out_dir / STATE_FILE, state)
+            ordered = [results[o.kode] for o in selected if o.kode in results]
+            result = BatchResult(batch=batch.name, out_dir=out_dir, offices=ordered,
+                                 seconds=time.monotonic() - started, jobs=jobs, converter=stats,
+                                 report=out_dir / REPORT_FILE)
+            _write_report(result, batch, only=list(only), force=force,
+                          interrupted=len(ordered) < len(selected))
+    return result
+
+
+def raise_for_failures(result: BatchResult) -> None:
+    """BatchIncomplete when any office failed (for callers that want an exception)."""
+    if result.failed:
+        names = ", ".join(f"{r.kode}" for r in result.failed)
+        raise BatchIncomplete(f"{len(result.failed)} of {len(result.offices)} offices failed ({names}); "
+                              f"reasons above and in {result.report}")
+
+
+# ---------------------------------------------------------------- building
+
+def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, converter, timeout,
+               recycle_after, templates: Path, state: dict, digests: dict, results: dict,
+               on_result) -> dict | None:
+    from .layout import LayoutCache
+    from .warm import DEFAULT_RECYCLE, ConverterPool
+    from .convert import DEFAULT_TIMEOUT
+
+    own_pool = converter is None
+    if own_pool:  # starts booting LibreOffice now, while the base case is read
+        converter = ConverterPool(jobs, timeout=timeout or DEFAULT_TIMEOUT,
+                                  recycle_after=recycle_after or DEFAULT_RECYCLE)
+        converter.start()
+    cache = LayoutCache(state.get("layout"))
+    try:
+        batch.base()  # the base case itself wrong (DataError): no office can be built
+        # More threads than LibreOffice processes: while one office renders or merges (Python),
+        # another's document is being converted.
+        with ThreadPoolExecutor(max_workers=max(2, 2 * jobs), thread_name_prefix="keputusan-office") as ex:
+            pending: dict[Future, Office] = {
+                ex.submit(_build_office, batch, office, out_dir, converter, templates, cache): office
+                for office in to_build}
+            try:
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        office = pending.pop(future)
+                        result = future.result()
+                        results[office.kode] = result
+                        if result.status == BUILT:
+                            state["offices"][office.kode] = {
+                                "digest": digests[office.kode], "folder": office.folder,
+                                "pages": result.pages, "bundles": result.bundles,
+                                "outputs": _fingerprints(out_dir / office.folder, result.outputs)}
+                        else:
+                            state["offices"].pop(office.kode, None)
+                        on_result(result)
+            except BaseException:  # Ctrl-C or a bug here: stop quickly, leave nothing running
+                for future in pending:
+                    future.cancel()
+                if own_pool:
+                    converter.close()  # running conversions fail now instead of finishing
+                raise
+        state["layout"] = cache.to_json()
+    finally:
+        if own_pool:
+            converter.close()
+    stats = getattr(converter, "stats", None)
+    return stats.as_dict() if stats is not None else None
+
+
+def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templates: Path,
+                  cache) -> OfficeResult:
+    from .offices import office_case
+    from .pipeline import build_case
+
+    result = OfficeResult(kode=office.kode, kantor=office.wilayah, folder=office.folder)
+    started = time.monotonic()
+    folder = out_dir / office.folder
+    existed = folder.exists()
+    try:
+        case = office_case(batch, office)
+        built = build_case(case, folder, converter=converter, templates=templates, layout_cache=cache)
+        result.status = BUILT
+        result.pages = dict(built.pages)
+        result.bundles = [p.name for p in built.bundles.values()]
+        result.layout_passes = dict(built.layout_passes)
+        result.outputs = [p.name for p in built.files]
+    except KeputusanError as exc:
+        result.error, result.exit_code = str(exc), exc.exit_code
+    except Exception as exc:  # a bug must not take the other offices down; it is reported
+        result.error, result.exit_code = f"internal error: {type(exc).__name__}: {exc}", 1
+    finally:
+        result.seconds = round(time.monotonic() - started, 2)
+        if result.status != BUILT and not existed:
+            try:
+                folder.rmdir()  # nothing was written: leave no empty folder
+            except OSError:
+                pass
+    return result
+
+
+# ---------------------------------------------------------------- what to rebuild
+
+def _tool_digest(templates: Path) -> str:
+    """The tool's version, its code and the templates: a change to any rebuilds every office."""
+    digest = hashlib.sha256(f"keputusan {__version__}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")) + sorted(templates.glob("*.docx")):
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _office_digest(tool: str, shared: str, office: Office) -> str:
+    entry = json.dumps(office.raw, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{tool}\n{shared}\n{entry}".encode()).hexdigest()
+
+
+def _fingerprints(folder: Path, names: list[str]) -> dict[str, list]:
+    out = {}
+    for name in names:
+        path = folder / name
+        st = path.stat()
+        out[name] = [st.st_size, st.st_mtime_ns, _sha256(path)]
+    return out
+
+
+def _up_to_date(out_dir: Path, office: Office, previous: dict | None, digest: str) -> bool:
+    if not previous or previous.get("digest") != digest or previous.get("folder") != office.folder:
+        return False
+    outputs = previous.get("outputs") or {}
+    if not outputs:
+        return False
+    for name, (size, mtime_ns, sha) in outputs.items():
+        path = out_dir / office.folder / name
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != (size, mtime_ns) and _sha256(path) != sha:
+            return False
+    return True
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _select(batch: Batch, only: list[str]) -> list[Office]:
+    if not only:
+        return list(batch.offices)
+    known = {o.kode for o in batch.offices}
+    unknown = [code for code in only if code not in known]
+    if unknown:
+        import difflib
+
+        problems = []
+        for code in unknown:
+            guess = difflib.get_close_matches(code, sorted(known), n=1)
+            problems.append(Problem(f"--only {code}", f"no office with code {code} in {batch.file}",
+                                    f"did you mean {guess[0]}?" if guess else
+                                    "codes: " + ", ".join(o.kode for o in batch.offices)))
+        raise DataError(problems)
+    return [o for o in batch.offices if o.kode in set(only)]
+
+
+# ---------------------------------------------------------------- files
+
+@contextmanager
+def folder_lock(out_dir: Path):
+    """Hold DIR/.lock for the whole batch; a second batch on the same folder is refused at once."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = (out_dir / LOCK_FILE).open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise OutputLocked(f"{out_dir} is being written by another batch ({holder}); wait until it "
+                           "has finished, or choose another --out folder") from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, since {dt.datetime.now().isoformat(timespec='seconds')}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.seek(0)
+        handle.truncate()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _read_state(out_dir: Path) -> dict:
+    try:
+        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+        if state.get("version") == STATE_VERSION and isinstance(state.get("offices"), dict):
+            return state
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {"version": STATE_VERSION, "offices": {}}
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_report(result: BatchResult, batch: Batch, *, only: list[str], force: bool, interrupted: bool) -> None:
+    offices = []
+    for r in result.offices:
+        entry = asdict(r)
+        entry.pop("outputs")
+        offices.append(entry)
+    _write_json(result.report, {
+        "tool": "keputusan",
+        "version": __version__,
+        "batch": str(batch.directory),
+        "finished": dt.datetime.now().isoformat(timespec="seconds"),
+        "seconds": round(result.seconds, 2),
+        "jobs": result.jobs,
+        "only": only,
+        "force": force,
+        "interrupted": interrupted,
+        "summary": {status: result.count(status) for status in (BUILT, UNCHANGED, FAILED)},
+        "converter": result.converter,
+        "offices": offices,
+    })

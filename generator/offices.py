@@ -1,0 +1,577 @@
+"""The offices of a batch: one base case, decreed by each office with its own name and officials.
+
+A batch folder holds `kantor.yaml` (docs/data-format.md, "Batch"): the base case by reference
+(`dasar`), and one entry per office — code, region, seat, number sequence, date, officials, and
+changes to the plan rows. Everything an office does not set comes from the base case. The texts
+of the base case that name its own office (`tentang`, `judul_lampiran`, Menimbang, diktum, the
+secretariat, plan rows) are rewritten with each office's name.
+
+Each entry is one flat record (a spreadsheet row could feed it) plus an optional list of plan
+changes. Problems of the file as a whole (YAML, base case, office codes) stop the batch; a
+problem in one office's entry fails that office only, with its place in the file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import DataError, Problem
+from .load import DECREE_FILE, _fix_for, load_case, read_yaml, yaml_place
+from .model import MAX_TEXT, Area, Case, Decree, Kegiatan, RencanaAksi, SubKegiatan
+
+BATCH_FILE = "kantor.yaml"
+PLACEHOLDERS = ("nama", "lembaga", "wilayah", "kedudukan", "kode")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+Name = Field(default=None, min_length=1, max_length=200)
+
+
+class Target(_Strict):
+    """Which plan row a change is about, named as in the base plan's lampiran."""
+
+    area: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    kegiatan: str = Field(min_length=1, max_length=MAX_TEXT)
+    huruf: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,2}\.?$")  # letter in the base plan
+    setelah: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,2}\.?$")  # tambah: after this letter
+
+
+class PlanChange(_Strict):
+    """One change to the plan: exactly one of hapus (drop), ubah (reword), tambah (add)."""
+
+    hapus: Target | None = None
+    ubah: Target | None = None
+    tambah: Target | None = None
+    sub_kegiatan: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    indikator: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    bulan: list[int] | None = None
+    keterangan: str | None = Field(default=None, max_length=MAX_TEXT)
+
+    @field_validator("bulan")
+    @classmethod
+    def _months(cls, months: list[int] | None) -> list[int] | None:
+        for m in months or []:
+            if not 1 <= m <= 12:
+                raise ValueError(f"month {m} is not 1-12")
+        return months
+
+    @model_validator(mode="after")
+    def _one_action(self) -> "PlanChange":
+        actions = [name for name in ("hapus", "ubah", "tambah") if getattr(self, name) is not None]
+        if len(actions) != 1:
+            raise ValueError("each change needs exactly one of hapus, ubah or tambah")
+        fields = [f for f in ("sub_kegiatan", "indikator", "bulan", "keterangan") if getattr(self, f) is not None]
+        if actions == ["hapus"] and fields:
+            raise ValueError(f"hapus drops a row; remove {', '.join(fields)}")
+        if actions == ["ubah"] and not fields:
+            raise ValueError("ubah needs what to change: sub_kegiatan, indikator, bulan or keterangan")
+        if actions == ["tambah"] and self.sub_kegiatan is None:
+            raise ValueError("tambah needs the sub_kegiatan to add")
+        target = getattr(self, actions[0])
+        if target.setelah is not None and actions != ["tambah"]:
+            raise ValueError("setelah (insert after a letter) is for tambah only")
+        if actions == ["tambah"] and target.huruf is not None:
+            raise ValueError("tambah takes setelah (the letter to insert after), not huruf")
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(name for name in ("hapus", "ubah", "tambah") if getattr(self, name) is not None)
+
+    @property
+    def target(self) -> Target:
+        return getattr(self, self.action)
+
+
+class OfficeEntry(_Strict):
+    """One office of the batch. Flat on purpose: one row of an offices sheet."""
+
+    kode: str = Field(pattern=r"^\d{2}(\d{2})?$")
+    wilayah: str = Field(min_length=1, max_length=200)
+    kedudukan: str = Field(min_length=1, max_length=100)
+    lembaga: str | None = Name
+    nomor_urut: int | str | None = None
+    tanggal: dt.date | None = None
+    tempat: str | None = Field(default=None, min_length=1, max_length=100)
+    ketua: str | None = Name
+    ketua_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
+    pengesah_nama: str | None = Name
+    pengesah_jabatan: str | None = Name
+    pengesah_nip: str | None = Field(default=None, pattern=r"^[0-9 ]{18,21}$")
+    pengesah_unit: str | None = Field(default=None, min_length=1, max_length=300)
+    rencana_aksi: list[PlanChange] = Field(default_factory=list, max_length=500)
+
+
+class Defaults(_Strict):
+    """Values for every office other than the base case's own, unless the office sets them."""
+
+    lembaga: str | None = Name
+    tanggal: dt.date | None = None
+    ketua_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
+    pengesah_jabatan: str | None = Name
+    pengesah_unit: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class BatchSpec(_Strict):
+    dasar: str = Field(min_length=1, max_length=500)
+    ganti_sebutan: dict[str, str] = Field(default_factory=dict)
+    bawaan: Defaults = Defaults()
+    kantor: list[Any] = Field(min_length=1, max_length=5000)  # entries validated one by one
+
+    @field_validator("ganti_sebutan")
+    @classmethod
+    def _known_placeholders(cls, mapping: dict[str, str]) -> dict[str, str]:
+        for source, target in mapping.items():
+            if not source.strip():
+                raise ValueError("a name to replace is empty")
+            for name in re.findall(r"{(\w*)}", target):
+                if name not in PLACEHOLDERS:
+                    raise ValueError(f"unknown placeholder {{{name}}} in '{target}'; known: "
+                                     + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
+        return mapping
+
+
+@dataclass
+class Office:
+    """One office as listed: its place in the file, its folder, its raw entry (for hashing)."""
+
+    index: int                # position in `kantor`, 0-based
+    kode: str
+    wilayah: str
+    folder: str               # <kode>-<slug>: the office's output folder and file prefix
+    raw: Any
+    place: str                # "kantor.yaml, kantor[3] (line 40)"
+
+
+@dataclass
+class Batch:
+    directory: Path
+    file: Path
+    spec: BatchSpec
+    base_dir: Path
+    offices: list[Office]
+    lines: dict[tuple, int] = field(repr=False, default_factory=dict)
+    _base: Case | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.directory.resolve().name
+
+    def office(self, kode: str) -> Office:
+        for office in self.offices:
+            if office.kode == kode:
+                return office
+        raise KeyError(kode)
+
+    def base(self) -> Case:
+        """The base case, loaded (and validated) once."""
+        if self._base is None:
+            self._base = load_case(self.base_dir)
+        return self._base
+
+    def input_files(self) -> list[Path]:
+        """Files whose bytes decide every office's output: the base case's decree, plan, library.
+
+        Read from the base decree's references without loading the case (fast, for up-to-date checks).
+        """
+        decree = self.base_dir / DECREE_FILE
+        files = [decree]
+        try:
+            raw, _ = read_yaml(decree)
+        except DataError:
+            raw = None
+        raw = raw if isinstance(raw, dict) else {}
+        for key, default in (("rencana_aksi", "rencana-aksi.xlsx"), ("dasar_hukum", "../dasar-hukum.yaml")):
+            ref = raw.get(key, default)
+            if isinstance(ref, str):
+                files.append(self.base_dir / ref)
+        return files
+
+    def shared_digest(self) -> str:
+        """Hash of what all offices share: the base case's files and the batch-wide settings."""
+        digest = hashlib.sha256()
+        for path in self.input_files():
+            digest.update(str(path.name).encode())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                digest.update(b"missing")
+        settings = self.spec.model_dump(mode="json", exclude={"kantor"})
+        digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False).encode())
+        return digest.hexdigest()
+
+
+def slug(text: str) -> str:
+    """'Kabupaten Lombok Barat' -> 'kabupaten-lombok-barat' (ASCII, for folder names)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "kantor"
+
+
+# ---------------------------------------------------------------- reading the batch file
+
+def read_batch(batch_dir: str | Path) -> Batch:
+    """Read `batch_dir/kantor.yaml`; DataError for problems that stop the whole batch.
+
+    Office entries are only checked here for what names their folder (code, region, no
+    duplicates); the rest of each entry is checked when that office is built (`office_case`).
+    """
+    batch_dir = Path(batch_dir)
+    path = batch_dir / BATCH_FILE
+    if not batch_dir.is_dir():
+        raise DataError([Problem(str(batch_dir), "is not a folder",
+                                 "give the path of a batch folder such as data/kpu-ntb-2022-kabkota")])
+    if not path.is_file():
+        hint = (f"{batch_dir} is a single case: use `keputusan build`" if (batch_dir / DECREE_FILE).is_file()
+                else f"a batch folder must contain {BATCH_FILE} (see docs/data-format.md, Batch)")
+        raise DataError([Problem(str(path), "file not found", hint)])
+    raw, lines = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise DataError([Problem(str(path), "must be a mapping with dasar and kantor",
+                                 "see docs/data-format.md, Batch")])
+    try:
+        spec = BatchSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(_problems(exc, path, lines, BatchSpec)) from None
+    problems: list[Problem] = []
+    base_dir = batch_dir / spec.dasar
+    if not (base_dir / DECREE_FILE).is_file():
+        problems.append(Problem(yaml_place(path, ("dasar",), lines),
+                                f"base case {base_dir} has no {DECREE_FILE}",
+                                "point dasar at the case folder whose plan the offices decree, e.g. ../kpu-ntb-2022"))
+    offices: list[Office] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(spec.kantor):
+        place = yaml_place(path, ("kantor", i), lines)
+        if not isinstance(entry, dict):
+            problems.append(Problem(place, "an office must be a mapping (kode, wilayah, kedudukan, ...)"))
+            continue
+        kode, wilayah = entry.get("kode"), entry.get("wilayah")
+        if not isinstance(kode, str) or not re.fullmatch(r"\d{2}(\d{2})?", kode.strip()):
+            problems.append(Problem(yaml_place(path, ("kantor", i, "kode"), lines),
+                                    f"office code {kode!r} is not a region code",
+                                    "the Kemendagri code as text in quotes: \"52\" for a province, "
+                                    "\"5201\" for a kabupaten/kota"))
+            continue
+        kode = kode.strip()
+        if kode in seen:
+            problems.append(Problem(yaml_place(path, ("kantor", i, "kode"), lines),
+                                    f"office code {kode} is listed twice (also kantor[{seen[kode] + 1}])",
+                                    "each office once; its code names its output folder"))
+            continue
+        seen[kode] = i
+        if not isinstance(wilayah, str) or not wilayah.strip():
+            problems.append(Problem(yaml_place(path, ("kantor", i, "wilayah"), lines),
+                                    "required value is missing", "the region, e.g. Kabupaten Lombok Barat"))
+            continue
+        offices.append(Office(index=i, kode=kode, wilayah=wilayah.strip(),
+                              folder=f"{kode}-{slug(wilayah)}", raw=entry, place=place))
+    if problems:
+        raise DataError(problems)
+    return Batch(directory=batch_dir, file=path, spec=spec, base_dir=base_dir, offices=offices, lines=lines)
+
+
+def _problems(exc: ValidationError, path: Path, lines: dict[tuple, int], model: type[BaseModel],
+              prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            known = _known_keys(model, err["loc"][:-1])
+            guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            fix = f"did you mean '{guess[0]}'?" if guess else "remove it, or see docs/data-format.md (Batch) for the keys"
+            problems.append(Problem(yaml_place(path, loc, lines), f"unknown key '{loc[-1]}'", fix))
+        elif kind == "missing":
+            problems.append(Problem(yaml_place(path, loc, lines), "required value is missing",
+                                    "add it (see docs/data-format.md, Batch)"))
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(Problem(yaml_place(path, loc, lines), message, _fix_for(kind, loc)))
+    return problems
+
+
+def _known_keys(model: Any, loc: tuple) -> list[str]:
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return []
+        annotation = fields[part].annotation
+        for candidate in getattr(annotation, "__args__", (annotation,)):
+            if hasattr(candidate, "model_fields"):
+                model = candidate
+                break
+            for inner in getattr(candidate, "__args__", ()):
+                if hasattr(inner, "model_fields"):
+                    model = inner
+                    break
+    return list(getattr(model, "model_fields", {}))
+
+
+# ---------------------------------------------------------------- one office's case
+
+def office_case(batch: Batch, office: Office) -> Case:
+    """The case of one office: the base case with the office's name, number, officials and rows.
+
+    Raises DataError naming the office's entry in kantor.yaml.
+    """
+    base = batch.base()
+    path, lines = batch.file, batch.lines
+    prefix = ("kantor", office.index)
+    try:
+        entry = OfficeEntry.model_validate(office.raw)
+    except ValidationError as exc:
+        raise DataError(_problems(exc, path, lines, OfficeEntry, prefix)) from None
+
+    d = base.decree
+    own = entry.kode == d.kantor.kode_wilayah  # the base case's own office: inherits everything
+    defaults = Defaults() if own else batch.spec.bawaan
+    problems: list[Problem] = []
+    for key in ("nomor_urut", "ketua", "pengesah_nama"):
+        if not own and getattr(entry, key) is None:
+            problems.append(Problem(yaml_place(path, prefix, lines) + f", office {entry.kode}",
+                                    f"{key} is required for an office other than the base case's own",
+                                    "every office signs with its own number and officials"))
+    if problems:
+        raise DataError(problems)
+
+    lembaga = entry.lembaga or defaults.lembaga or d.kantor.lembaga
+    nama = f"{lembaga} {entry.wilayah}"
+    values = {"nama": nama, "lembaga": lembaga, "wilayah": entry.wilayah, "kedudukan": entry.kedudukan,
+              "kode": entry.kode}
+    rename = _renamer(d.kantor.nama, batch.spec.ganti_sebutan, values)
+
+    data = d.model_dump(mode="python")
+    data["kantor"] = {"lembaga": lembaga, "wilayah": entry.wilayah, "kode_wilayah": entry.kode,
+                      "kedudukan": entry.kedudukan}
+    if entry.nomor_urut is not None:
+        data["nomor"]["urut"] = entry.nomor_urut
+    for key in ("tentang", "judul_lampiran"):
+        data[key] = rename(data[key])
+    data["menimbang"] = [rename(t) for t in data["menimbang"]]
+    data["diktum"] = [rename(t) for t in data["diktum"]]
+    data["ditetapkan"] = {
+        "tanggal": entry.tanggal or defaults.tanggal or d.ditetapkan.tanggal,
+        # the base case's place of enactment is its own seat: each office enacts at its own
+        "tempat": entry.tempat or (d.ditetapkan.tempat if own else None),
+    }
+    if entry.ketua is not None:
+        data["penandatangan"]["nama"] = entry.ketua
+    if entry.ketua_jabatan or defaults.ketua_jabatan:
+        data["penandatangan"]["jabatan"] = entry.ketua_jabatan or defaults.ketua_jabatan
+    pengesah = data["pengesah_salinan"]
+    unit = entry.pengesah_unit or defaults.pengesah_unit
+    pengesah["unit"] = _fill(unit, values) if unit else rename(pengesah["unit"])
+    if entry.pengesah_nama is not None:
+        pengesah["nama"] = entry.pengesah_nama
+        pengesah["nip"] = entry.pengesah_nip  # the base official's NIP never goes with another name
+    elif entry.pengesah_nip is not None:
+        pengesah["nip"] = entry.pengesah_nip
+    if entry.pengesah_jabatan or defaults.pengesah_jabatan:
+        pengesah["jabatan"] = entry.pengesah_jabatan or defaults.pengesah_jabatan
+    try:
+        decree = Decree.model_validate(data)
+    except ValidationError as exc:
+        raise DataError([Problem(f"{yaml_place(path, prefix, lines)}, office {entry.kode}",
+                                 f"the office's decree is invalid at {'.'.join(map(str, e['loc']))}: {e['msg']}")
+                         for e in exc.errors()]) from None
+    missing = decree.missing_number_parts()
+    if missing:
+        raise DataError([Problem(f"{yaml_place(path, prefix, lines)}, office {entry.kode}",
+                                 f"the number format needs {{{missing[0]}}}, which the office does not give")])
+
+    plan = apply_changes(base.plan, entry.rencana_aksi, path, lines, prefix)
+    plan = _rename_plan(plan, rename)
+    return Case(name=office.folder, directory=base.directory, decree=decree, mengingat=base.mengingat,
+                plan=plan, sources=tuple(base.sources) + (batch.file.resolve(),))
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def _renamer(base_name: str, extra: dict[str, str], values: dict[str, str]):
+    """Function that rewrites the base office's names in a text with this office's."""
+    mapping = {base_name: values["nama"]}
+    for source, target in extra.items():
+        mapping[source] = _fill(target, values)
+    sources = sorted(mapping, key=len, reverse=True)  # longest first: the full name before a short form
+    pattern = re.compile("|".join(re.escape(s) for s in sources))
+
+    def rename(text: str | None) -> str | None:
+        if not text:
+            return text
+        return pattern.sub(lambda m: mapping[m.group(0)], text)
+
+    return rename
+
+
+def _rename_plan(plan: RencanaAksi, rename) -> RencanaAksi:
+    return RencanaAksi(tuple(
+        Area(rename(a.nama), tuple(
+            Kegiatan(rename(k.nama), tuple(
+                replace(s, teks=rename(s.teks), indikator=rename(s.indikator), keterangan=rename(s.keterangan))
+                for s in k.sub_kegiatan))
+            for k in a.kegiatan))
+        for a in plan.areas))
+
+
+# ---------------------------------------------------------------- plan changes
+
+def _letter_index(letter: str) -> int:
+    letter = letter.strip().rstrip(".").lower()
+    index = 0
+    for ch in letter:
+        index = index * 26 + (ord(ch) - ord("a") + 1)
+    return index - 1
+
+
+def apply_changes(plan: RencanaAksi, changes: list[PlanChange], path: Path, lines: dict[tuple, int],
+                  prefix: tuple) -> RencanaAksi:
+    """The base plan with an office's changes. Rows are named as in the base plan (its letters),
+    whatever the other changes do; every problem is reported with its place."""
+    # mutable copy: [area, [[kegiatan, [rows]]]] with rows as dicts
+    areas = [[a.nama, [[k.nama, [dict(sub=s, drop=False, after=[]) for s in k.sub_kegiatan]]
+                       for k in a.kegiatan]] for a in plan.areas]
+    problems: list[Problem] = []
+    for n, change in enumerate(changes):
+        where = yaml_place(path, prefix + ("rencana_aksi", n), lines)
+        target = change.target
+        if change.action == "tambah":
+            _add(areas, change, where, problems)
+            continue
+        found = _find(areas, target, where, problems)
+        if found is None:
+            continue
+        kegiatan, rows = found
+        if target.huruf is None and len(rows) > 1:
+            problems.append(Problem(where, f"kegiatan '{kegiatan}' has {len(rows)} sub-kegiatan",
+                                    "say which with huruf: a, b, ... as printed in the base lampiran"))
+            continue
+        index = _letter_index(target.huruf) if target.huruf else 0
+        if not 0 <= index < len(rows):
+            problems.append(Problem(where, f"kegiatan '{kegiatan}' has no sub-kegiatan {target.huruf}",
+                                    f"it has a to {chr(ord('a') + len(rows) - 1)}"))
+            continue
+        row = rows[index]
+        if change.action == "hapus":
+            row["drop"] = True
+        else:
+            sub = row["sub"]
+            row["sub"] = replace(
+                sub,
+                teks=change.sub_kegiatan if change.sub_kegiatan is not None else sub.teks,
+                indikator=change.indikator if change.indikator is not None else sub.indikator,
+                bulan=frozenset(change.bulan) if change.bulan is not None else sub.bulan,
+                keterangan=change.keterangan if change.keterangan is not None else sub.keterangan,
+                source=f"{where} (ubah)")
+    if problems:
+        raise DataError(problems)
+
+    new_areas = []
+    for area_name, kegiatan_list in areas:
+        new_kegiatan = []
+        for kegiatan_name, rows in kegiatan_list:
+            subs: list[SubKegiatan] = []
+            carried: str | None = None  # indikator of a dropped row that covered the rows below it
+            for row in rows:
+                sequence = [] if row["drop"] else [row["sub"]]
+                sequence += row["after"]
+                if row["drop"] and row["sub"].indikator is not None:
+                    carried = row["sub"].indikator
+                for sub in sequence:
+                    if carried is not None and sub.indikator is None:
+                        sub = replace(sub, indikator=carried)
+                    carried = None
+                    subs.append(sub)
+            if subs and subs[0].indikator is None:
+                subs[0] = replace(subs[0], indikator=_first_indikator(rows))
+            if subs:
+                new_kegiatan.append(Kegiatan(kegiatan_name, tuple(subs)))
+        if new_kegiatan:
+            new_areas.append(Area(area_name, tuple(new_kegiatan)))
+    if not new_areas:
+        raise DataError([Problem(yaml_place(path, prefix + ("rencana_aksi",), lines),
+                                 "the changes drop every plan row", "keep at least one row")])
+    return RencanaAksi(tuple(new_areas))
+
+
+def _first_indikator(rows: list[dict]) -> str | None:
+    for row in rows:
+        if row["sub"].indikator is not None:
+            return row["sub"].indikator
+    return None
+
+
+def _find(areas: list, target: Target, where: str, problems: list[Problem]):
+    """(kegiatan name, rows) of the target's kegiatan, or None with a problem recorded."""
+    candidates = [(a_name, k) for a_name, kegiatan in areas for k in kegiatan
+                  if k[0] == target.kegiatan and (target.area is None or a_name == target.area)]
+    if not candidates:
+        names = [k[0] for a_name, kegiatan in areas for k in kegiatan if target.area in (None, a_name)]
+        guess = difflib.get_close_matches(target.kegiatan, names, n=1, cutoff=0.5)
+        scope = f" in area '{target.area}'" if target.area else ""
+        problems.append(Problem(where, f"no kegiatan '{target.kegiatan}'{scope} in the base plan",
+                                f"did you mean '{guess[0]}'?" if guess else
+                                "write the kegiatan exactly as in the base plan's Kegiatan column"))
+        return None
+    if len(candidates) > 1:
+        problems.append(Problem(where, f"kegiatan '{target.kegiatan}' is in several areas",
+                                "add area: to say which"))
+        return None
+    return candidates[0][1][0], candidates[0][1][1]
+
+
+def _add(areas: list, change: PlanChange, where: str, problems: list[Problem]) -> None:
+    target = change.target
+    sub = SubKegiatan(teks=change.sub_kegiatan, indikator=change.indikator,
+                      bulan=frozenset(change.bulan or ()), keterangan=change.keterangan or "",
+                      source=f"{where} (tambah)")
+    if target.area is None:
+        found = _find(areas, target, where, problems)
+        if found is None:
+            return
+        rows = found[1]
+    else:
+        area = next((a for a in areas if a[0] == target.area), None)
+        if area is None:  # a new area, at the end of the table
+            if change.indikator is None:
+                problems.append(Problem(where, "a new kegiatan needs its indikator", "add indikator:"))
+                return
+            areas.append([target.area, [[target.kegiatan, [dict(sub=sub, drop=False, after=[], new=True)]]]])
+            return
+        kegiatan = next((k for k in area[1] if k[0] == target.kegiatan), None)
+        if kegiatan is None:  # a new kegiatan, at the end of its area
+            if change.indikator is None:
+                problems.append(Problem(where, "a new kegiatan needs its indikator", "add indikator:"))
+                return
+            if target.setelah is not None:
+                problems.append(Problem(where, "setelah names a letter of an existing kegiatan",
+                                        f"kegiatan '{target.kegiatan}' is new in area '{target.area}'"))
+                return
+            area[1].append([target.kegiatan, [dict(sub=sub, drop=False, after=[], new=True)]])
+            return
+        rows = kegiatan[1]
+    if target.setelah is None:
+        rows[-1]["after"].append(sub)  # at the end of the kegiatan
+        return
+    base_rows = [r for r in rows if not r.get("new")]  # letters are those of the base plan
+    index = _letter_index(target.setelah)
+    if not 0 <= index < len(base_rows):
+        have = f"it has a to {chr(ord('a') + len(base_rows) - 1)}" if base_rows else "it is new in this batch"
+        problems.append(Problem(where, f"kegiatan '{target.kegiatan}' has no sub-kegiatan {target.setelah}", have))
+        return
+    base_rows[index]["after"].append(sub)

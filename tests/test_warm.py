@@ -1,0 +1,175 @@
+"""The warm converter pool on real LibreOffice, also when a process crashes, hangs or writes nothing.
+
+Faults come from tests/helpers/faulty_uno_helper.py: the real UNO helper, told by environment
+variables to misbehave on documents whose name contains a token.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from generator.errors import ConversionError, ConversionTimeout, ConverterMissing
+from generator.warm import ConverterPool
+from tests.conftest import ROOT, pdf_text
+
+pytestmark = pytest.mark.libreoffice
+FAULTY = ROOT / "tests" / "helpers" / "faulty_uno_helper.py"
+
+
+def processes_mentioning(fragment: str) -> list[int]:
+    """Live (not zombie) processes whose command line contains `fragment`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if fragment in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def ours() -> list[int]:
+    """LibreOffice processes and helpers started by pools of this test process."""
+    return processes_mentioning(f"keputusan-{os.getpid()}-")
+
+
+def make_docx(path: Path, text: str) -> Path:
+    doc = Document()
+    doc.add_paragraph(text)
+    doc.save(str(path))
+    return path
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    return {name: make_docx(folder / f"{name}.docx", f"Dokumen {name}") for name in ("satu", "dua", "tiga", "rusak")}
+
+
+@pytest.fixture
+def faults(tmp_path, monkeypatch):
+    def set_rules(rules: str):
+        monkeypatch.setenv("KEPUTUSAN_TEST_FAULTS", rules)
+        monkeypatch.setenv("KEPUTUSAN_TEST_FAULT_DIR", str(tmp_path))
+    return set_rules
+
+
+def no_partial_files(folder: Path) -> bool:
+    return not [p for p in folder.rglob("*") if p.name.endswith(".part")]
+
+
+def test_two_processes_convert_side_by_side_and_stop_with_the_pool(docs, tmp_path):
+    out = tmp_path / "out"
+    with ConverterPool(2) as pool:
+        threads = [threading.Thread(target=lambda n=n: [pool.convert(docs[n], out / f"{n}-{i}.pdf")
+                                                        for i in range(3)]) for n in ("satu", "dua")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(ours()) >= 4  # two LibreOffice processes and their helpers
+        root = pool.root
+    assert "Dokumen dua" in pdf_text(out / "dua-2.pdf")
+    assert len(list(out.glob("*.pdf"))) == 6
+    assert pool.stats.starts == 2 and pool.stats.conversions == 6 and pool.stats.failed_attempts == 0
+    assert ours() == [] and not root.exists()
+
+
+def test_a_process_is_replaced_after_its_quota(docs, tmp_path):
+    with ConverterPool(1, recycle_after=2) as pool:
+        for i in range(5):
+            pool.convert(docs["satu"], tmp_path / f"{i}.pdf")
+    assert pool.stats.conversions == 5 and pool.stats.recycles == 2 and pool.stats.starts == 3
+    assert ours() == []
+
+
+@pytest.mark.parametrize("kind", ["crash", "hang", "nofile", "fail"])
+def test_a_fault_is_retried_on_a_fresh_process(kind, docs, faults, tmp_path):
+    faults(f"{kind}:rusak")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    with ConverterPool(1, helper=FAULTY, timeout=4) as pool:
+        pool.convert(docs["satu"], out / "satu.pdf")
+        pool.convert(docs["rusak"], out / "rusak.pdf")  # fails once, then succeeds on a new process
+        pool.convert(docs["dua"], out / "dua.pdf")
+    assert "Dokumen rusak" in pdf_text(out / "rusak.pdf")
+    assert pool.stats.failed_attempts == 1 and pool.stats.starts == 2 and pool.stats.conversions == 3
+    if kind == "hang":
+        assert 4 <= time.monotonic() - started < 60
+    assert no_partial_files(tmp_path) and ours() == []
+
+
+@pytest.mark.parametrize("kind, error, message", [
+    ("crash", ConversionError, "LibreOffice stopped while converting rusak.docx"),
+    ("hang", ConversionTimeout, "did not convert rusak.docx within 3 s"),
+    ("nofile", ConversionError, "exited without writing a PDF for rusak.docx"),
+])
+def test_a_fault_that_persists_is_a_typed_error_and_writes_nothing(kind, error, message, docs, faults, tmp_path):
+    faults(f"{kind}:rusak:always")
+    out = tmp_path / "out"
+    with ConverterPool(1, helper=FAULTY, timeout=3, retries=1) as pool:
+        with pytest.raises(error) as info:
+            pool.convert(docs["rusak"], out / "rusak.pdf")
+        assert message in str(info.value) and "tried 2 times" in str(info.value)
+        pool.convert(docs["satu"], out / "satu.pdf")  # the pool is still usable
+    assert sorted(p.name for p in out.iterdir()) == ["satu.pdf"]
+    assert ours() == []
+
+
+def test_libreoffice_that_cannot_start_is_reported(tmp_path, docs):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    with ConverterPool(1, soffice=str(fake)) as pool:
+        with pytest.raises(ConversionError, match=r"exited at start \(exit 1\) \(cannot open display\)"):
+            pool.convert(docs["satu"], tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists() and ours() == []
+
+
+def test_a_python_without_the_uno_bridge_is_named(tmp_path, docs):
+    no_uno = tmp_path / "python-without-uno"
+    no_uno.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")  # -S: no site-packages, no uno
+    no_uno.chmod(0o755)
+    with ConverterPool(1, uno_python=str(no_uno)) as pool:
+        with pytest.raises(ConverterMissing, match="cannot import uno.*python3-uno"):
+            pool.convert(docs["satu"], tmp_path / "x.pdf")
+    assert ours() == []
+
+
+def test_nothing_survives_a_killed_parent(tmp_path, docs):
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from generator.warm import ConverterPool\n"
+        "pool = ConverterPool(2)\n"
+        "pool.start()\n"
+        f"pool.convert(Path({str(docs['satu'])!r}), Path({str(tmp_path / 'x.pdf')!r}))\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(120)\n")
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        marker = f"keputusan-{child.pid}-"
+        deadline = time.monotonic() + 30
+        while len(processes_mentioning(marker)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the second process may still be starting
+        assert len(processes_mentioning(marker)) >= 4
+    finally:
+        child.kill()  # SIGKILL: no Python cleanup runs in the parent
+        child.wait()
+    deadline = time.monotonic() + 15
+    while processes_mentioning(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_mentioning(marker) == []
