@@ -21,11 +21,12 @@ def page_count(pdf: Path) -> int:
     return len(read(pdf).pages)
 
 
-def merge(parts: list[tuple[str, Path]], out: Path, *, title: str, author: str, subject: str) -> Path:
-    """Write `parts` (bookmark title, PDF) into `out` in order; written beside `out`, then renamed."""
+def merge(parts: list[tuple[str, Path | PdfReader]], out: Path, *, title: str, author: str, subject: str) -> Path:
+    """Write `parts` (bookmark title, PDF or its open reader) into `out` in order; written beside
+    `out`, then renamed."""
     writer = PdfWriter()
     for bookmark, pdf in parts:
-        writer.append(read(pdf), outline_item=bookmark)
+        writer.append(pdf if isinstance(pdf, PdfReader) else read(pdf), outline_item=bookmark)
     # the lampiran's row anchors (named destinations, read by layout.py) are not for readers
     names = writer.root_object.get("/Names")
     if names is not None and "/Dests" in names.get_object():

@@ -82,29 +82,30 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path, resul
              layout_cache: layout.LayoutCache | None = None) -> list[tuple[str, Path]]:
     decree = case.decree
     produced: list[tuple[str, Path]] = []
-    key = None
-    if layout_cache is not None:  # a short conversion that saves a long one for most offices
-        key = layout.cache_key(case, templates, layout.table_top(case, converter, work, templates))
+    key = rows = None
+    if layout_cache is not None:
+        key, rows = layout.cache_key(case, templates), layout.row_signatures(case)
     guess: frozenset[int] | None = None  # page starts of the lampiran: from the cache, then the asli
     for variant in variants:
         stem = f"{case.name}-{variant}"
         keputusan_docx = render_keputusan(case, variant, work / f"{stem}-keputusan.docx", templates)
-        keputusan_pdf = converter.convert(keputusan_docx, work / f"{stem}-keputusan.pdf")
-        decree_pages = bundle.page_count(keputusan_pdf)
+        keputusan_pdf = bundle.read(converter.convert(keputusan_docx, work / f"{stem}-keputusan.pdf"))
+        decree_pages = len(keputusan_pdf.pages)
         first = decree_pages + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
-        lampiran_docx, lampiran_pdf = work / f"{stem}-lampiran.docx", work / f"{stem}-lampiran.pdf"
+        lampiran_docx = work / f"{stem}-lampiran.docx"
         owner = False
         if guess is None:
-            guess, owner = layout_cache.begin(key) if layout_cache is not None else (frozenset(), False)
+            guess, owner = layout_cache.begin(key, rows) if layout_cache is not None else (frozenset(), False)
         starts = None
         try:
-            starts, passes = layout.lay_out_lampiran(case, variant, lampiran_docx, lampiran_pdf, converter,
-                                                     templates, first_page_number=first, guess=guess)
+            starts, passes, lampiran_pdf = layout.lay_out_lampiran(
+                case, variant, lampiran_docx, work / f"{stem}-lampiran.pdf", converter, templates,
+                first_page_number=first, guess=guess)
         finally:
             if owner:  # other offices with the same table wait for this result
-                layout_cache.finish(key, starts)
+                layout_cache.finish(key, rows, starts)
         if layout_cache is not None and not owner and passes > 1:
-            layout_cache.record(key, starts)  # the guess was wrong: remember this layout too
+            layout_cache.record(key, rows, starts)  # the guess was wrong: remember this layout too
         result.layout_passes[variant] = passes
         guess = starts
         pdf = bundle.merge(
@@ -112,7 +113,7 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path, resul
             title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
             author=decree.kantor.nama, subject=decree.tentang)
         result.bundles[variant] = pdf
-        result.pages[variant] = decree_pages + bundle.page_count(lampiran_pdf)
+        result.pages[variant] = decree_pages + len(lampiran_pdf.pages)
         produced += [(pdf.name, pdf), (keputusan_docx.name, keputusan_docx),
                      (lampiran_docx.name, lampiran_docx)]
     return produced
