@@ -35,5 +35,11 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
+# Benchmark of `keputusan batch` (README, "Speed"): every figure measured in one run. NATIONAL
+# offices of the synthetic national batch are built (552: all; fewer: a sample, projected).
+NATIONAL ?= 552
+bench: setup
+	$(PY) tools/bench.py --national $(NATIONAL)
+
 clean:
 	rm -rf output/kpu-* .pytest_cache

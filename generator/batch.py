@@ -146,6 +146,7 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
     from .convert import DEFAULT_TIMEOUT
 
     own_pool = converter is None
+    jobs = min(jobs, len(to_build))
     if own_pool:  # starts booting LibreOffice now, while the base case is read
         converter = ConverterPool(jobs, timeout=timeout or DEFAULT_TIMEOUT,
                                   recycle_after=recycle_after or DEFAULT_RECYCLE)
@@ -153,9 +154,10 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
     cache = LayoutCache(state.get("layout"))
     try:
         batch.base()  # the base case itself wrong (DataError): no office can be built
-        # More threads than LibreOffice processes: while one office renders or merges (Python),
-        # another's document is being converted.
-        with ThreadPoolExecutor(max_workers=max(2, 2 * jobs), thread_name_prefix="keputusan-office") as ex:
+        # More offices in progress than LibreOffice processes: while one office renders or
+        # merges (Python), or waits for the page breaks another office is settling, the
+        # processes convert other offices' documents.
+        with ThreadPoolExecutor(max_workers=max(4, 3 * jobs), thread_name_prefix="keputusan-office") as ex:
             pending: dict[Future, Office] = {
                 ex.submit(_build_office, batch, office, out_dir, converter, templates, cache): office
                 for office in to_build}
@@ -185,7 +187,9 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
         if own_pool:
             converter.close()
     stats = getattr(converter, "stats", None)
-    return stats.as_dict() if stats is not None else None
+    if stats is None:
+        return None
+    return {"processes": getattr(converter, "size", jobs), **stats.as_dict()}
 
 
 def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templates: Path,

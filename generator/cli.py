@@ -5,6 +5,7 @@ stderr and its exit code, so no user ever sees a traceback for bad input.
 """
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -66,6 +67,10 @@ def batch(case_dir: Path, out_dir: Path, jobs: int | None, only: tuple[str, ...]
     codes = [code.strip() for item in only for code in item.split(",") if code.strip()]
     bar = None
 
+    def terminate(signum, frame):  # `kill`: stop as on Ctrl-C, so the report is written
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, terminate)
+
     def progress(done: int, total: int, result) -> None:
         nonlocal bar
         if not sys.stderr.isatty():  # no bar in logs and pipes: the summary says it all
@@ -91,9 +96,10 @@ def batch(case_dir: Path, out_dir: Path, jobs: int | None, only: tuple[str, ...]
         click.echo(f"{r.kode:<6} {r.kantor:<{width}} {pages:>7}  {r.status:<9} {seconds:>7}")
     for r in result.failed:
         click.echo(f"keputusan: {r.kode} {r.kantor}: {r.error}", err=True)
+    processes = (result.converter or {}).get("processes")
+    used = f" with {processes} LibreOffice process{'es' if processes != 1 else ''}" if processes else ""
     click.echo(f"{len(result.offices)} offices: {result.count(BUILT)} built, {result.count('unchanged')} unchanged, "
-               f"{result.count(FAILED)} failed in {result.seconds:.1f} s with {result.jobs} LibreOffice "
-               f"process{'es' if result.jobs != 1 else ''}; report: {result.report}", err=True)
+               f"{result.count(FAILED)} failed in {result.seconds:.1f} s{used}; report: {result.report}", err=True)
     raise_for_failures(result)
 
 

@@ -82,14 +82,20 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path, resul
              layout_cache: layout.LayoutCache | None = None) -> list[tuple[str, Path]]:
     decree = case.decree
     produced: list[tuple[str, Path]] = []
+    # the decrees first: they need no layout, so a batch converts them while another office's
+    # lampiran settles the page breaks this one will reuse
+    decrees = {}
+    for variant in variants:
+        stem = f"{case.name}-{variant}"
+        docx = render_keputusan(case, variant, work / f"{stem}-keputusan.docx", templates)
+        decrees[variant] = docx, bundle.read(converter.convert(docx, work / f"{stem}-keputusan.pdf"))
     key = rows = None
     if layout_cache is not None:
         key, rows = layout.cache_key(case, templates), layout.row_signatures(case)
     guess: frozenset[int] | None = None  # page starts of the lampiran: from the cache, then the asli
     for variant in variants:
         stem = f"{case.name}-{variant}"
-        keputusan_docx = render_keputusan(case, variant, work / f"{stem}-keputusan.docx", templates)
-        keputusan_pdf = bundle.read(converter.convert(keputusan_docx, work / f"{stem}-keputusan.pdf"))
+        keputusan_docx, keputusan_pdf = decrees[variant]
         decree_pages = len(keputusan_pdf.pages)
         first = decree_pages + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
         lampiran_docx = work / f"{stem}-lampiran.docx"

@@ -258,7 +258,8 @@ def main() -> int:
         print(f"      outside LibreOffice {outside_share(repd, d):.0%}; peak memory {mb(md.peak)}; "
               f"peak by quarter of the run: {', '.join(mb(q) for q in quarters)}; "
               f"LibreOffice processes started {repd['converter']['starts']} "
-              f"(recycled {repd['converter']['recycles']})")
+              f"(recycled {repd['converter']['recycles']}); "
+              f"{repd['converter']['conversions'] / count:.1f} conversions an office")
         print(f"  at end: {machine_load()}")
         figures.update({"d_offices": count, "d_seconds": d, "d_projected_552": projected,
                         "d_outside": outside_share(repd, d), "d_peak_memory": md.peak,
