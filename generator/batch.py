@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -88,43 +89,65 @@ def run_batch(batch_dir: str | Path, out_dir: str | Path, *, jobs: int | None = 
     from .warm import default_jobs
 
     jobs = jobs or default_jobs()
-    with folder_lock(out_dir):
-        state = _read_state(out_dir)
-        offices_state: dict = state.setdefault("offices", {})
-        tool = _tool_digest(templates)
-        shared = batch.shared_digest()
-        digests = {o.kode: _office_digest(tool, shared, o) for o in selected}
+    created = not out_dir.exists()
+    try:
+        with folder_lock(out_dir):
+            return _run_locked(batch, selected, out_dir, jobs, force, progress, converter, timeout,
+                               recycle_after, templates, started, list(only))
+    except DataError:  # the base case itself is wrong: nothing was built, leave nothing behind
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
 
-        results: dict[str, OfficeResult] = {}
-        to_build: list[Office] = []
-        for office in selected:
-            previous = offices_state.get(office.kode)
-            if not force and _up_to_date(out_dir, office, previous, digests[office.kode]):
-                results[office.kode] = OfficeResult(
-                    kode=office.kode, kantor=office.wilayah, folder=office.folder, status=UNCHANGED,
-                    pages=previous.get("pages", {}), bundles=previous.get("bundles", []))
-            else:
-                to_build.append(office)
-        total = len(selected)
-        if progress:
-            progress(0, total, None)
-            for done, result in enumerate(results.values(), start=1):
-                progress(done, total, result)
 
-        stats = None
-        try:
-            if to_build:
-                stats = _build_all(batch, to_build, out_dir, jobs, converter, timeout, recycle_after,
-                                   templates, state, digests, results,
-                                   lambda r: progress and progress(len(results), total, r))
-        finally:
-            _write_json(out_dir / STATE_FILE, state)
-            ordered = [results[o.kode] for o in selected if o.kode in results]
-            result = BatchResult(batch=batch.name, out_dir=out_dir, offices=ordered,
-                                 seconds=time.monotonic() - started, jobs=jobs, converter=stats,
-                                 report=out_dir / REPORT_FILE)
-            _write_report(result, batch, only=list(only), force=force,
-                          interrupted=len(ordered) < len(selected))
+def _run_locked(batch: Batch, selected: list[Office], out_dir: Path, jobs: int, force: bool,
+                progress: Progress | None, converter, timeout, recycle_after, templates: Path,
+                started: float, only: list[str]) -> BatchResult:
+    state = _read_state(out_dir)
+    offices_state: dict = state.setdefault("offices", {})
+    tool = _tool_digest(templates)
+    shared = batch.shared_digest()
+    digests = {o.kode: _office_digest(tool, shared, o) for o in selected}
+
+    results: dict[str, OfficeResult] = {}
+    to_build: list[Office] = []
+    for office in selected:
+        previous = offices_state.get(office.kode)
+        if not force and _up_to_date(out_dir, office, previous, digests[office.kode]):
+            results[office.kode] = OfficeResult(
+                kode=office.kode, kantor=office.wilayah, folder=office.folder, status=UNCHANGED,
+                pages=previous.get("pages", {}), bundles=previous.get("bundles", []))
+        else:
+            to_build.append(office)
+    total = len(selected)
+    if progress:
+        progress(0, total, None)
+        for done, unchanged in enumerate(results.values(), start=1):
+            progress(done, total, unchanged)
+
+    stats = None
+    try:
+        if to_build:
+            stats = _build_all(batch, to_build, out_dir, jobs, converter, timeout, recycle_after,
+                               templates, state, digests, results,
+                               lambda r: progress and progress(len(results), total, r))
+    except DataError:
+        raise  # nothing built: no state or report to write
+    except BaseException:
+        _finish(batch, selected, results, out_dir, state, started, jobs, stats, only, force)
+        raise
+    return _finish(batch, selected, results, out_dir, state, started, jobs, stats, only, force)
+
+
+def _finish(batch: Batch, selected: list[Office], results: dict, out_dir: Path, state: dict, started: float,
+            jobs: int, stats: dict | None, only: list[str], force: bool) -> BatchResult:
+    """Write the state (what is up to date) and the report, also after an interruption."""
+    _write_json(out_dir / STATE_FILE, state)
+    ordered = [results[o.kode] for o in selected if o.kode in results]
+    result = BatchResult(batch=batch.name, out_dir=out_dir, offices=ordered,
+                         seconds=time.monotonic() - started, jobs=jobs, converter=stats,
+                         report=out_dir / REPORT_FILE)
+    _write_report(result, batch, only=only, force=force, interrupted=len(ordered) < len(selected))
     return result
 
 

@@ -263,6 +263,20 @@ def test_bad_batch_data_exits_2_and_writes_nothing(small, tmp_path, args, expect
     assert not out.exists()
 
 
+def test_an_invalid_base_case_exits_2_names_it_and_writes_nothing(small, tmp_path):
+    base = tmp_path / "kecil"
+    shutil.copytree(KECIL, base)
+    text = (base / "keputusan.yaml").read_text().replace("tanggal: 2023-03-09", "tanggal: 2023-02-30")
+    (base / "keputusan.yaml").write_text(text.replace("../../../data/dasar-hukum.yaml",
+                                                      str(ROOT / "data" / "dasar-hukum.yaml")))
+    (small / "kantor.yaml").write_text((small / "kantor.yaml").read_text().replace(str(KECIL), str(base)))
+    out = tmp_path / "out"
+    result = keputusan("batch", small, "--out", out)
+    assert result.returncode == 2, result.stderr
+    assert "kecil/keputusan.yaml, key ditetapkan.tanggal (line" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
 def test_a_second_batch_on_the_same_folder_is_refused(small, tmp_path):
     out = tmp_path / "out"
     with folder_lock(out):
