@@ -231,7 +231,7 @@ def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templa
         result.pages = dict(built.pages)
         result.bundles = [p.name for p in built.bundles.values()]
         result.layout_passes = dict(built.layout_passes)
-        result.outputs = [p.name for p in built.files]
+        result.outputs = [str(p.relative_to(folder)) if p.is_relative_to(folder) else p.name for p in built.files]
     except KeputusanError as exc:
         result.error, result.exit_code = str(exc), exc.exit_code
     except Exception as exc:  # a bug must not take the other offices down; it is reported
@@ -264,11 +264,15 @@ def _office_digest(tool: str, shared: str, office: Office) -> str:
 
 
 def _fingerprints(folder: Path, names: list[str]) -> dict[str, list]:
+    """Size, time and SHA-256 of each output; empty (never up to date) when one cannot be read."""
     out = {}
     for name in names:
         path = folder / name
-        st = path.stat()
-        out[name] = [st.st_size, st.st_mtime_ns, _sha256(path)]
+        try:
+            st = path.stat()
+            out[name] = [st.st_size, st.st_mtime_ns, _sha256(path)]
+        except OSError:
+            return {}
     return out
 
 
