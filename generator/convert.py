@@ -6,6 +6,7 @@ appears at its destination only when complete (written beside it, then renamed).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -55,7 +56,10 @@ class SofficeConverter:
                    f"-env:UserInstallation={profile.as_uri()}",
                    "--convert-to", filter_spec, "--outdir", str(outdir), str(src.resolve())]
             env = dict(os.environ, HOME=str(work_dir))  # LibreOffice writes under $HOME too
-            run(cmd, timeout=self.timeout, env=env, what=src.name)
+            try:
+                run(cmd, timeout=self.timeout, env=env, what=src.name)
+            finally:
+                remove_leftovers(ipc_leftovers(profile))  # left only when it had to be killed
             produced = outdir / (src.stem + ".pdf")
             check_pdf(produced, src)
             tmp = dst.with_name(f".{dst.name}.part")
@@ -100,6 +104,26 @@ def check_pdf(produced: Path, src: Path) -> None:
         head = fh.read(5)
     if produced.stat().st_size < 200 or head != b"%PDF-":
         raise ConversionError(f"LibreOffice wrote an empty or broken PDF for {src.name}")
+
+
+def ipc_leftovers(profile: Path, pipe: str | None = None) -> list[Path]:
+    """The sockets a killed LibreOffice leaves in /tmp: its single-instance pipe (named by the MD5
+    of its profile URL in UTF-16, in hex without leading zeros) and its UNO pipe. A LibreOffice
+    that exits normally removes them; one that is killed cannot."""
+    uid = os.getuid()
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()
+    names = [f"OSL_PIPE_{uid}_SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)]
+    if pipe:
+        names.append(f"OSL_PIPE_{uid}_{pipe}")
+    return [Path(folder) / name for folder in ("/tmp", "/var/tmp") for name in names]
+
+
+def remove_leftovers(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def start_listener(profile: Path, pipe: str, *, soffice: str | None = None, log=None) -> subprocess.Popen:

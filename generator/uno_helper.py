@@ -9,7 +9,9 @@ converts documents one at a time on request. Protocol: one JSON object a line.
 
 The first line it prints is {"ready": true, "user": "<profile url>"} once connected (or
 {"ready": false, "error": ...}). When stdin closes — the parent ended, however it ended — it
-stops LibreOffice and exits, so a killed parent leaves nothing running.
+kills LibreOffice, removes the paths given after the pipe name and timeout (the profile's
+folder, the sockets LibreOffice leaves when killed, the log; "rmdir:" folders only once
+empty) and exits, so a killed parent leaves nothing running and nothing behind.
 
 Only the standard library and uno: it may run on a Python other than the project's.
 """
@@ -76,7 +78,7 @@ def convert_one(uno, desktop, request: dict) -> None:
 
 def main(argv: list[str] | None = None, convert=convert_one) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    pipe, timeout = argv[0], float(argv[1])
+    pipe, timeout, leftovers = argv[0], float(argv[1]), argv[2:]
     try:
         import uno
     except ImportError as exc:
@@ -108,12 +110,58 @@ def main(argv: list[str] | None = None, convert=convert_one) -> int:
             continue
         _reply({"ok": True, "seconds": round(time.monotonic() - started, 4)})
     # stdin closed (parent done, or gone however it ended) or LibreOffice lost: stop LibreOffice
-    # and ourselves at once. Profiles are throw-away, nothing needs a clean shutdown.
-    try:
-        os.killpg(os.getpgrp(), signal.SIGKILL)  # LibreOffice shares our process group
-    except OSError:
-        pass
+    # at once (profiles are throw-away, nothing needs a clean shutdown), then remove what the
+    # parent named, in case it is gone and cannot.
+    _kill_group_but_me()
+    _remove(leftovers)
     return 0
+
+
+def _group_members() -> list[int]:
+    """Other processes of our process group (LibreOffice and its launcher), from /proc."""
+    me, group, members = os.getpid(), os.getpgrp(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != me:
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry))
+    return members
+
+
+def _kill_group_but_me() -> None:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        members = _group_members()
+        if not members:
+            return
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.05)
+
+
+def _remove(paths: list[str]) -> None:
+    import shutil
+
+    for path in paths:
+        if path.startswith("rmdir:"):  # a folder others may share: removed only once empty
+            try:
+                os.rmdir(path[len("rmdir:"):])
+            except OSError:
+                pass
+        elif os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":

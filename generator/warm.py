@@ -37,7 +37,8 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .convert import DEFAULT_TIMEOUT, PDF_EXPORT, check_pdf, find_soffice, start_listener
+from .convert import (DEFAULT_TIMEOUT, PDF_EXPORT, check_pdf, find_soffice, ipc_leftovers,
+                      remove_leftovers, start_listener)
 from .errors import ConversionError, ConversionTimeout, ConverterMissing
 
 HELPER = Path(__file__).with_name("uno_helper.py")
@@ -127,6 +128,7 @@ class _Worker:
         self.count = 0
         self.generation = 0
         self.profile: Path | None = None
+        self.pipe: str | None = None
 
     @property
     def running(self) -> bool:
@@ -150,14 +152,18 @@ class _Worker:
             run = self.dir / f"run-{self.generation}"
             run.mkdir()
             self.profile = run / "profile"
-            pipe = f"keputusan-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:12]}"
+            self.pipe = pipe = f"keputusan-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:12]}"
             log = (self.dir / "libreoffice.log").open("ab")
             try:
                 self.office = start_listener(self.profile, pipe, soffice=self.pool.soffice, log=log)
                 try:
                     # same process group as its LibreOffice: one kill stops both
+                    # what the helper removes if this process dies without closing the pool
+                    leftovers = [str(run), *map(str, ipc_leftovers(self.profile, pipe)),
+                                 str(self.dir / "libreoffice.log"), f"rmdir:{self.dir}", f"rmdir:{self.pool.root}"]
                     self.helper = subprocess.Popen(
-                        [self.pool.uno_python, "-I", str(self.pool.helper), pipe, str(self.pool.start_timeout)],
+                        [self.pool.uno_python, "-I", str(self.pool.helper), pipe, str(self.pool.start_timeout),
+                         *leftovers],
                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, bufsize=0,
                         process_group=self.office.pid, cwd=str(run))
                 except OSError as exc:
@@ -240,8 +246,8 @@ class _Worker:
     def kill(self) -> None:
         """Stop LibreOffice and its helper (the whole process group) and drop the profile."""
         with self.lock:
-            office, helper, profile = self.office, self.helper, self.profile
-            self.office = self.helper = self.profile = None
+            office, helper, profile, pipe = self.office, self.helper, self.profile, self.pipe
+            self.office = self.helper = self.profile = self.pipe = None
         if office is None:
             return
         try:
@@ -263,6 +269,7 @@ class _Worker:
                 pass
         if profile is not None:
             shutil.rmtree(profile.parent, ignore_errors=True)
+            remove_leftovers(ipc_leftovers(profile, pipe))
 
     def _log_tail(self) -> str:
         try:

@@ -44,6 +44,11 @@ def ours() -> list[int]:
     return processes_mentioning(f"keputusan-{os.getpid()}-")
 
 
+def sockets_left(pid: int) -> list[str]:
+    """UNO pipes that LibreOffice processes of `pid`'s pools left in /tmp."""
+    return [name for name in os.listdir("/tmp") if f"_keputusan-{pid}-" in name]
+
+
 def make_docx(path: Path, text: str) -> Path:
     doc = Document()
     doc.add_paragraph(text)
@@ -108,7 +113,7 @@ def test_a_fault_is_retried_on_a_fresh_process(kind, docs, faults, tmp_path):
     assert pool.stats.failed_attempts == 1 and pool.stats.starts == 2 and pool.stats.conversions == 3
     if kind == "hang":
         assert 4 <= time.monotonic() - started < 60
-    assert no_partial_files(tmp_path) and ours() == []
+    assert no_partial_files(tmp_path) and ours() == [] and sockets_left(os.getpid()) == []
 
 
 @pytest.mark.parametrize("kind, error, message", [
@@ -156,11 +161,12 @@ def test_nothing_survives_a_killed_parent(tmp_path, docs):
         "pool = ConverterPool(2)\n"
         "pool.start()\n"
         f"pool.convert(Path({str(docs['satu'])!r}), Path({str(tmp_path / 'x.pdf')!r}))\n"
-        "print('ready', flush=True)\n"
+        "print(pool.root, flush=True)\n"
         "time.sleep(120)\n")
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
-        assert child.stdout.readline().strip() == "ready"
+        root = Path(child.stdout.readline().strip())
+        assert root.is_dir()
         marker = f"keputusan-{child.pid}-"
         deadline = time.monotonic() + 30
         while len(processes_mentioning(marker)) < 4 and time.monotonic() < deadline:
@@ -170,6 +176,8 @@ def test_nothing_survives_a_killed_parent(tmp_path, docs):
         child.kill()  # SIGKILL: no Python cleanup runs in the parent
         child.wait()
     deadline = time.monotonic() + 15
-    while processes_mentioning(marker) and time.monotonic() < deadline:
+    while (processes_mentioning(marker) or root.exists()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert processes_mentioning(marker) == []
+    # the helpers removed the profiles and the sockets the killed LibreOffice processes left
+    assert not root.exists() and sockets_left(child.pid) == []
