@@ -5,6 +5,7 @@ stderr and its exit code, so no user ever sees a traceback for bad input.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -38,6 +39,60 @@ def build(case_dir: Path, out_dir: Path, variant: str) -> None:
     for name, path in result.bundles.items():
         click.echo(f"{path}  ({result.pages[name]} pages)")
     click.echo(f"built {result.case.decree.nomor_lengkap} in {time.monotonic() - started:.1f} s", err=True)
+
+
+PASSPHRASE_ENV = "KEPUTUSAN_P12_PASSPHRASE"
+
+
+@cli.command()
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The signer's certificate and key (PKCS#12, .p12/.pfx).")
+@click.option("--field", "field_name", default=None,
+              help="Signature field to sign (e.g. ttd_ketua); default: the bundle's only empty field.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the signed PDF (a new file; the bundle is left as it is).")
+def sign(bundle: Path, p12: Path, field_name: str | None, out: Path) -> None:
+    """Sign a field of BUNDLE as PAdES with a local certificate.
+
+    The passphrase is read from the environment variable KEPUTUSAN_P12_PASSPHRASE, or asked for.
+    """
+    from . import signing
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase is None:
+        passphrase = click.prompt(f"Passphrase for {p12}", hide_input=True, default="", show_default=False,
+                                  err=True)
+    result = signing.sign(bundle, p12, out, passphrase, field_name)
+    click.echo(f"{result.out}  (signed field {result.field})")
+
+
+@cli.command()
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A root certificate (PEM or DER) to trust; repeatable. Default: the system's.")
+def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
+    """List the signatures of BUNDLE with their status; exit 1 when one fails."""
+    from . import signing
+
+    report = signing.verify(bundle, list(trust))
+    for s in report.signatures:
+        click.echo(f"{s.field}: {'OK' if s.ok else 'FAILED'}")
+        click.echo(f"  signer:   {s.signer}")
+        if s.signed_at:
+            click.echo(f"  signed:   {s.signed_at}")
+        if s.reason:
+            click.echo(f"  reason:   {s.reason}")
+        if s.location:
+            click.echo(f"  location: {s.location}")
+        trusted = ("yes" if s.trusted else "no") + ("" if report.trust_given else " (system roots; give --trust)")
+        click.echo(f"  intact: {'yes' if s.intact else 'no'}, valid: {'yes' if s.valid else 'no'}, "
+                   f"trusted: {trusted}, coverage: {s.coverage}")
+        for problem in s.problems:
+            click.echo(f"  problem:  {problem}")
+    for name in report.empty_fields:
+        click.echo(f"{name}: not signed yet")
+    signing.check(report)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,3 +69,15 @@ class LayoutError(KeputusanError):
     """The rendered PDF does not have the layout the pipeline requires (e.g. pagination did not settle)."""
 
     exit_code = 3
+
+
+class SigningError(KeputusanError):
+    """A bundle cannot be signed or verified as asked: not a PDF, no such field, wrong passphrase..."""
+
+    exit_code = 2
+
+
+class SignatureInvalid(KeputusanError):
+    """Verification found no signature, or a signature that fails (changed, invalid, untrusted)."""
+
+    exit_code = 1

@@ -94,6 +94,10 @@ class Profil(_Strict):
     ukuran_font: float = Field(default=12, ge=6, le=16)
     ukuran_font_tabel: float = Field(default=9, ge=6, le=14)
     nomor_halaman_lampiran: Literal["lanjut", "ulang"] = "lanjut"
+    # signing: a field in the lampiran's closing block too; an invisible anchor character
+    # (e.g. "#") printed in each signature space for signing services that search for one
+    ttd_lampiran: bool = False
+    jangkar_ttd: str | None = Field(default=None, pattern=r"^\S{1,3}$")
 
     @property
     def paper_mm(self) -> tuple[float, float]:

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, bundle, layout
+from . import __version__, bundle, fields, layout, pdfa, signing
 from .convert import SofficeConverter
 from .errors import OutputError
 from .load import load_case
@@ -53,6 +53,8 @@ def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, .
 def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIANTS, *,
                converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
     """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch)."""
+    # a signed bundle is never touched: refuse before any work, not after it
+    _refuse_signed([out_dir / f"{case.name}-{v}.pdf" for v in variants])
     converter = converter or SofficeConverter()
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(case=case, out_dir=out_dir)
@@ -82,13 +84,18 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path,
         lampiran_docx = render_lampiran(case, variant, work / f"{stem}-lampiran.docx",
                                         first_page_number=first, page_starts=starts, templates=templates)
         lampiran_pdf = converter.convert(lampiran_docx, work / f"{stem}-lampiran.pdf")
+        meta = pdfa.DocMeta(
+            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
+            author=decree.kantor.nama, subject=decree.tentang,
+            created=pdfa.build_time(decree.ditetapkan.tanggal))
         pdf = bundle.merge(
             [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)], work / f"{stem}.pdf",
-            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
-            author=decree.kantor.nama, subject=decree.tentang)
+            title=meta.title, author=meta.author, subject=meta.subject, created=meta.created)
         result.bundles[variant] = pdf
         result.pages[variant] = decree_pages + bundle.page_count(lampiran_pdf)
-        produced += [(pdf.name, pdf), (keputusan_docx.name, keputusan_docx),
+        # signature fields go in last, after merging: nothing may change the file once signed
+        _, signing_json = fields.prepare(case, variant, pdf, decree_pages, result.pages[variant], meta)
+        produced += [(pdf.name, pdf), (signing_json.name, signing_json), (keputusan_docx.name, keputusan_docx),
                      (lampiran_docx.name, lampiran_docx)]
     return produced
 
@@ -106,12 +113,20 @@ def _check_overwrites(out_dir: Path, names: list[str]) -> None:
     kept = []
     for name in names:
         target = out_dir / name
+        _refuse_signed([target])
         if target.exists() and ours.get(name) != sha256(target):
             kept.append(target)
     if kept:
         listing = ", ".join(str(p) for p in kept)
         raise OutputError(f"not overwriting {listing}: changed since this tool wrote it (signed or edited?) "
                           "or not written by it; move it away or choose another --out folder")
+
+
+def _refuse_signed(paths: list[Path]) -> None:
+    for target in paths:
+        if target.suffix == ".pdf" and target.exists() and signing.is_signed(target):
+            raise OutputError(f"not overwriting {target}: it is signed (it carries a digital signature) "
+                              "and a signed PDF is never touched; move it away or choose another --out folder")
 
 
 def _write_manifest(case: Case, out_dir: Path, outputs: list[Path], templates: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Literal
 import jinja2
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Mm, Pt, RGBColor, Twips
 from docxtpl import DocxTemplate
 
 from . import numbering
@@ -108,6 +108,7 @@ def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = 
     """Render the decree itself (portrait) to `out` (.docx)."""
     doc = _render(templates / "keputusan.docx", context(case, variant), out)
     _page_setup(doc, case, landscape=False)
+    _signature_anchor(doc, case, variant)
     doc.save(str(out))
     return out
 
@@ -126,6 +127,8 @@ def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_numbe
     doc = _render(templates / "lampiran.docx", ctx, out)
     _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
     _structure_table(doc, case, rows, markers)
+    if case.decree.profil.ttd_lampiran:
+        _signature_anchor(doc, case, variant)
     doc.save(str(out))
     return out
 
@@ -163,6 +166,31 @@ def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_nu
     for style in styles:
         if getattr(style, "name", "").startswith("Tabel") and style.type == 1:
             style.font.size = Pt(profil.ukuran_font_tabel)
+
+
+def _signature_anchor(doc: DocxTemplate, case: Case, variant: Variant) -> None:
+    """Profile `jangkar_ttd`: print the anchor character, in white, in the signature space.
+
+    It goes on the last blank line above the signer's name (the Ketua's in the original, the
+    authenticating official's in the copy), for signing services that place the signature
+    box where they find the character.
+    """
+    anchor = case.decree.profil.jangkar_ttd
+    if not anchor:
+        return
+    d = case.decree
+    name = d.penandatangan.nama.upper() if variant == "asli" else d.pengesah_salinan.nama
+    for table in doc.docx.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs = cell.paragraphs
+                for i, p in enumerate(paragraphs):
+                    if i and p.text.strip() == name and not paragraphs[i - 1].text.strip():
+                        run = paragraphs[i - 1].add_run(anchor)
+                        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+                        return
+    raise TemplateError(f"no blank line above '{name}' in a signature block of the template, "
+                        "where the signing anchor goes")
 
 
 def _plan_table(doc: DocxTemplate):
