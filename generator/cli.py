@@ -70,7 +70,7 @@ def sign(bundle: Path, p12: Path, field_name: str | None, out: Path) -> None:
 @cli.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="A root certificate (PEM or DER) to trust; repeatable. Default: the system's.")
+              help="A root certificate (PEM or DER) to trust, e.g. BSrE's; repeatable. Without it, trust is not checked.")
 def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
     """List the signatures of BUNDLE with their status; exit 1 when one fails."""
     from . import signing
@@ -85,7 +85,7 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
             click.echo(f"  reason:   {s.reason}")
         if s.location:
             click.echo(f"  location: {s.location}")
-        trusted = ("yes" if s.trusted else "no") + ("" if report.trust_given else " (system roots; give --trust)")
+        trusted = ("yes" if s.trusted else "no") if report.trust_given else "not checked (give --trust ROOT)"
         click.echo(f"  intact: {'yes' if s.intact else 'no'}, valid: {'yes' if s.valid else 'no'}, "
                    f"trusted: {trusted}, coverage: {s.coverage}")
         for problem in s.problems:

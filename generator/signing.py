@@ -8,8 +8,8 @@ elektronik oleh:" with the certificate holder's name, in an embedded font (PDF/A
 font embedded).
 
 `verify` lists every signature with its status: intact (the signed bytes are unchanged),
-valid (the cryptographic signature checks out), trusted (the certificate chains to a trusted
-root: `--trust` certificates, or the system's), and coverage (the whole file, or the whole
+valid (the cryptographic signature checks out), trusted (the certificate chains to one of the
+`--trust` root certificates; without them nothing is trusted and trust is not required), and coverage (the whole file, or the whole
 revision with only further signatures after it).
 """
 from __future__ import annotations
@@ -266,7 +266,7 @@ def _load_certs(paths: list[Path]):
 
 
 def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
-    """Validate every signature of `bundle`; `trust`: root certificates to trust (else the system's)."""
+    """Validate every signature of `bundle`; `trust`: files of the root certificates to trust."""
     from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
@@ -278,8 +278,9 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
     empty = [name for name, value, _ in enumerate_sig_fields(reader, filled_status=False)]
     reports = []
     for sig in reader.embedded_signatures:
-        context = (ValidationContext(trust_roots=roots, allow_fetching=False) if roots is not None
-                   else ValidationContext(allow_fetching=False))
+        # no --trust: nothing is trusted (signing certificates such as BSrE's do not chain to
+        # the system's web roots anyway); trust is then reported, not required
+        context = ValidationContext(trust_roots=roots or [], allow_fetching=False)
         try:
             status = validate_pdf_signature(sig, signer_validation_context=context)
         except Exception as exc:  # a mangled signature dictionary or CMS blob
