@@ -139,6 +139,8 @@ def test_fonts_embedded_and_paper_f4(salinan):
     fonts = subprocess.run(["pdffonts", str(salinan)], check=True, capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
+    # Bookman Old Style is printed with its metric-compatible stand-in, not a fallback face
+    assert all("TeXGyreBonum" in row.split()[0] for row in rows), fonts
     reader = PdfReader(str(salinan))
     w, h = (float(v) * 25.4 / 72 for v in reader.pages[0].mediabox[2:])
     assert abs(w - 215) < 1 and abs(h - 330) < 1
