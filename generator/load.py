@@ -41,6 +41,11 @@ def load_case(case_dir: str | Path) -> Case:
     except ValidationError as exc:
         problems.extend(_pydantic_problems(exc, decree_path, lines))
         decree = None
+    if decree is not None:
+        for part in decree.missing_number_parts():
+            problems.append(Problem(yaml_place(decree_path, ("nomor",), lines),
+                                    f"the number format needs {{{part}}} but nomor.{part} is not given",
+                                    f"add nomor.{part}, or remove {{{part}}} from nomor.format"))
 
     mengingat: tuple[str, ...] = ()
     plan = RencanaAksi(())
@@ -66,6 +71,17 @@ def load_case(case_dir: str | Path) -> Case:
 
 # ---------------------------------------------------------------- YAML
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: pydantic parses them and names an impossible date
+    (2022-02-30) by its key, where PyYAML would crash while reading."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     """Parse a YAML file; return the data and a map from key path to 1-based line number."""
     try:
@@ -75,8 +91,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     except OSError as exc:
         raise DataError([Problem(str(path), f"cannot be read ({exc.strerror})")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}, line {mark.line + 1}" if mark else str(path)

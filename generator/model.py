@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import numbering
 
@@ -132,14 +132,11 @@ class Decree(_Strict):
                 raise ValueError(f"item {i + 1} is {len(item)} characters long (at most {MAX_TEXT})")
         return items
 
-    @model_validator(mode="after")
-    def _number_composes(self) -> "Decree":
-        try:
-            numbering.compose_number(self.nomor.format, self.number_parts())
-        except KeyError as missing:
-            raise ValueError(
-                f"the number format needs {{{missing.args[0]}}} but nomor.{missing.args[0]} is not given")
-        return self
+    def missing_number_parts(self) -> list[str]:
+        """Parts the number format needs that the data does not give (checked by the loader)."""
+        parts = self.number_parts()
+        return [name for name in numbering.number_format_fields(self.nomor.format)
+                if parts.get(name) is None or str(parts[name]).strip() == ""]
 
     def number_parts(self) -> dict[str, object]:
         month = self.ditetapkan.tanggal.month
