@@ -222,7 +222,7 @@ def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -
 def add_fields(pdf: Path, placed: list[PlacedField], meta) -> Path:
     """Add an empty signature field per placed box (pyHanko), then rewrite `pdf` reproducibly."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+    from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, SigSeedValueSpec, append_signature_field
 
     from . import pdfa
 
@@ -232,7 +232,9 @@ def add_fields(pdf: Path, placed: list[PlacedField], meta) -> Path:
         llx, lly, urx, ury = field.rect
         append_signature_field(writer, SigFieldSpec(
             sig_field_name=field.spec.name, on_page=field.page - 1, box=(llx, lly, urx, ury),
-            readable_field_name=f"{field.spec.signer.title}: {field.spec.signer.name}"))
+            readable_field_name=f"{field.spec.signer.title}: {field.spec.signer.name}",
+            # suggestions for signing tools, not constraints (no flags): the decree's reason, PAdES
+            seed_value_dict=SigSeedValueSpec(reasons=[field.spec.reason], subfilters=[SigSeedSubFilter.PADES])))
     out = io.BytesIO()
     writer.write(out)
     return pdfa.rewrite(out.getvalue(), pdf, meta)

@@ -169,7 +169,8 @@ def sign(bundle: Path, p12: Path, out: Path, passphrase: str | None, field_name:
     from pyhanko.sign import fields, signers
 
     reader, data = _open_pdf(bundle)
-    existing = [(name, value is not None) for name, value, _ in fields.enumerate_sig_fields(reader)]
+    found = list(fields.enumerate_sig_fields(reader))
+    existing = [(name, value is not None) for name, value, _ in found]
     empty = [name for name, signed in existing if not signed]
     if field_name is None:
         if not empty:
@@ -187,9 +188,15 @@ def sign(bundle: Path, p12: Path, out: Path, passphrase: str | None, field_name:
     if out.exists():
         raise OutputError(f"not overwriting {out}: it exists; choose another --out")
     signer = _load_signer(p12, passphrase)
+    # reason and location: the bundle's signing.json; else (a renamed or already signed copy)
+    # the reason the field suggests and the location of a signature made before
     info = field_info(bundle, field_name)
-    reason = info.get("reason") or None
-    location = info.get("location") or None
+    field_dict = next(ref.get_object() for name, _, ref in found if name == field_name)
+    suggested = field_dict["/SV"].get_object().get("/Reasons") if "/SV" in field_dict else None
+    reason = info.get("reason") or (str(suggested[0]) if suggested else None)
+    signed_dicts = [v.get_object() for _, v, _ in found if v is not None]
+    earlier = [str(v["/Location"]) for v in signed_dicts if v.get("/Location")]
+    location = info.get("location") or (earlier[0] if earlier else None)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, reason=reason, location=location, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES)
