@@ -20,6 +20,7 @@ reproducible PDF/A-2b file (`pdfa.rewrite`). Nothing here may run on a signed fi
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -262,14 +263,13 @@ def write_signing_json(path: Path, bundle: Path, bundle_sha256: str, case: Case,
 
 def prepare(case: Case, variant: str, pdf: Path, decree_pages: int, total_pages: int, meta) -> tuple[Path, Path]:
     """Put the fields of `variant` into the bundle `pdf` and write its signing.json beside it."""
-    from .pipeline import sha256
-
     specs = field_specs(case, variant, decree_pages, total_pages)
     pages = read_words(pdf, 1, total_pages)
     anchor = case.decree.profil.jangkar_ttd
     placed = [locate(spec, pages, anchor) for spec in specs]
     add_fields(pdf, placed, meta)
     stem = pdf.name.removesuffix(".pdf")
-    json_path = write_signing_json(pdf.with_name(SIGNING_JSON.format(stem=stem)), pdf, sha256(pdf),
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    json_path = write_signing_json(pdf.with_name(SIGNING_JSON.format(stem=stem)), pdf, digest,
                                    case, variant, total_pages, placed)
     return pdf, json_path
