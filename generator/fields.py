@@ -264,9 +264,15 @@ def write_signing_json(path: Path, bundle: Path, bundle_sha256: str, case: Case,
 def prepare(case: Case, variant: str, pdf: Path, decree_pages: int, total_pages: int, meta) -> tuple[Path, Path]:
     """Put the fields of `variant` into the bundle `pdf` and write its signing.json beside it."""
     specs = field_specs(case, variant, decree_pages, total_pages)
-    pages = read_words(pdf, 1, total_pages)
     anchor = case.decree.profil.jangkar_ttd
-    placed = [locate(spec, pages, anchor) for spec in specs]
+    placed = []
+    for spec in specs:
+        first, last = spec.pages
+        # the block closes its part: read that page first (0.05 s; the whole bundle takes 0.5 s)
+        try:
+            placed.append(locate(spec, read_words(pdf, last, last), anchor))
+        except LayoutError:
+            placed.append(locate(spec, read_words(pdf, first, last), anchor))
     add_fields(pdf, placed, meta)
     stem = pdf.name.removesuffix(".pdf")
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
