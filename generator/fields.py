@@ -25,6 +25,7 @@ import io
 import json
 import shutil
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -170,8 +171,14 @@ def read_words(pdf: Path, first: int, last: int) -> list[Page]:
 def _occurrences(words: tuple[Word, ...], wanted: tuple[str, ...]) -> list[tuple[Word, ...]]:
     """Runs of consecutive words (poppler's reading order) that read `wanted`."""
     n = len(wanted)
-    return [words[i:i + n] for i in range(len(words) - n + 1)
-            if tuple(w.text for w in words[i:i + n]) == wanted]
+    wanted = tuple(_norm(t) for t in wanted)
+    texts = [_norm(w.text) for w in words]
+    return [words[i:i + n] for i in range(len(words) - n + 1) if tuple(texts[i:i + n]) == wanted]
+
+
+def _norm(text: str) -> str:
+    """NFKC: a ligature the font drew ("ﬁ") reads as its letters, as typed in the data."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -> PlacedField:

@@ -67,3 +67,11 @@ def test_name_in_another_column_is_not_taken_for_this_block():
              line("SUHARDI SOUD", 300, 200))
     placed = locate(SPEC, [p])
     assert placed.rect[0] == 300 and placed.rect[1] == pytest.approx(936 - 198)
+
+
+def test_ligatures_read_as_their_letters():
+    spec = FieldSpec(name="ttd_pengesah_salinan", signer=Signer("Rafiq Afifah", "Kepala"),
+                     title_words=("Kepala,",), name_words=("Rafiq", "Afifah"), pages=(1, 3),
+                     reason="", location="")
+    p = page(line("Kepala,", 80, 100), line("Ra\ufb01q A\ufb01fah", 80, 180))  # "Raﬁq Aﬁfah"
+    assert locate(spec, [p]).page == 3
