@@ -5,15 +5,35 @@ stderr and its exit code, so no user ever sees a traceback for bad input.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import KeputusanError
+from .errors import ConversionError, DataError, KeputusanError, LayoutError, OutputError, TemplateError
 from .render import VARIANTS
+
+# How `main` shows errors: set by the options every command takes (--lang, --verbose).
+_SHOW = {"lang": os.environ.get("KEPUTUSAN_LANG", "id") if os.environ.get("KEPUTUSAN_LANG") in ("id", "en") else "id",
+         "verbose": False, "case": ""}
+
+
+def staff_options(command):
+    """--lang and --verbose, for every command: staff read Indonesian, developers ask for detail."""
+    def remember(ctx, param, value):
+        if value is not None:
+            _SHOW[param.name] = value
+        return value
+    command = click.option("--verbose", "-v", is_flag=True, default=False, expose_value=False, callback=remember,
+                           is_eager=True, help="Show technical detail (and a traceback on an internal error).")(command)
+    command = click.option("--lang", type=click.Choice(["id", "en"]), default=None, expose_value=False,
+                           callback=remember, is_eager=True,
+                           help="Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.")(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,9 +48,15 @@ def cli() -> None:
               show_default=True, help="Folder to write into; the case gets its own subfolder.")
 @click.option("--variant", type=click.Choice([*VARIANTS, "both"]), default="both", show_default=True,
               help="asli: the original for signing; salinan: the certified copy.")
+@staff_options
 def build(case_dir: Path, out_dir: Path, variant: str) -> None:
-    """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it)."""
+    """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it).
+
+    The case is validated first, exactly as `keputusan validate` does: bad data stops the build
+    before anything is written."""
     from .pipeline import build as run_build
+
+    _SHOW["case"] = str(case_dir)
 
     started = time.monotonic()
     variants = VARIANTS if variant == "both" else (variant,)
@@ -40,11 +66,43 @@ def build(case_dir: Path, out_dir: Path, variant: str) -> None:
     click.echo(f"built {result.case.decree.nomor_lengkap} in {time.monotonic() - started:.1f} s", err=True)
 
 
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@staff_options
+def validate(case_dir: Path) -> None:
+    """Check CASE_DIR (keputusan.xlsx or keputusan.yaml) and report every problem at once.
+
+    Each problem names its place (Rencana Aksi!D14, or the YAML file, key and line), what is
+    wrong and how to fix it. Exit code 0: no problems; 2: problems found. Writes nothing."""
+    from .load import load_case
+    from .messages import say
+
+    _SHOW["case"] = str(case_dir)
+    case = load_case(case_dir)
+    offices = say("validate.offices", _SHOW["lang"], n=len(case.offices)) if case.offices else ""
+    click.echo(say("validate.ok", _SHOW["lang"], case=case_dir, nomor=case.decree.nomor_lengkap,
+                   rows=case.plan.row_count, mengingat=len(case.mengingat), offices=offices))
+
+
+def _error_text(exc: KeputusanError, lang: str) -> str:
+    from .messages import render_problems, say
+
+    if isinstance(exc, DataError):
+        return render_problems(exc.problems, lang, _SHOW["case"])
+    kind = ("error.output" if isinstance(exc, OutputError) else
+            "error.conversion" if isinstance(exc, ConversionError) else
+            "error.layout" if isinstance(exc, LayoutError) else
+            "error.template" if isinstance(exc, TemplateError) else "error.other")
+    return say(kind, lang, detail=exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="keputusan", standalone_mode=False)
     except KeputusanError as exc:
-        click.echo(f"keputusan: {exc}", err=True)
+        click.echo(f"keputusan: {_error_text(exc, _SHOW['lang'])}", err=True)
+        if _SHOW["verbose"]:
+            click.echo(f"[{type(exc).__module__}.{type(exc).__name__}, exit {exc.exit_code}]", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("keputusan: aborted", err=True)
@@ -55,6 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("keputusan: interrupted", err=True)
         return 130
+    except Exception as exc:  # a bug, not bad input: one line for staff, the traceback on request
+        from .messages import say
+
+        click.echo(f"keputusan: {say('error.internal', _SHOW['lang'], kind=type(exc).__name__, detail=exc)}",
+                   err=True)
+        if _SHOW["verbose"]:
+            traceback.print_exc()
+        return 1
     return 0
 
 
