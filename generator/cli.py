@@ -84,6 +84,42 @@ def validate(case_dir: Path) -> None:
                    rows=case.plan.row_count, mengingat=len(case.mengingat), offices=offices))
 
 
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.option("--from", "source", type=click.Path(path_type=Path), default=None,
+              help="Fill the new case from this existing case (either form): next year starts from this year.")
+@staff_options
+def init(case_dir: Path, source: Path | None) -> None:
+    """Start a new case CASE_DIR whose typed content is one workbook, CASE_DIR/keputusan.xlsx.
+
+    Sheets: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (how to fill it in). CASE_DIR
+    must not exist yet (or be empty): nothing is ever overwritten."""
+    from .workbook import init_case
+
+    _SHOW["case"] = str(source or case_dir)
+    path = init_case(case_dir, source)
+    click.echo(path)
+
+
+@cli.command("convert-case")
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.argument("new_dir", type=click.Path(path_type=Path))
+@click.option("--to", "to", type=click.Choice(["workbook", "yaml"]), default=None,
+              help="Form to write (default: the other form than CASE_DIR's).")
+@click.option("--library", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML form: the shared dasar-hukum.yaml to refer to (default NEW_DIR/../dasar-hukum.yaml) "
+                   "when it holds every citation unchanged; otherwise the case gets its own.")
+@staff_options
+def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | None) -> None:
+    """Write the case CASE_DIR into the new folder NEW_DIR in the other form, without loss:
+    keputusan.yaml (+ rencana-aksi.xlsx, dasar-hukum.yaml) <-> keputusan.xlsx."""
+    from .workbook import convert_case as run
+
+    _SHOW["case"] = str(case_dir)
+    form = run(case_dir, new_dir, to, library)
+    click.echo(f"{new_dir}  ({form})")
+
+
 def _error_text(exc: KeputusanError, lang: str) -> str:
     from .messages import render_problems, say
 

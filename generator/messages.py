@@ -74,6 +74,9 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     "value.missing": {
         "id": ("isian wajib belum diisi", "isi nilainya (lihat Petunjuk atau docs/data-format.md)"),
         "en": ("required value is missing", "add it (see docs/data-format.md)")},
+    "value.missing_label": {
+        "id": ("isian wajib '{label}' belum diisi", "tulis nilainya di kolom Nilai (lihat petunjuk di kolom C)"),
+        "en": ("required value '{label}' is missing", "write it in the Nilai column (see the hint in column C)")},
     "key.unknown": {
         "id": ("kunci '{key}' tidak dikenal", "mungkin maksudnya '{guess}'?"),
         "en": ("unknown key '{key}'", "did you mean '{guess}'?")},
