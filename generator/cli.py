@@ -61,9 +61,14 @@ def build(case_dir: Path, out_dir: Path, variant: str) -> None:
     started = time.monotonic()
     variants = VARIANTS if variant == "both" else (variant,)
     result = run_build(case_dir, out_dir, variants)
+    stable = out_dir / result.case.name
     for name, path in result.bundles.items():
-        click.echo(f"{path}  ({result.pages[name]} pages)")
-    click.echo(f"built {result.case.decree.nomor_lengkap} in {time.monotonic() - started:.1f} s", err=True)
+        click.echo(f"{stable / path.name}  ({result.pages[name]} pages, {result.revision})")
+    from .messages import say
+
+    key = "build.unchanged" if result.unchanged else "build.done"
+    click.echo(say(key, _SHOW["lang"], nomor=result.case.decree.nomor_lengkap, rev=result.revision,
+                   folder=result.out_dir, seconds=f"{time.monotonic() - started:.1f}"), err=True)
 
 
 @cli.command()
@@ -118,6 +123,39 @@ def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | 
     _SHOW["case"] = str(case_dir)
     form = run(case_dir, new_dir, to, library)
     click.echo(f"{new_dir}  ({form})")
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="The folder `build --out` wrote into (revisions are in OUT/<case>/).")
+@click.option("--from", "from_rev", default=None, help="Older revision (rev-001, 1, latest); default: the one before --to.")
+@click.option("--to", "to_rev", default=None, help="Newer revision; default: the newest.")
+@click.option("--pdf", "pdf", is_flag=True, help="Also write the list as a one-page 'daftar perubahan' PDF.")
+@click.option("--pdf-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.")
+@staff_options
+def diff(case_dir: Path, out_dir: Path, from_rev: str | None, to_rev: str | None, pdf: bool,
+         pdf_file: Path | None) -> None:
+    """Say what changed between two revisions of a case: decree fields, Mengingat, plan rows
+    added, removed, moved or reworded (with the words that changed), months moved.
+
+    CASE_DIR is the case folder (its revisions are looked up in OUT/<case>/) or the case's
+    output folder itself (the one holding rev-001, rev-002, ...)."""
+    from .diff import compare_revisions, render_text, write_pdf
+    from .errors import DataError
+    from .messages import Place, problem
+    from .revisions import list_revisions
+
+    _SHOW["case"] = str(case_dir)
+    case_out = case_dir if list_revisions(case_dir) else out_dir / case_dir.resolve().name
+    if not list_revisions(case_out):
+        raise DataError([problem("revision.no_builds", Place(str(case_out)), case=case_dir, out=out_dir)])
+    comparison = compare_revisions(case_out, from_rev, to_rev)
+    click.echo(render_text(comparison, _SHOW["lang"]))
+    if pdf or pdf_file:
+        target = pdf_file or case_out / f"daftar-perubahan-{comparison.old_rev}-{comparison.new_rev}.pdf"
+        click.echo(write_pdf(comparison, target, _SHOW["lang"]))
 
 
 def _error_text(exc: KeputusanError, lang: str) -> str:

@@ -287,6 +287,22 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     "kantor.name_missing": {
         "id": ("Wilayah kosong", "tulis nama wilayahnya, mis. Kabupaten Lombok Barat"),
         "en": ("Wilayah is empty", "write the region's name, e.g. Kabupaten Lombok Barat")},
+
+    # ---- revisions
+    "revision.unknown": {
+        "id": ("tidak ada revisi '{ref}' (yang ada: {known})", "sebutkan salah satu revisi yang ada, mis. rev-001"),
+        "en": ("no revision '{ref}' (there are: {known})", "name one of the revisions there are, e.g. rev-001")},
+    "revision.too_few": {
+        "id": ("baru ada {n} revisi; perbandingan perlu dua", "ubah data lalu jalankan keputusan build lagi, atau sebutkan --from dan --to"),
+        "en": ("only {n} revision(s); a comparison needs two", "change the data and build again, or give --from and --to")},
+    "revision.no_snapshot": {
+        "id": ("revisi {rev} tidak menyimpan data masukan (dibuat sebelum ada revisi)",
+               "bandingkan dengan revisi lain yang lebih baru"),
+        "en": ("revision {rev} kept no input snapshot (built before revisions existed)",
+               "compare other, newer revisions")},
+    "revision.no_builds": {
+        "id": ("belum ada hasil build di folder ini", "jalankan dulu keputusan build {case} --out {out}"),
+        "en": ("no builds in this folder yet", "run keputusan build {case} --out {out} first")},
 }
 
 
@@ -345,6 +361,12 @@ SAYINGS: dict[str, dict[str, str]] = {
         "id": "{case}: data lengkap dan benar — nomor {nomor}, {rows} baris rencana aksi, {mengingat} dasar hukum{offices}.",
         "en": "{case}: no problems — number {nomor}, {rows} plan rows, {mengingat} legal bases{offices}."},
     "validate.offices": {"id": ", {n} kantor", "en": ", {n} offices"},
+    "build.done": {
+        "id": "nomor {nomor} dibuat dalam {seconds} detik: revisi baru {rev} ({folder})",
+        "en": "built {nomor} in {seconds} s: new revision {rev} ({folder})"},
+    "build.unchanged": {
+        "id": "tidak ada perubahan sejak {rev}: tidak ada revisi baru ({seconds} detik)",
+        "en": "nothing changed since {rev}: no new revision ({seconds} s)"},
     "error.output": {"id": "tidak menulis hasil: {detail}", "en": "nothing written: {detail}"},
     "error.conversion": {"id": "LibreOffice gagal membuat PDF: {detail}", "en": "LibreOffice failed: {detail}"},
     "error.layout": {"id": "tata letak lampiran bermasalah: {detail}", "en": "layout problem: {detail}"},
