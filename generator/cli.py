@@ -18,8 +18,15 @@ from .errors import ConversionError, DataError, KeputusanError, LayoutError, Out
 from .render import VARIANTS
 
 # How `main` shows errors: set by the options every command takes (--lang, --verbose).
-_SHOW = {"lang": os.environ.get("KEPUTUSAN_LANG", "id") if os.environ.get("KEPUTUSAN_LANG") in ("id", "en") else "id",
-         "verbose": False, "case": ""}
+_SHOW: dict = {}
+
+
+def _reset_show() -> None:
+    env_lang = os.environ.get("KEPUTUSAN_LANG", "")
+    _SHOW.update(lang=env_lang if env_lang in ("id", "en") else "id", verbose=False, case="")
+
+
+_reset_show()
 
 
 def staff_options(command):
@@ -171,6 +178,7 @@ def _error_text(exc: KeputusanError, lang: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _reset_show()
     try:
         cli.main(args=argv, prog_name="keputusan", standalone_mode=False)
     except KeputusanError as exc:

@@ -123,7 +123,7 @@ def read_offices_yaml(path: Path, problems: list[Problem]) -> tuple:
             problems.extend(pydantic_problems(exc, placer, KantorBatch))
             continue
         if office.kode_wilayah in seen:
-            problems.append(problem("kantor.duplicate", placer(("kode_wilayah",)), code=office.kode_wilayah,
+            problems.append(problem("kantor.duplicate", placer(("kode_wilayah",)), kode=office.kode_wilayah,
                                     first=seen[office.kode_wilayah]))
         else:
             seen[office.kode_wilayah] = lines.get(("kantor", i, "kode_wilayah"), i + 1)
@@ -418,6 +418,9 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem],
                 problems.append(problem("cell.too_long", at(coord), length=len(text), max=MAX_TEXT))
                 row_ok = False
             texts.append(text)
+        if len(texts) < len(headers) or any(sheet.cell(row=r, column=c).data_type == "f"
+                                            for c in range(1, len(headers) + 1)):
+            continue  # a formula is reported above; what it stands for is unknown, so check no more
         area, kegiatan, sub, indikator = texts[0], texts[1], texts[2], texts[3]
         month_cells, keterangan = texts[4:16], texts[16]
         months = set()

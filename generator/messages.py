@@ -108,6 +108,11 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
                "tulis tanggal yang ada, dengan format TTTT-BB-HH, mis. 2022-01-17"),
         "en": ("date '{value}' does not exist or cannot be read",
                "write a real date as YYYY-MM-DD, e.g. 2022-01-17")},
+    "date.invalid_cell": {
+        "id": ("tanggal '{value}' tidak ada atau tidak dapat dibaca",
+               "tulis tanggal yang ada, mis. 17/01/2022 (sel ini sel tanggal)"),
+        "en": ("date '{value}' does not exist or cannot be read",
+               "write a real date, e.g. 17/01/2022 (this is a date cell)")},
     "number.not_int": {
         "id": ("'{value}' bukan bilangan bulat", "tulis angkanya saja, mis. 2022"),
         "en": ("'{value}' is not a whole number", "write the number only, e.g. 2022")},
@@ -279,8 +284,8 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
 
     # ---- the Kantor sheet (offices of a batch)
     "kantor.duplicate": {
-        "id": ("kode wilayah '{code}' sudah dipakai di baris {first}", "setiap kantor ditulis sekali; hapus atau perbaiki baris ini"),
-        "en": ("region code '{code}' already used on row {first}", "list each office once; delete or correct this row")},
+        "id": ("kode wilayah '{kode}' sudah dipakai di baris {first}", "setiap kantor ditulis sekali; hapus atau perbaiki baris ini"),
+        "en": ("region code '{kode}' already used on row {first}", "list each office once; delete or correct this row")},
     "kantor.code_missing": {
         "id": ("Kode Wilayah kosong", "tulis kode wilayah Kemendagri kantor ini (mis. 5201)"),
         "en": ("Kode Wilayah is empty", "write the office's Kemendagri region code (e.g. 5201)")},

@@ -494,6 +494,8 @@ def load_workbook_case(case_dir: Path) -> Case:
                     continue  # its labelled row is gone: reported as label.missing already
                 if p.code == "value.missing" and p.place in labels:
                     p = problem("value.missing_label", p.place, label=labels[p.place])
+                elif p.code == "date.invalid":
+                    p = problem("date.invalid_cell", p.place, **dict(p.params))
                 problems.append(p)
         if decree is not None:
             for part in decree.missing_number_parts():
@@ -799,10 +801,12 @@ def _read_kantor_sheet(sheet, file: str, problems: list[Problem]) -> tuple[Kanto
         try:
             office = KantorBatch.model_validate(data)
         except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, lambda loc: at(columns.get(str(loc[0]), f"A{r}")), KantorBatch))
+            for p in pydantic_problems(exc, lambda loc: at(columns.get(str(loc[0]), f"A{r}")), KantorBatch):
+                problems.append(problem("date.invalid_cell", p.place, **dict(p.params))
+                                if p.code == "date.invalid" else p)
             continue
         if office.kode_wilayah in seen:
-            problems.append(problem("kantor.duplicate", at(columns["kode_wilayah"]), code=office.kode_wilayah,
+            problems.append(problem("kantor.duplicate", at(columns["kode_wilayah"]), kode=office.kode_wilayah,
                                     first=seen[office.kode_wilayah]))
             continue
         seen[office.kode_wilayah] = r
