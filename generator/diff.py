@@ -155,6 +155,7 @@ def _compare_plan(old: list[dict], new: list[dict]) -> list[Change]:
     for a, b in area_renames.items():
         changes.append(Change("rencana", "renamed", f"Area {new_numbers[b]}", a, b, word_diff(a, b)))
     old = [dict(r, area=area_renames.get(r["area"], r["area"])) for r in old]
+    old_numbers = {a: i for i, a in enumerate(_unique(r["area"] for r in old), start=1)}
     # kegiatan renamed, within each area
     for area in _unique(r["area"] for r in new):
         before = _unique(r["kegiatan"] for r in old if r["area"] == area)
