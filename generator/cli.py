@@ -68,14 +68,13 @@ def build(case_dir: Path, out_dir: Path, variant: str) -> None:
     started = time.monotonic()
     variants = VARIANTS if variant == "both" else (variant,)
     result = run_build(case_dir, out_dir, variants)
-    stable = out_dir / result.case.name
     for name, path in result.bundles.items():
-        click.echo(f"{stable / path.name}  ({result.pages[name]} pages, {result.revision})")
+        click.echo(f"{path}  ({result.pages[name]} pages, {result.revision})")
     from .messages import say
 
     key = "build.unchanged" if result.unchanged else "build.done"
     click.echo(say(key, _SHOW["lang"], nomor=result.case.decree.nomor_lengkap, rev=result.revision,
-                   folder=result.out_dir, seconds=f"{time.monotonic() - started:.1f}"), err=True)
+                   folder=result.revision_dir, seconds=f"{time.monotonic() - started:.1f}"), err=True)
 
 
 @cli.command()

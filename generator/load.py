@@ -133,12 +133,12 @@ def read_offices_yaml(path: Path, problems: list[Problem]) -> tuple:
 
 # ---------------------------------------------------------------- YAML
 
-class _TextDates(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text: pydantic parses them, so an impossible date such as
-    2022-02-30 becomes a problem with its place instead of a crash inside the YAML parser."""
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: pydantic parses them and names an impossible date
+    (2022-02-30) by its key, where PyYAML would crash while reading."""
 
 
-_TextDates.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -153,8 +153,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     except OSError as exc:
         raise DataError([problem("file.unreadable", Place(str(path)), reason=exc.strerror)]) from None
     try:
-        node = yaml.compose(text, Loader=_TextDates)
-        data = yaml.load(text, Loader=_TextDates)  # noqa: S506 - a SafeLoader subclass
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = Place(str(path), line=mark.line + 1 if mark else None)

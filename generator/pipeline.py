@@ -35,6 +35,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     revision: str = ""       # the revision folder built into (or found unchanged), e.g. "rev-002"
     unchanged: bool = False  # True: nothing changed since that revision, nothing was rebuilt
+    revision_dir: Path | None = None  # DIR/<case>/rev-NNN (out_dir and bundles are the stable links)
 
 
 def sha256(path: Path) -> str:
@@ -60,18 +61,37 @@ def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIAN
                converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
     """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch)."""
     converter = converter or SofficeConverter()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    created = _make_dirs(out_dir)
     result = BuildResult(case=case, out_dir=out_dir)
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
-        work = Path(tmp)
-        produced = _produce(case, variants, converter, templates, work, result)
-        _check_overwrites(out_dir, [name for name, _ in produced])
-        for name, path in produced:
-            os.replace(path, out_dir / name)
-            result.files.append(out_dir / name)
-        result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
-        _write_manifest(case, out_dir, result.files, templates)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
+            work = Path(tmp)
+            produced = _produce(case, variants, converter, templates, work, result)
+            _check_overwrites(out_dir, [name for name, _ in produced])
+            for name, path in produced:
+                os.replace(path, out_dir / name)
+                result.files.append(out_dir / name)
+            result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
+            _write_manifest(case, out_dir, result.files, templates)
+    except BaseException:
+        for folder in reversed(created):  # a failed first build leaves no empty folders behind
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     return result
+
+
+def _make_dirs(path: Path) -> list[Path]:
+    """mkdir -p, returning the folders it created (outermost first)."""
+    missing = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
 
 
 def _produce(case: Case, variants, converter, templates: Path, work: Path,

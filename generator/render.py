@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
 
-from . import numbering
+from . import numbering, ooxml
 from .errors import TemplateError
 from .model import Case
 
@@ -149,10 +149,10 @@ def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_nu
             sect_pr.remove(old)
         pg = OxmlElement("w:pgNumType")
         pg.set(qn("w:start"), str(first_page_number))
-        # pgNumType sits after pgMar/paperSrc etc.; before cols keeps the schema order
-        cols = sect_pr.find(qn("w:cols"))
-        if cols is not None:
-            cols.addprevious(pg)
+        # schema order: pgNumType comes before these (Word rejects files that break it)
+        later = [el for el in sect_pr if ooxml.local_name(el) in ooxml.SECT_PR_AFTER_PG_NUM_TYPE]
+        if later:
+            later[0].addprevious(pg)
         else:
             sect_pr.append(pg)
     styles = doc.docx.styles
@@ -207,11 +207,11 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict], markers: b
             for col in columns_:
                 if group in data["starts"]:
                     if data["span"][group] > 1:
-                        _vmerge(cells[col], "restart")
+                        ooxml.vmerge(cells[col], restart=True)
                 else:
-                    _vmerge(cells[col], None)
+                    ooxml.vmerge(cells[col], restart=False)
         for month in data["bulan"]:
-            _shade(cells[4 + month], MONTH_FILL)
+            ooxml.shade(cells[4 + month], MONTH_FILL)
         if markers:
             # in the January cell: never merged and never typed in, so the marker cannot move text
             _add_marker(cells[5], ROW_MARKER.format(index))
@@ -227,6 +227,11 @@ def _fit_width(doc: DocxTemplate, table) -> None:
     new = [int(w * scale) for w in widths]
     for col, w in zip(grid, new):
         col.set(qn("w:w"), str(w))
+    # a template saved by LibreOffice carries its own table width, which wins over the grid
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:w"), str(sum(new)))
+        tbl_w.set(qn("w:type"), "dxa")
     for row in table.rows:
         col = 0
         for tc in row._tr.findall(qn("w:tc")):
@@ -238,38 +243,6 @@ def _fit_width(doc: DocxTemplate, table) -> None:
                 tc_w.set(qn("w:w"), str(sum(new[col:col + span])))
                 tc_w.set(qn("w:type"), "dxa")
             col += span
-
-
-_TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
-                "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
-
-
-def _tc_pr_insert(tc, child) -> None:
-    tc_pr = tc.get_or_add_tcPr()
-    name = child.tag.split("}")[1]
-    for old in tc_pr.findall(child.tag):
-        tc_pr.remove(old)
-    later = set(_TC_PR_ORDER[_TC_PR_ORDER.index(name) + 1:])
-    for i, sibling in enumerate(tc_pr):
-        if sibling.tag.split("}")[1] in later:
-            tc_pr.insert(i, child)
-            return
-    tc_pr.append(child)
-
-
-def _vmerge(tc, value: str | None) -> None:
-    el = OxmlElement("w:vMerge")
-    if value:
-        el.set(qn("w:val"), value)
-    _tc_pr_insert(tc, el)
-
-
-def _shade(tc, fill: str) -> None:
-    el = OxmlElement("w:shd")
-    el.set(qn("w:val"), "clear")
-    el.set(qn("w:color"), "auto")
-    el.set(qn("w:fill"), fill)
-    _tc_pr_insert(tc, el)
 
 
 def _set_text(tc, text: str) -> None:

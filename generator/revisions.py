@@ -109,14 +109,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _intact(rev: Revision) -> bool:
-    """Every output its manifest lists is there, unchanged (not signed or edited in place)."""
+def _state(rev: Revision) -> tuple[list[Path], list[Path]]:
+    """(missing, changed) outputs of a revision: what its manifest lists and is gone, or is
+    there but no longer what the tool wrote (signed or edited in place)."""
     try:
         manifest = json.loads((rev.path / MANIFEST).read_text(encoding="utf-8"))
-        outputs = manifest["outputs"]
-        return bool(outputs) and all(_sha256(rev.path / o["file"]) == o["sha256"] for o in outputs)
+        outputs = [rev.path / o["file"] for o in manifest["outputs"]]
+        digests = [o["sha256"] for o in manifest["outputs"]]
     except (OSError, ValueError, KeyError, TypeError):
-        return False
+        return [rev.path / MANIFEST], []
+    missing = [p for p in outputs if not p.is_file()]
+    changed = [p for p, d in zip(outputs, digests) if p.is_file() and _sha256(p) != d]
+    return missing, changed
 
 
 def build_revision(case: Case, case_out: Path, variants: tuple[Variant, ...] = VARIANTS, *,
@@ -124,10 +128,24 @@ def build_revision(case: Case, case_out: Path, variants: tuple[Variant, ...] = V
     """Build `case` into a new revision folder of `case_out` unless the newest one already is this
     build; point `latest` and the stable paths at it. Returns pipeline.BuildResult, with
     `revision` and `unchanged` set."""
-    from .pipeline import BuildResult, build_case
+    from .pipeline import _make_dirs
 
     case_out = Path(case_out)
-    case_out.mkdir(parents=True, exist_ok=True)
+    created = _make_dirs(case_out)
+    try:
+        return _build_revision(case, case_out, variants, converter, templates)
+    except BaseException:
+        for folder in reversed(created):  # a failed first build leaves no empty folders behind
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _build_revision(case: Case, case_out: Path, variants, converter, templates: Path):
+    from .pipeline import BuildResult, build_case
+
     _adopt_old_layout(case_out)
     content = case_content(case)
     print_fp = fingerprint(content, templates)
@@ -135,16 +153,23 @@ def build_revision(case: Case, case_out: Path, variants: tuple[Variant, ...] = V
     newest = revisions[-1] if revisions else None
     if newest is not None:
         info = newest.info()
-        if (info.get("sidik") == print_fp and set(variants) <= set(info.get("varian", ()))
-                and _intact(newest)):
+        missing, changed = _state(newest)
+        if info.get("sidik") == print_fp and set(variants) <= set(info.get("varian", ())) and not missing:
+            if changed:
+                # Same data as the newest revision, whose files were signed or edited in place:
+                # nothing to rebuild, and the stable paths stay on the changed files.
+                listing = ", ".join(str(case_out / p.name) for p in changed)
+                raise OutputError(f"not overwriting {listing}: changed since this tool wrote it (signed or "
+                                  f"edited?) and the data has not changed since {newest.name}, so there is "
+                                  "nothing to rebuild; move the file away to build afresh")
             _link_latest(case_out, newest)
-            result = BuildResult(case=case, out_dir=newest.path)
-            result.revision, result.unchanged = newest.name, True
+            result = BuildResult(case=case, out_dir=case_out)
+            result.revision, result.unchanged, result.revision_dir = newest.name, True, newest.path
             for variant in variants:
-                pdf = newest.path / f"{case.name}-{variant}.pdf"
+                pdf = case_out / f"{case.name}-{variant}.pdf"
                 result.bundles[variant] = pdf
                 result.pages[variant] = _pages(pdf)
-            result.files = sorted(p for p in newest.path.iterdir() if p.is_file())
+            result.files = sorted(case_out / p.name for p in newest.path.iterdir() if p.is_file())
             return result
     _check_stable_paths(case_out, case.name, variants)
 
@@ -169,10 +194,11 @@ def build_revision(case: Case, case_out: Path, variants: tuple[Variant, ...] = V
         raise
     rev = Revision(int(_REV.match(final.name).group(1)), final)
     _link_latest(case_out, rev)
-    result.out_dir = final
-    result.bundles = {v: final / p.name for v, p in result.bundles.items()}
-    result.files = [final / p.name for p in result.files]
-    result.revision, result.unchanged = rev.name, False
+    # The stable paths (links into `latest`), as `build` has always promised them.
+    result.out_dir = case_out
+    result.bundles = {v: case_out / p.name for v, p in result.bundles.items()}
+    result.files = [case_out / p.name for p in result.files]
+    result.revision, result.unchanged, result.revision_dir = rev.name, False, final
     return result
 
 

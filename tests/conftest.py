@@ -2,6 +2,7 @@
 real LibreOffice) and shared read-only by the end-to-end tests."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,6 +30,11 @@ def pdf_text(pdf: Path, *, first: int | None = None, last: int | None = None) ->
     if last:
         cmd += ["-l", str(last)]
     return subprocess.run(cmd + [str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def body_text(pdf: Path) -> str:
+    """Text without the page-number lines, so that clauses running over a page break read whole."""
+    return "\n".join(line for line in pdf_text(pdf).splitlines() if not re.fullmatch(r"- \d+ -", line.strip()))
 
 
 def pages_text(pdf: Path) -> list[str]:

@@ -85,16 +85,27 @@ def test_new_case_builds_and_revisions_follow_its_changes(tmp_path, capsys):
     assert "DAFTAR PERUBAHAN" in printed and "Nomor Urut: 3 → 4" in printed
     assert squash("Rapat koordinasi Tim Reformasi Birokrasi") in squash(printed)
 
-    # A signed (changed) newest bundle is never rebuilt over: the next build makes a new revision.
-    with (folder / "rev-002" / "kpu-lobar-2024-asli.pdf").open("ab") as fh:
+    # A bundle signed (changed) in place is never rebuilt over: with the same data the build
+    # refuses and the stable path stays on the signed file; changed data makes a new revision.
+    with (folder / "kpu-lobar-2024-asli.pdf").open("ab") as fh:
         fh.write(b"% signature appended\n")
     signed = _sha(folder / "rev-002" / "kpu-lobar-2024-asli.pdf")
+    capsys.readouterr()
+    assert main(["build", str(case), "--out", str(out)]) == 4
+    assert "not overwriting" in capsys.readouterr().err
+    assert [r.name for r in list_revisions(folder)] == ["rev-001", "rev-002"]
+    assert _sha(folder / "kpu-lobar-2024-asli.pdf") == signed
+    book = openpyxl.load_workbook(case / "keputusan.xlsx")
+    book["Rencana Aksi"]["Q4"] = "tiap semester"
+    book.save(case / "keputusan.xlsx")
     assert main(["build", str(case), "--out", str(out)]) == 0
     assert [r.name for r in list_revisions(folder)] == ["rev-001", "rev-002", "rev-003"]
     assert _sha(folder / "rev-002" / "kpu-lobar-2024-asli.pdf") == signed
     capsys.readouterr()
-    assert main(["diff", str(folder)]) == 0
-    assert "Tidak ada perubahan isi antara rev-002 dan rev-003" in capsys.readouterr().out
+    assert main(["diff", str(folder), "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "Changes in kpu-lobar-2024: rev-002 → rev-003" in text
+    assert "Area 2 › Gratifikasi › Sosialisasi gratifikasi: keterangan tiap tahun → tiap semester" in text
 
 
 class FailIfCalled:

@@ -1,0 +1,129 @@
+"""The `keputusan` command as staff run it: exit codes, messages, nothing half-written."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, body_text, pages_text, squash
+
+KECIL = ROOT / "tests" / "fixtures" / "kecil"
+
+
+def keputusan(*args, env=None, cwd=None):
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=cwd or ROOT)
+
+
+def test_help_on_every_command():
+    for args in ([], ["build"]):
+        result = keputusan(*args, "--help")
+        assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_bad_input_exits_2_names_the_place_and_writes_nothing(case_copy, tmp_path):
+    text = (case_copy / "keputusan.yaml").read_text().replace("tanggal: 2022-01-17", "tanggal: 2022-13-01")
+    (case_copy / "keputusan.yaml").write_text(text)
+    out = tmp_path / "out"
+    result = keputusan("build", case_copy, "--out", out)
+    assert result.returncode == 2
+    assert "kunci ditetapkan.tanggal (baris" in result.stderr and "TTTT-BB-HH" in result.stderr  # Indonesian by default
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not out.exists()
+
+
+def test_conversion_failure_exits_3_and_leaves_no_partial_output(tmp_path):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    out = tmp_path / "out"
+    result = keputusan("build", KECIL, "--out", out, env={"KEPUTUSAN_SOFFICE": str(fake)})
+    assert result.returncode == 3, result.stderr
+    assert "LibreOffice failed to convert" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def kecil_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("kecil")
+    result = keputusan("build", KECIL, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out / "kecil"
+
+
+@pytest.mark.libreoffice
+def test_special_characters_print_as_typed_in_the_pdf(kecil_build):
+    text = squash(body_text(kecil_build / "kecil-asli.pdf"))
+    assert squash('bahwa teks {{ bukan_variabel }} dan {% if x %} serta "kutip" & <tag> harus') in text
+    assert squash("Membentuk tim & <menetapkan> {{ tugas }}") in text
+
+
+@pytest.mark.libreoffice
+def test_a4_and_restarting_lampiran_numbers(kecil_build):
+    pdf = kecil_build / "kecil-salinan.pdf"
+    texts = pages_text(pdf)
+    lampiran_first = next(i for i, t in enumerate(texts, start=1) if "PELAKSANAAN (BULAN)" in t)
+    tops = [t.splitlines()[0].strip() for t in texts]
+    assert lampiran_first > 1
+    # the decree counts from 1 (its first page unnumbered), the lampiran restarts at 1
+    expected = [f"- {n} -" for n in range(2, lampiran_first)] + \
+               [f"- {n} -" for n in range(2, len(texts) - lampiran_first + 2)]
+    shown = [top for i, top in enumerate(tops, start=1) if i not in (1, lampiran_first)]
+    assert shown == expected
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in out
+
+
+def _gray(pgm: bytes, x: int, y: int) -> int:
+    header_end, fields = 0, []
+    while len(fields) < 4:  # P5 width height maxval
+        start = header_end
+        while pgm[start:start + 1].isspace():
+            start += 1
+        end = start
+        while not pgm[end:end + 1].isspace():
+            end += 1
+        fields.append(pgm[start:end])
+        header_end = end
+    width = int(fields[1])
+    return pgm[header_end + 1 + y * width + x]
+
+
+@pytest.mark.libreoffice
+def test_scheduled_months_are_visibly_shaded(kecil_build, tmp_path):
+    """Staff see the schedule: the January cell of row a. is grey, its March cell is white."""
+    import re
+    pdf = kecil_build / "kecil-asli.pdf"
+    page = next(i for i, t in enumerate(pages_text(pdf), start=1) if "PELAKSANAAN (BULAN)" in t)
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', bbox)]
+    column_row_y = max(w[1] for w in words if w[4] == "18")
+    col = {w[4]: (w[0] + w[2]) / 2 for w in words if abs(w[1] - column_row_y) < 2}
+    row_y = next(w[1] for w in words if w[4] == "Membentuk") + 3
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp_path / "p")], check=True)
+    pgm = next(tmp_path.glob("p*.pgm")).read_bytes()
+    january, february, march = (_gray(pgm, int(col[str(n)]), int(row_y)) for n in (6, 7, 8))
+    assert january < 180 and february < 180, "scheduled months not shaded"
+    assert march > 240, "an unscheduled month is shaded"
+
+
+@pytest.mark.libreoffice
+def test_rebuild_replaces_own_output_but_never_a_changed_file(kecil_build):
+    out_root = kecil_build.parent
+    assert keputusan("build", KECIL, "--out", out_root).returncode == 0  # unchanged outputs: replaced
+    bundle = kecil_build / "kecil-salinan.pdf"
+    edited = bundle.read_bytes() + b"%edited by hand\n"
+    bundle.write_bytes(edited)
+    result = keputusan("build", KECIL, "--out", out_root)
+    assert result.returncode == 4
+    assert "not overwriting" in result.stderr and "kecil-salinan.pdf" in result.stderr
+    assert bundle.read_bytes() == edited
+    assert not [p for p in kecil_build.iterdir() if p.name.startswith(".build-")]

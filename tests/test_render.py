@@ -1,0 +1,131 @@
+"""Rendering on the DOCX: generated numbers, standard wording, escaping, table structure."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from generator import render
+from generator.errors import TemplateError
+from generator.load import load_case
+from tests.conftest import NTB_CASE, ROOT
+
+KECIL = ROOT / "tests" / "fixtures" / "kecil"
+
+
+def doc_text(path: Path) -> str:
+    """All paragraph text of a .docx, tables included, in document order."""
+    body = Document(str(path)).element.body
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
+
+
+@pytest.fixture(scope="module")
+def kecil():
+    return load_case(KECIL)
+
+
+@pytest.fixture(scope="module")
+def ntb():
+    return load_case(NTB_CASE)
+
+
+def test_variants_differ_only_in_copy_marks(ntb, tmp_path):
+    asli = doc_text(render.render_keputusan(ntb, "asli", tmp_path / "a.docx"))
+    salinan = doc_text(render.render_keputusan(ntb, "salinan", tmp_path / "s.docx"))
+    for mark in ("SALINAN", "ttd.", "Salinan sesuai dengan aslinya", "Lalu Nizamudin Afandi Arungan"):
+        assert mark in salinan
+        assert mark not in asli
+    assert "SUHARDI SOUD" in asli and "SUHARDI SOUD" in salinan
+    assert "{{" not in asli + salinan and "{%" not in asli + salinan
+
+
+def test_standard_wording_is_generated(kecil, tmp_path):
+    text = doc_text(render.render_keputusan(kecil, "asli", tmp_path / "k.docx"))
+    assert ("bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan "
+            "Keputusan Komisi Pemilihan Umum Kabupaten Lombok Barat tentang Rencana Aksi Uji Coba Tahun 2023;") in text
+    for label in ("KESATU", "KEDUA", "KETIGA", "KEEMPAT"):
+        assert label in text
+    assert "KEEMPAT\n:\nKeputusan ini mulai berlaku pada tanggal ditetapkan." in text
+    assert "NOMOR 7/ORT.07-Kpt/5201/III/2023" in text
+    assert "pada tanggal 9 Maret 2023" in text and "Ditetapkan di Gerung" in text
+
+
+def test_data_that_looks_like_template_code_prints_as_typed(kecil, tmp_path):
+    text = doc_text(render.render_keputusan(kecil, "asli", tmp_path / "k.docx"))
+    assert 'bahwa teks {{ bukan_variabel }} dan {% if x %} serta "kutip" & <tag> harus tercetak apa adanya;' in text
+    table = doc_text(render.render_lampiran(kecil, "asli", tmp_path / "l.docx"))
+    assert "Membentuk tim & <menetapkan> {{ tugas }}" in table
+    assert "Melaksanakan {% rapat %} berkala" in table
+
+
+def test_missing_field_fails_loudly(kecil, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    doc = Document()
+    doc.add_paragraph("NOMOR {{ nomor }} {{ kolom_yang_tidak_ada }}")
+    doc.save(str(templates / "keputusan.docx"))
+    with pytest.raises(TemplateError, match="kolom_yang_tidak_ada"):
+        render.render_keputusan(kecil, "asli", tmp_path / "k.docx", templates=templates)
+
+
+def _table(path: Path):
+    return [t for t in Document(str(path)).tables if len(t.columns) == 18][0]
+
+
+def _tcs(row):
+    return row._tr.findall(qn("w:tc"))
+
+
+def _vmerge(tc):
+    el = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+    return None if el is None else (el.get(qn("w:val")) or "continue")
+
+
+def test_lampiran_table_structure(ntb, tmp_path):
+    table = _table(render.render_lampiran(ntb, "asli", tmp_path / "l.docx"))
+    rows = table.rows
+    # three header rows repeat on every page; the last numbers the columns 1..18
+    headers = [r for r in rows if r._tr.trPr is not None and r._tr.trPr.find(qn("w:tblHeader")) is not None]
+    assert len(headers) == 3
+    assert ["".join(t.text for t in tc.iter(qn("w:t"))) for tc in _tcs(rows[2])] == [str(i) for i in range(1, 19)]
+    body = rows[3:]
+    assert len(body) == 83
+    # NO and AREA open a merged group once per area; the numbers are 1..8 in order
+    openers = [tc for tc in (_tcs(r)[0] for r in body) if _vmerge(tc) != "continue"]
+    assert ["".join(t.text for t in tc.iter(qn("w:t"))) for tc in openers] == [str(n) for n in range(1, 9)]
+    # kegiatan cells open 29 groups
+    assert sum(1 for r in body if _vmerge(_tcs(r)[2]) != "continue") == 29
+    # every body row can't split across pages
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in body)
+
+
+def test_scheduled_months_are_shaded(kecil, tmp_path):
+    table = _table(render.render_lampiran(kecil, "asli", tmp_path / "l.docx"))
+    shaded = []
+    for row in table.rows[3:]:
+        marks = set()
+        for month, tc in enumerate(_tcs(row)[5:17], start=1):
+            shd = tc.tcPr.find(qn("w:shd")) if tc.tcPr is not None else None
+            if shd is not None and shd.get(qn("w:fill")) == render.MONTH_FILL:
+                marks.add(month)
+        shaded.append(marks)
+    expected = [set(s.bulan) for a in kecil.plan.areas for k in a.kegiatan for s in k.sub_kegiatan]
+    assert shaded == expected
+    assert shaded[0] == {1, 2} and shaded[3] == set(range(1, 13))
+
+
+@pytest.mark.parametrize("paper, size_mm", [("F4", (215, 330)), ("A4", (210, 297))])
+def test_paper_from_profile(kecil, tmp_path, paper, size_mm):
+    case = kecil.__class__(**{**kecil.__dict__, "decree": kecil.decree.model_copy(
+        update={"profil": kecil.decree.profil.model_copy(update={"kertas": paper})})})
+    portrait = Document(str(render.render_keputusan(case, "asli", tmp_path / "k.docx"))).sections[0]
+    landscape = Document(str(render.render_lampiran(case, "asli", tmp_path / "l.docx"))).sections[0]
+    assert (round(portrait.page_width.mm), round(portrait.page_height.mm)) == size_mm
+    assert (round(landscape.page_height.mm), round(landscape.page_width.mm)) == size_mm
+
+
+def test_lampiran_page_numbers_start_where_told(ntb, tmp_path):
+    section = Document(str(render.render_lampiran(ntb, "asli", tmp_path / "l.docx", first_page_number=4))).sections[0]
+    assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "4"
