@@ -161,3 +161,31 @@ def test_starter_opens_in_libreoffice_keeps_dropdowns_and_validates(tmp_path):
     assert case.decree.nomor_lengkap == "3/ORT.07/5201/2024"
     assert case.plan.row_count == 3 and case.mengingat[0].startswith("Undang-Undang Nomor 7 Tahun 2017")
     assert case.decree.ditetapkan.tanggal == dt.date(2024, 1, 15)
+
+
+def test_offices_of_a_batch_round_trip_and_apply_to_the_decree(tmp_path):
+    from generator.model import decree_for_office
+
+    init_case(tmp_path / "wb", NTB_CASE)
+    book = openpyxl.load_workbook(tmp_path / "wb" / "keputusan.xlsx")
+    kantor = book[KANTOR_SHEET]
+    for coord, value in dict(A2="5201", B2="Kabupaten Lombok Barat", D2="Gerung", E2=4,
+                             F2=dt.datetime(2022, 1, 20), G2="Ketua Contoh (placeholder)",
+                             A3="5271", B3="Kota Mataram", K3="198001012005011001").items():
+        kantor[coord] = value
+    book.save(tmp_path / "wb" / "keputusan.xlsx")
+    case = load_case(tmp_path / "wb")
+    assert [o.kode_wilayah for o in case.offices] == ["5201", "5271"]
+    convert_case(tmp_path / "wb", tmp_path / "yaml")
+    assert (tmp_path / "yaml" / "daftar-kantor.yaml").is_file()
+    assert load_case(tmp_path / "yaml").offices == case.offices
+    convert_case(tmp_path / "yaml", tmp_path / "wb2")
+    assert case_content(load_case(tmp_path / "wb2")) == case_content(case)
+
+    lobar = decree_for_office(case.decree, case.offices[0])
+    assert lobar.nomor_lengkap == "4/ORT.07/5201/2022"
+    assert lobar.kantor.nama == "Komisi Pemilihan Umum Kabupaten Lombok Barat" and lobar.tempat == "Gerung"
+    assert lobar.penandatangan.nama == "Ketua Contoh (placeholder)"
+    assert lobar.pengesah_salinan == case.decree.pengesah_salinan  # blank cells: inherited
+    mataram = decree_for_office(case.decree, case.offices[1])
+    assert mataram.pengesah_salinan.nip == "198001012005011001" and mataram.kantor.kedudukan == "Mataram"
