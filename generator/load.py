@@ -379,7 +379,7 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem],
     if len(problems) > start:
         return RencanaAksi(())
 
-    width = max(sheet.max_column, len(headers) + 1)
+    width = min(max(sheet.max_column, len(headers) + 1), len(headers) + 50)  # a whole formatted row is not data
     rows: list[tuple[int, list[Any]]] = []
     for r in range(first_row + 1, sheet.max_row + 1):
         values = [sheet.cell(row=r, column=c).value for c in range(1, width + 1)]

@@ -633,8 +633,6 @@ def _read_decree_sheet(sheet, file: str, problems: list[Problem]) -> tuple[dict,
             else:
                 problems.append(problem("label.unknown_noguess", at(f"A{r}"), label=label))
             continue
-        if isinstance(value, str) and len(value) > MAX_TEXT * 3:
-            value = value[:MAX_TEXT + 1]  # the length check reports it; no need to carry megabytes
         if spec.kind == "list":
             lists.setdefault(spec.path, []).append((r, value))
             continue
@@ -696,7 +694,7 @@ def _read_table(sheet, file: str, headers: tuple[str, ...], problems: list[Probl
                 problems.append(problem("column.unknown", at(cell.coordinate), value=cell.value))
     if len(problems) > start:
         return None
-    width = max(sheet.max_column, len(headers))
+    width = min(max(sheet.max_column, len(headers)), len(headers) + 50)  # a whole formatted row is not data
     rows = [(r, [sheet.cell(row=r, column=c) for c in range(1, width + 1)]) for r in range(2, sheet.max_row + 1)]
     while rows and all(_blank(c.value) for c in rows[-1][1]):
         rows.pop()
