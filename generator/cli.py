@@ -8,13 +8,39 @@ from __future__ import annotations
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import KeputusanError
+from .errors import ConversionError, DataError, KeputusanError, LayoutError, OutputError, TemplateError
 from .render import VARIANTS
+
+# How `main` shows errors: set by the options every command takes (--lang, --verbose).
+_SHOW: dict = {}
+
+
+def _reset_show() -> None:
+    env_lang = os.environ.get("KEPUTUSAN_LANG", "")
+    _SHOW.update(lang=env_lang if env_lang in ("id", "en") else "id", verbose=False, case="")
+
+
+_reset_show()
+
+
+def staff_options(command):
+    """--lang and --verbose, for every command: staff read Indonesian, developers ask for detail."""
+    def remember(ctx, param, value):
+        if value is not None:
+            _SHOW[param.name] = value
+        return value
+    command = click.option("--verbose", "-v", is_flag=True, default=False, expose_value=False, callback=remember,
+                           is_eager=True, help="Show technical detail (and a traceback on an internal error).")(command)
+    command = click.option("--lang", type=click.Choice(["id", "en"]), default=None, expose_value=False,
+                           callback=remember, is_eager=True,
+                           help="Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.")(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,16 +55,125 @@ def cli() -> None:
               show_default=True, help="Folder to write into; the case gets its own subfolder.")
 @click.option("--variant", type=click.Choice([*VARIANTS, "both"]), default="both", show_default=True,
               help="asli: the original for signing; salinan: the certified copy.")
+@staff_options
 def build(case_dir: Path, out_dir: Path, variant: str) -> None:
-    """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it)."""
+    """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it).
+
+    The case is validated first, exactly as `keputusan validate` does: bad data stops the build
+    before anything is written."""
     from .pipeline import build as run_build
+
+    _SHOW["case"] = str(case_dir)
 
     started = time.monotonic()
     variants = VARIANTS if variant == "both" else (variant,)
     result = run_build(case_dir, out_dir, variants)
     for name, path in result.bundles.items():
-        click.echo(f"{path}  ({result.pages[name]} pages)")
-    click.echo(f"built {result.case.decree.nomor_lengkap} in {time.monotonic() - started:.1f} s", err=True)
+        click.echo(f"{path}  ({result.pages[name]} pages, {result.revision})")
+    from .messages import say
+
+    key = "build.unchanged" if result.unchanged else "build.done"
+    click.echo(say(key, _SHOW["lang"], nomor=result.case.decree.nomor_lengkap, rev=result.revision,
+                   folder=result.revision_dir, seconds=f"{time.monotonic() - started:.1f}"), err=True)
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@staff_options
+def validate(case_dir: Path) -> None:
+    """Check CASE_DIR (keputusan.xlsx or keputusan.yaml) and report every problem at once.
+
+    Each problem names its place (Rencana Aksi!D14, or the YAML file, key and line), what is
+    wrong and how to fix it. Exit code 0: no problems; 2: problems found. Writes nothing."""
+    from .load import load_case
+    from .messages import say
+
+    _SHOW["case"] = str(case_dir)
+    case = load_case(case_dir)
+    offices = say("validate.offices", _SHOW["lang"], n=len(case.offices)) if case.offices else ""
+    click.echo(say("validate.ok", _SHOW["lang"], case=case_dir, nomor=case.decree.nomor_lengkap,
+                   rows=case.plan.row_count, mengingat=len(case.mengingat), offices=offices))
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.option("--from", "source", type=click.Path(path_type=Path), default=None,
+              help="Fill the new case from this existing case (either form): next year starts from this year.")
+@staff_options
+def init(case_dir: Path, source: Path | None) -> None:
+    """Start a new case CASE_DIR whose typed content is one workbook, CASE_DIR/keputusan.xlsx.
+
+    Sheets: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (how to fill it in). CASE_DIR
+    must not exist yet (or be empty): nothing is ever overwritten."""
+    from .workbook import init_case
+
+    _SHOW["case"] = str(source or case_dir)
+    path = init_case(case_dir, source)
+    click.echo(path)
+
+
+@cli.command("convert-case")
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.argument("new_dir", type=click.Path(path_type=Path))
+@click.option("--to", "to", type=click.Choice(["workbook", "yaml"]), default=None,
+              help="Form to write (default: the other form than CASE_DIR's).")
+@click.option("--library", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML form: the shared dasar-hukum.yaml to refer to (default NEW_DIR/../dasar-hukum.yaml) "
+                   "when it holds every citation unchanged; otherwise the case gets its own.")
+@staff_options
+def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | None) -> None:
+    """Write the case CASE_DIR into the new folder NEW_DIR in the other form, without loss:
+    keputusan.yaml (+ rencana-aksi.xlsx, dasar-hukum.yaml) <-> keputusan.xlsx."""
+    from .workbook import convert_case as run
+
+    _SHOW["case"] = str(case_dir)
+    form = run(case_dir, new_dir, to, library)
+    click.echo(f"{new_dir}  ({form})")
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="The folder `build --out` wrote into (revisions are in OUT/<case>/).")
+@click.option("--from", "from_rev", default=None, help="Older revision (rev-001, 1, latest); default: the one before --to.")
+@click.option("--to", "to_rev", default=None, help="Newer revision; default: the newest.")
+@click.option("--pdf", "pdf", is_flag=True, help="Also write the list as a one-page 'daftar perubahan' PDF.")
+@click.option("--pdf-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.")
+@staff_options
+def diff(case_dir: Path, out_dir: Path, from_rev: str | None, to_rev: str | None, pdf: bool,
+         pdf_file: Path | None) -> None:
+    """Say what changed between two revisions of a case: decree fields, Mengingat, plan rows
+    added, removed, moved or reworded (with the words that changed), months moved.
+
+    CASE_DIR is the case folder (its revisions are looked up in OUT/<case>/) or the case's
+    output folder itself (the one holding rev-001, rev-002, ...)."""
+    from .diff import compare_revisions, render_text, write_pdf
+    from .errors import DataError
+    from .messages import Place, problem
+    from .revisions import list_revisions
+
+    _SHOW["case"] = str(case_dir)
+    case_out = case_dir if list_revisions(case_dir) else out_dir / case_dir.resolve().name
+    if not list_revisions(case_out):
+        raise DataError([problem("revision.no_builds", Place(str(case_out)), case=case_dir, out=out_dir)])
+    comparison = compare_revisions(case_out, from_rev, to_rev)
+    click.echo(render_text(comparison, _SHOW["lang"]))
+    if pdf or pdf_file:
+        target = pdf_file or case_out / f"daftar-perubahan-{comparison.old_rev}-{comparison.new_rev}.pdf"
+        click.echo(write_pdf(comparison, target, _SHOW["lang"]))
+
+
+def _error_text(exc: KeputusanError, lang: str) -> str:
+    from .messages import render_problems, say
+
+    if isinstance(exc, DataError):
+        return render_problems(exc.problems, lang, _SHOW["case"])
+    kind = ("error.output" if isinstance(exc, OutputError) else
+            "error.conversion" if isinstance(exc, ConversionError) else
+            "error.layout" if isinstance(exc, LayoutError) else
+            "error.template" if isinstance(exc, TemplateError) else "error.other")
+    return say(kind, lang, detail=exc)
 
 
 PASSPHRASE_ENV = "KEPUTUSAN_P12_PASSPHRASE"
@@ -96,10 +231,13 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _reset_show()
     try:
         cli.main(args=argv, prog_name="keputusan", standalone_mode=False)
     except KeputusanError as exc:
-        click.echo(f"keputusan: {exc}", err=True)
+        click.echo(f"keputusan: {_error_text(exc, _SHOW['lang'])}", err=True)
+        if _SHOW["verbose"]:
+            click.echo(f"[{type(exc).__module__}.{type(exc).__name__}, exit {exc.exit_code}]", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("keputusan: aborted", err=True)
@@ -110,6 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("keputusan: interrupted", err=True)
         return 130
+    except Exception as exc:  # a bug, not bad input: one line for staff, the traceback on request
+        from .messages import say
+
+        click.echo(f"keputusan: {say('error.internal', _SHOW['lang'], kind=type(exc).__name__, detail=exc)}",
+                   err=True)
+        if _SHOW["verbose"]:
+            traceback.print_exc()
+        return 1
     return 0
 
 

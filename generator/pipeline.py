@@ -33,6 +33,9 @@ class BuildResult:
     bundles: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    revision: str = ""       # the revision folder built into (or found unchanged), e.g. "rev-002"
+    unchanged: bool = False  # True: nothing changed since that revision, nothing was rebuilt
+    revision_dir: Path | None = None  # DIR/<case>/rev-NNN (out_dir and bundles are the stable links)
 
 
 def sha256(path: Path) -> str:
@@ -45,9 +48,13 @@ def sha256(path: Path) -> str:
 
 def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, ...] = VARIANTS, *,
           converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
-    """Build `variants` of the case in `case_dir` into `out_root/<case>/`."""
+    """Build `variants` of the case in `case_dir` as a revision of `out_root/<case>/`: a new
+    `rev-NNN/` folder when anything changed, with `latest` and `<case>-<variant>.pdf` linked to
+    it (see revisions.py). The case is validated first: bad data writes nothing."""
+    from .revisions import build_revision
+
     case = load_case(case_dir)
-    return build_case(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
+    return build_revision(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
 
 
 def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIANTS, *,
