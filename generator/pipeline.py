@@ -148,6 +148,13 @@ def _check_overwrites(out_dir: Path, names: list[str]) -> None:
                           "or not written by it; move it away or choose another --out folder")
 
 
+def why_kept(path: Path) -> str:
+    """Why an existing file is not overwritten, for messages: signed, or changed/not ours."""
+    if path.suffix == ".pdf" and path.exists() and signing.is_signed(path):
+        return "it is signed (it carries a digital signature) and a signed PDF is never touched"
+    return "changed since this tool wrote it (edited?) or not written by it"
+
+
 def _refuse_signed(paths: list[Path]) -> None:
     for target in paths:
         if target.suffix == ".pdf" and target.exists() and signing.is_signed(target):

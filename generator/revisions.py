@@ -158,10 +158,11 @@ def _build_revision(case: Case, case_out: Path, variants, converter, templates: 
             if changed:
                 # Same data as the newest revision, whose files were signed or edited in place:
                 # nothing to rebuild, and the stable paths stay on the changed files.
-                listing = ", ".join(str(case_out / p.name) for p in changed)
-                raise OutputError(f"not overwriting {listing}: changed since this tool wrote it (signed or "
-                                  f"edited?) and the data has not changed since {newest.name}, so there is "
-                                  "nothing to rebuild; move the file away to build afresh")
+                from .pipeline import why_kept
+
+                listing = "; ".join(f"{case_out / p.name}: {why_kept(p)}" for p in changed)
+                raise OutputError(f"not overwriting {listing}; the data has not changed since {newest.name}, "
+                                  "so there is nothing to rebuild; move the file away to build afresh")
             _link_latest(case_out, newest)
             result = BuildResult(case=case, out_dir=case_out)
             result.revision, result.unchanged, result.revision_dir = newest.name, True, newest.path
@@ -268,11 +269,13 @@ def _link_latest(case_out: Path, rev: Revision) -> None:
 def _check_stable_paths(case_out: Path, name: str, variants) -> None:
     """The paths the newest revision will be linked at must be free or links already."""
     wanted = [MANIFEST] + [f"{name}-{v}{suffix}" for v in variants
-                           for suffix in (".pdf", "-keputusan.docx", "-lampiran.docx")]
+                           for suffix in (".pdf", ".signing.json", "-keputusan.docx", "-lampiran.docx")]
     kept = [case_out / n for n in wanted if (case_out / n).exists() and not (case_out / n).is_symlink()]
     if kept:
-        raise OutputError("not overwriting " + ", ".join(str(p) for p in kept) + ": changed since this tool "
-                          "wrote it (signed or edited?) or not written by it; move it away, then build again")
+        from .pipeline import why_kept
+
+        raise OutputError("not overwriting " + "; ".join(f"{p}: {why_kept(p)}" for p in kept)
+                          + "; move it away, then build again")
 
 
 def _adopt_old_layout(case_out: Path) -> None:

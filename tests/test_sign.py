@@ -242,13 +242,17 @@ def test_verify_rejects_what_is_not_a_pdf(ntb_build, certs, capsys):
 
 # ---------------------------------------------------------------- a signed bundle is never touched
 
-def test_build_refuses_to_overwrite_a_signed_bundle(bundles, signed_asli, capsys):
-    target = bundles / "kpu-ntb-2022" / "kpu-ntb-2022-asli.pdf"
-    shutil.copy(signed_asli, target)
+@pytest.mark.parametrize("where", ["in its revision", "at the stable path"])
+def test_build_refuses_to_overwrite_a_signed_bundle(where, bundles, signed_asli, capsys):
+    stable = bundles / "kpu-ntb-2022" / "kpu-ntb-2022-asli.pdf"
+    if where == "at the stable path":
+        stable.unlink()  # the link to latest/ replaced by the signed file itself
+    shutil.copy(signed_asli, stable)  # in the revision: the copy goes through the link
+    target = stable.resolve()
     before = target.read_bytes()
     code, _, err = run_cli(["build", str(NTB_CASE), "--out", str(bundles)], capsys)
     assert code == 4
-    assert "is signed" in err and str(target) in err and "Traceback" not in err
+    assert "kpu-ntb-2022-asli.pdf: it is signed" in err and "Traceback" not in err
     assert target.read_bytes() == before
 
 
@@ -261,7 +265,9 @@ def test_manifest_lists_every_output_with_hash_and_size(ntb_build):
         for name in (f"kpu-ntb-2022-{variant}.pdf", f"kpu-ntb-2022-{variant}.signing.json"):
             path = ntb_build.out_dir / name
             assert outputs[name]["sha256"] == sha256(path) and outputs[name]["size"] == path.stat().st_size
-    files = {p.name for p in ntb_build.out_dir.iterdir() if p.name != MANIFEST}
+    # the revision folder holds exactly the outputs listed (plus the manifest, revisi.json and
+    # the snapshot of the input, which describe the outputs)
+    files = {p.name for p in ntb_build.revision_dir.iterdir() if p.is_file()} - {MANIFEST, "revisi.json"}
     assert set(outputs) == files
     inputs = {Path(e["file"]).name: e["sha256"] for e in manifest["inputs"]}
     assert inputs["keputusan.yaml"] == sha256(NTB_CASE / "keputusan.yaml")
