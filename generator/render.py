@@ -108,9 +108,44 @@ def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = 
     """Render the decree itself (portrait) to `out` (.docx)."""
     doc = _render(templates / "keputusan.docx", context(case, variant), out)
     _page_setup(doc, case, landscape=False)
+    _keep_last_clause_with_signature(doc)
     _signature_anchor(doc, case, variant)
     doc.save(str(out))
     return out
+
+
+def _keep_last_clause_with_signature(doc: DocxTemplate) -> None:
+    """A signature block never stands alone on a page: it takes the last diktum with it.
+
+    The signature block is the document's last table; the paragraphs before it and the last
+    row of the table before those (the diktum) are kept with what follows.
+    """
+    tables = doc.docx.element.body.findall(qn("w:tbl"))
+    if not tables:
+        return
+    sibling = tables[-1].getprevious()
+    while sibling is not None:
+        if sibling.tag == qn("w:p"):
+            _keep_next(sibling)
+        elif sibling.tag == qn("w:tbl"):
+            rows = sibling.findall(qn("w:tr"))
+            if rows:
+                for p in rows[-1].iter(qn("w:p")):
+                    _keep_next(p)
+            return
+        sibling = sibling.getprevious()
+
+
+def _keep_next(p) -> None:
+    p_pr = p.get_or_add_pPr()
+    if p_pr.find(qn("w:keepNext")) is None:
+        # keepNext follows pStyle in the schema's order
+        style = p_pr.find(qn("w:pStyle"))
+        el = OxmlElement("w:keepNext")
+        if style is not None:
+            style.addnext(el)
+        else:
+            p_pr.insert(0, el)
 
 
 def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_number: int = 1,

@@ -165,3 +165,9 @@ def test_asli_carries_no_copy_marks(asli, salinan):
         assert salinan_text.count(mark) == 2, mark  # decree and lampiran closing
         assert mark not in asli_text
     assert asli_text.count("SUHARDI SOUD") == 2
+
+
+def test_signature_block_never_stands_alone(asli, salinan):
+    for pdf in (asli, salinan):
+        page = next(t for t in pages_text(pdf) if "SUHARDI SOUD" in t)
+        assert "KEDUA : Keputusan ini mulai berlaku pada tanggal ditetapkan." in page
