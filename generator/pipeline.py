@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,37 +64,38 @@ def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIAN
     # a signed bundle is never touched: refuse before any work, not after it
     _refuse_signed([out_dir / f"{case.name}-{v}.pdf" for v in variants])
     converter = converter or SofficeConverter()
-    created = _make_dirs(out_dir)
     result = BuildResult(case=case, out_dir=out_dir)
+    with output_folder(out_dir), tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
+        work = Path(tmp)
+        produced = _produce(case, variants, converter, templates, work, result)
+        _check_overwrites(out_dir, [name for name, _ in produced])
+        for name, path in produced:
+            os.replace(path, out_dir / name)
+            result.files.append(out_dir / name)
+        result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
+        _write_manifest(case, out_dir, result.files, templates)
+    return result
+
+
+@contextmanager
+def output_folder(path: Path):
+    """mkdir -p `path`; if the block fails, remove again the folders this created (a failed
+    first build leaves no empty folders behind)."""
+    created = []
+    probe = path
+    while not probe.exists():
+        created.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True)
     try:
-        with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
-            work = Path(tmp)
-            produced = _produce(case, variants, converter, templates, work, result)
-            _check_overwrites(out_dir, [name for name, _ in produced])
-            for name, path in produced:
-                os.replace(path, out_dir / name)
-                result.files.append(out_dir / name)
-            result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
-            _write_manifest(case, out_dir, result.files, templates)
+        yield path
     except BaseException:
-        for folder in reversed(created):  # a failed first build leaves no empty folders behind
+        for folder in created:  # innermost first
             try:
                 folder.rmdir()
             except OSError:
                 break
         raise
-    return result
-
-
-def _make_dirs(path: Path) -> list[Path]:
-    """mkdir -p, returning the folders it created (outermost first)."""
-    missing = []
-    probe = path
-    while not probe.exists():
-        missing.append(probe)
-        probe = probe.parent
-    path.mkdir(parents=True, exist_ok=True)
-    return list(reversed(missing))
 
 
 def _produce(case: Case, variants, converter, templates: Path, work: Path,

@@ -128,19 +128,11 @@ def build_revision(case: Case, case_out: Path, variants: tuple[Variant, ...] = V
     """Build `case` into a new revision folder of `case_out` unless the newest one already is this
     build; point `latest` and the stable paths at it. Returns pipeline.BuildResult, with
     `revision` and `unchanged` set."""
-    from .pipeline import _make_dirs
+    from .pipeline import output_folder
 
     case_out = Path(case_out)
-    created = _make_dirs(case_out)
-    try:
+    with output_folder(case_out):
         return _build_revision(case, case_out, variants, converter, templates)
-    except BaseException:
-        for folder in reversed(created):  # a failed first build leaves no empty folders behind
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
 
 
 def _build_revision(case: Case, case_out: Path, variants, converter, templates: Path):
