@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 fonts-crosextra-carlito \
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 fonts-crosextra-carlito \
 	fonts-crosextra-caladea fonts-texgyre poppler-utils qpdf python3-uno
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 setup: system-packages venv
 
-# Debian packages: LibreOffice (the converter), the fonts it substitutes for Bookman Old Style
+# Debian packages: LibreOffice (the converter; Calc to check that generated workbooks open), the fonts it substitutes for Bookman Old Style
 # and Arial, poppler-utils (pdftotext/pdftoppm used by tests), qpdf.
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \

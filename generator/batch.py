@@ -18,7 +18,7 @@ import shutil
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -47,7 +47,9 @@ class OfficeResult:
     exit_code: int | None = None   # of the error, as `keputusan build` would exit
     bundles: list[str] = field(default_factory=list)
     layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
+    revision: str = ""             # the office's revision folder, e.g. rev-002
     outputs: list[str] = field(default_factory=list, repr=False)  # files written (not reported)
+    exception: KeputusanError | None = field(default=None, repr=False)  # why it failed (not reported)
 
 
 @dataclass
@@ -116,7 +118,8 @@ def _run_locked(batch: Batch, selected: list[Office], out_dir: Path, jobs: int, 
         if not force and _up_to_date(out_dir, office, previous, digests[office.kode]):
             results[office.kode] = OfficeResult(
                 kode=office.kode, kantor=office.wilayah, folder=office.folder, status=UNCHANGED,
-                pages=previous.get("pages", {}), bundles=previous.get("bundles", []))
+                pages=previous.get("pages", {}), bundles=previous.get("bundles", []),
+                revision=previous.get("revision", ""))
         else:
             to_build.append(office)
     total = len(selected)
@@ -130,7 +133,7 @@ def _run_locked(batch: Batch, selected: list[Office], out_dir: Path, jobs: int, 
         if to_build:
             stats = _build_all(batch, to_build, out_dir, jobs, converter, timeout, recycle_after,
                                templates, state, digests, results,
-                               lambda r: progress and progress(len(results), total, r))
+                               lambda r: progress and progress(len(results), total, r), force)
     except DataError:
         raise  # nothing built: no state or report to write
     except BaseException:
@@ -163,7 +166,7 @@ def raise_for_failures(result: BatchResult) -> None:
 
 def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, converter, timeout,
                recycle_after, templates: Path, state: dict, digests: dict, results: dict,
-               on_result) -> dict | None:
+               on_result, force: bool = False) -> dict | None:
     from .layout import LayoutCache
     from .warm import DEFAULT_RECYCLE, ConverterPool
     from .convert import DEFAULT_TIMEOUT
@@ -182,7 +185,7 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
         # processes convert other offices' documents.
         with ThreadPoolExecutor(max_workers=max(4, 3 * jobs), thread_name_prefix="keputusan-office") as ex:
             pending: dict[Future, Office] = {
-                ex.submit(_build_office, batch, office, out_dir, converter, templates, cache): office
+                ex.submit(_build_office, batch, office, out_dir, converter, templates, cache, force): office
                 for office in to_build}
             try:
                 while pending:
@@ -191,10 +194,10 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
                         office = pending.pop(future)
                         result = future.result()
                         results[office.kode] = result
-                        if result.status == BUILT:
+                        if result.status != FAILED:
                             state["offices"][office.kode] = {
                                 "digest": digests[office.kode], "folder": office.folder,
-                                "pages": result.pages, "bundles": result.bundles,
+                                "pages": result.pages, "bundles": result.bundles, "revision": result.revision,
                                 "outputs": _fingerprints(out_dir / office.folder, result.outputs)}
                         else:
                             state["offices"].pop(office.kode, None)
@@ -216,9 +219,9 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
 
 
 def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templates: Path,
-                  cache) -> OfficeResult:
+                  cache, force: bool) -> OfficeResult:
     from .offices import office_case
-    from .pipeline import build_case
+    from .revisions import build_revision
 
     result = OfficeResult(kode=office.kode, kantor=office.wilayah, folder=office.folder)
     started = time.monotonic()
@@ -226,14 +229,17 @@ def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templa
     existed = folder.exists()
     try:
         case = office_case(batch, office)
-        built = build_case(case, folder, converter=converter, templates=templates, layout_cache=cache)
-        result.status = BUILT
+        # a revision of its own, as `keputusan build` makes: DIR/<code>-<name>/rev-NNN, linked
+        built = build_revision(case, folder, converter=converter, templates=templates, force=force,
+                               layout_cache=cache)
+        result.status = UNCHANGED if built.unchanged else BUILT
+        result.revision = built.revision
         result.pages = dict(built.pages)
         result.bundles = [p.name for p in built.bundles.values()]
         result.layout_passes = dict(built.layout_passes)
         result.outputs = [str(p.relative_to(folder)) if p.is_relative_to(folder) else p.name for p in built.files]
     except KeputusanError as exc:
-        result.error, result.exit_code = str(exc), exc.exit_code
+        result.error, result.exit_code, result.exception = str(exc), exc.exit_code, exc
     except Exception as exc:  # a bug must not take the other offices down; it is reported
         result.error, result.exit_code = f"internal error: {type(exc).__name__}: {exc}", 1
     finally:
@@ -366,8 +372,7 @@ def _write_json(path: Path, data) -> None:
 def _write_report(result: BatchResult, batch: Batch, *, only: list[str], force: bool, interrupted: bool) -> None:
     offices = []
     for r in result.offices:
-        entry = asdict(r)
-        entry.pop("outputs")
+        entry = {f.name: getattr(r, f.name) for f in fields(r) if f.name not in ("outputs", "exception")}
         offices.append(entry)
     _write_json(result.report, {
         "tool": "keputusan",

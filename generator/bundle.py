@@ -1,11 +1,17 @@
-"""Merge the decree and its lampiran into one PDF with bookmarks and document metadata."""
+"""Merge the decree and its lampiran into one PDF with bookmarks and document metadata.
+
+The parts are LibreOffice's PDF/A-2b exports; the merged file keeps that claim true (XMP
+metadata and output intent carried over, see `pdfa`) and is written reproducibly.
+"""
 from __future__ import annotations
 
-import os
+import datetime as dt
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+
+from . import pdfa
 
 
 def read(pdf: Path) -> PdfReader:
@@ -21,26 +27,22 @@ def page_count(pdf: Path) -> int:
     return len(read(pdf).pages)
 
 
-def merge(parts: list[tuple[str, Path | PdfReader]], out: Path, *, title: str, author: str, subject: str) -> Path:
+def merge(parts: list[tuple[str, Path | PdfReader]], out: Path, *, title: str, author: str, subject: str,
+          created: dt.datetime | None = None) -> Path:
     """Write `parts` (bookmark title, PDF or its open reader) into `out` in order; written beside
     `out`, then renamed."""
     writer = PdfWriter()
-    for bookmark, pdf in parts:
-        writer.append(pdf if isinstance(pdf, PdfReader) else read(pdf), outline_item=bookmark)
+    readers = [pdf if isinstance(pdf, PdfReader) else read(pdf) for _, pdf in parts]
+    for (bookmark, _), reader in zip(parts, readers):
+        writer.append(reader, outline_item=bookmark)
     # the lampiran's row anchors (named destinations, read by layout.py) are not for readers
     names = writer.root_object.get("/Names")
     if names is not None and "/Dests" in names.get_object():
         del names.get_object()["/Dests"]
         if not names.get_object():
             del writer.root_object["/Names"]
-    writer.add_metadata({"/Title": title, "/Author": author, "/Subject": subject,
-                         "/Creator": "keputusan", "/Producer": "keputusan (LibreOffice, pypdf)"})
     writer.page_mode = "/UseOutlines"
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        with tmp.open("wb") as fh:
-            writer.write(fh)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    created = created or pdfa.build_time(dt.date(2000, 1, 1))
+    meta = pdfa.DocMeta(title=title, author=author, subject=subject, created=created)
+    pdfa.finish(writer, meta, pdfa.output_intents(readers[0]))
+    return pdfa.write(writer, out)

@@ -5,7 +5,8 @@ The CLI turns every one of these into a message on stderr and its exit code, in 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,11 @@ class Problem:
     where: str
     what: str
     fix: str = ""
+    # Set by messages.problem(): the catalogue code, its parameters and the structured place,
+    # so the same problem can be shown in Indonesian or English. where/what/fix hold English.
+    code: str = field(default="", compare=False)
+    params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+    place: Any = field(default=None, compare=False)
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.what}"
@@ -69,6 +75,18 @@ class LayoutError(KeputusanError):
     """The rendered PDF does not have the layout the pipeline requires (e.g. pagination did not settle)."""
 
     exit_code = 3
+
+
+class SigningError(KeputusanError):
+    """A bundle cannot be signed or verified as asked: not a PDF, no such field, wrong passphrase..."""
+
+    exit_code = 2
+
+
+class SignatureInvalid(KeputusanError):
+    """Verification found no signature, or a signature that fails (changed, invalid, untrusted)."""
+
+    exit_code = 1
 
 
 class OutputLocked(OutputError):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from . import numbering
 
@@ -46,17 +47,20 @@ class Nomor(_Strict):
     @field_validator("format")
     @classmethod
     def _known_fields(cls, value: str) -> str:
+        # Custom error types are message codes (messages.CATALOGUE), so staff read them in Indonesian.
         try:
             names = numbering.number_format_fields(value)
         except ValueError as exc:
-            raise ValueError(f"malformed number format: {exc}") from None
+            raise PydanticCustomError("nomor.malformed", "malformed number format: {detail}",
+                                      {"detail": str(exc)}) from None
         unknown = [n for n in names if n not in numbering.NUMBER_FIELDS]
         if unknown:
-            raise ValueError(
-                f"unknown part {{{unknown[0]}}} in the number format; known parts: "
-                + ", ".join("{" + n + "}" for n in numbering.NUMBER_FIELDS))
+            raise PydanticCustomError(
+                "nomor.unknown_part", "unknown part {{{part}}} in the number format; known parts: {known}",
+                {"part": unknown[0], "known": ", ".join("{" + n + "}" for n in numbering.NUMBER_FIELDS)})
         if "urut" not in names:
-            raise ValueError("the number format must contain {urut}, the sequence number")
+            raise PydanticCustomError("nomor.no_urut",
+                                      "the number format must contain {{urut}}, the sequence number")
         return value
 
 
@@ -94,6 +98,10 @@ class Profil(_Strict):
     ukuran_font: float = Field(default=12, ge=6, le=16)
     ukuran_font_tabel: float = Field(default=9, ge=6, le=14)
     nomor_halaman_lampiran: Literal["lanjut", "ulang"] = "lanjut"
+    # signing: a field in the lampiran's closing block too; an invisible anchor character
+    # (e.g. "#") printed in each signature space for signing services that search for one
+    ttd_lampiran: bool = False
+    jangkar_ttd: str | None = Field(default=None, pattern=r"^\S{1,3}$")
 
     @property
     def paper_mm(self) -> tuple[float, float]:
@@ -123,9 +131,10 @@ class Decree(_Strict):
     def _items_not_empty(cls, items: list[str]) -> list[str]:
         for i, item in enumerate(items):
             if not item.strip():
-                raise ValueError(f"item {i + 1} is empty")
+                raise PydanticCustomError("item.empty", "item {n} is empty", {"n": i + 1})
             if len(item) > MAX_TEXT:
-                raise ValueError(f"item {i + 1} is {len(item)} characters long (at most {MAX_TEXT})")
+                raise PydanticCustomError("item.too_long", "item {n} is {length} characters long (at most {max})",
+                                          {"n": i + 1, "length": len(item), "max": MAX_TEXT})
         return items
 
     def missing_number_parts(self) -> list[str]:
@@ -154,6 +163,47 @@ class Decree(_Strict):
     @property
     def tempat(self) -> str:
         return self.ditetapkan.tempat or self.kantor.kedudukan
+
+
+class KantorBatch(_Strict):
+    """One office of a batch (sheet Kantor of the workbook, or daftar-kantor.yaml).
+
+    Only what differs per office is given; an empty value is inherited from the decree."""
+
+    kode_wilayah: str = Field(pattern=r"^\d{2}(\d{2})?$")
+    wilayah: str = Field(min_length=1, max_length=200)
+    lembaga: str | None = Field(default=None, max_length=200)
+    kedudukan: str | None = Field(default=None, max_length=100)
+    urut: int | str | None = None
+    tanggal: dt.date | None = None
+    penandatangan_nama: str | None = Field(default=None, max_length=200)
+    pengesah_unit: str | None = Field(default=None, max_length=300)
+    pengesah_jabatan: str | None = Field(default=None, max_length=200)
+    pengesah_nama: str | None = Field(default=None, max_length=200)
+    pengesah_nip: str | None = Field(default=None, pattern=r"^[0-9 ]{18,21}$")
+    keterangan: str | None = Field(default=None, max_length=MAX_TEXT)
+
+
+def decree_for_office(decree: Decree, office: KantorBatch) -> Decree:
+    """The decree of one office of a batch: the office's own values over the shared ones."""
+    data = decree.model_dump()
+    data["kantor"].update({k: v for k, v in (("kode_wilayah", office.kode_wilayah),
+                                              ("wilayah", office.wilayah),
+                                              ("lembaga", office.lembaga),
+                                              ("kedudukan", office.kedudukan)) if v is not None})
+    if office.kedudukan is not None:
+        data["ditetapkan"]["tempat"] = office.kedudukan
+    if office.urut is not None:
+        data["nomor"]["urut"] = office.urut
+    if office.tanggal is not None:
+        data["ditetapkan"]["tanggal"] = office.tanggal
+    if office.penandatangan_nama is not None:
+        data["penandatangan"]["nama"] = office.penandatangan_nama
+    for field_name, key in (("pengesah_unit", "unit"), ("pengesah_jabatan", "jabatan"),
+                            ("pengesah_nama", "nama"), ("pengesah_nip", "nip")):
+        if getattr(office, field_name) is not None:
+            data["pengesah_salinan"][key] = getattr(office, field_name)
+    return Decree.model_validate(data)
 
 
 # The plan table. Plain dataclasses: they are built by the workbook reader, which reports
@@ -199,3 +249,5 @@ class Case:
     mengingat: tuple[str, ...]  # full citations, in order
     plan: RencanaAksi
     sources: tuple[Path, ...] = field(default=())  # the input files, for hashing and messages
+    offices: tuple[KantorBatch, ...] = field(default=())  # offices of a batch, if the case lists any
+    form: str = "yaml"  # "yaml" (keputusan.yaml + plan workbook) or "workbook" (keputusan.xlsx)

@@ -1,14 +1,19 @@
 """The offices of a batch: one base case, decreed by each office with its own name and officials.
 
-A batch folder holds `kantor.yaml` (docs/data-format.md, "Batch"): the base case by reference
-(`dasar`), and one entry per office — code, region, seat, number sequence, date, officials, and
-changes to the plan rows. Everything an office does not set comes from the base case. The texts
-of the base case that name its own office (`tentang`, `judul_lampiran`, Menimbang, diktum, the
-secretariat, plan rows) are rewritten with each office's name.
+Two forms feed a batch:
 
-Each entry is one flat record (a spreadsheet row could feed it) plus an optional list of plan
-changes. Problems of the file as a whole (YAML, base case, office codes) stop the batch; a
-problem in one office's entry fails that office only, with its place in the file.
+- a batch folder with `kantor.yaml` (docs/data-format.md, "Batch"): the base case by reference
+  (`dasar`), and one entry per office — region code, region, seat, number sequence, date,
+  officials, and changes to the plan rows;
+- a case folder that lists its offices itself (`daftar-kantor.yaml`, or the Kantor sheet of
+  `keputusan.xlsx`; `model.KantorBatch`): the case is the base, no plan changes.
+
+An office entry has the keys of `model.KantorBatch` (one row of the Kantor sheet) plus `tempat`,
+`penandatangan_jabatan` and the plan changes. Everything an office does not set comes from the
+base case. The texts of the base case that name its own office (`tentang`, `judul_lampiran`,
+Menimbang, diktum, the secretariat, plan rows) are rewritten with each office's name. Problems
+of the batch as a whole (YAML, base case, office codes) stop the batch; a problem in one
+office's entry fails that office only, with its place.
 """
 from __future__ import annotations
 
@@ -25,11 +30,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import DataError, Problem
-from .load import DECREE_FILE, _fix_for, load_case, read_yaml, yaml_place
-from .model import MAX_TEXT, Area, Case, Decree, Kegiatan, RencanaAksi, SubKegiatan
+from .load import (DECREE_FILE, OFFICES_FILE, WORKBOOK_FILE, _yaml_place, load_case, pydantic_problems,
+                   read_yaml, yaml_place)
+from .model import MAX_TEXT, Area, Case, Decree, KantorBatch, Kegiatan, RencanaAksi, SubKegiatan
 
 BATCH_FILE = "kantor.yaml"
-PLACEHOLDERS = ("nama", "lembaga", "wilayah", "kedudukan", "kode")
+PLACEHOLDERS = ("nama", "lembaga", "wilayah", "kedudukan", "kode_wilayah")
 
 
 class _Strict(BaseModel):
@@ -95,22 +101,12 @@ class PlanChange(_Strict):
         return getattr(self, self.action)
 
 
-class OfficeEntry(_Strict):
-    """One office of the batch. Flat on purpose: one row of an offices sheet."""
+class OfficeEntry(KantorBatch):
+    """One office of the batch: the keys of a Kantor sheet row (`model.KantorBatch`), plus the
+    place of enactment when it is not the seat, the signer's title, and plan changes."""
 
-    kode: str = Field(pattern=r"^\d{2}(\d{2})?$")
-    wilayah: str = Field(min_length=1, max_length=200)
-    kedudukan: str = Field(min_length=1, max_length=100)
-    lembaga: str | None = Name
-    nomor_urut: int | str | None = None
-    tanggal: dt.date | None = None
     tempat: str | None = Field(default=None, min_length=1, max_length=100)
-    ketua: str | None = Name
-    ketua_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
-    pengesah_nama: str | None = Name
-    pengesah_jabatan: str | None = Name
-    pengesah_nip: str | None = Field(default=None, pattern=r"^[0-9 ]{18,21}$")
-    pengesah_unit: str | None = Field(default=None, min_length=1, max_length=300)
+    penandatangan_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
     rencana_aksi: list[PlanChange] = Field(default_factory=list, max_length=500)
 
 
@@ -119,7 +115,7 @@ class Defaults(_Strict):
 
     lembaga: str | None = Name
     tanggal: dt.date | None = None
-    ketua_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
+    penandatangan_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
     pengesah_jabatan: str | None = Name
     pengesah_unit: str | None = Field(default=None, min_length=1, max_length=300)
 
@@ -158,7 +154,7 @@ class Office:
 @dataclass
 class Batch:
     directory: Path
-    file: Path
+    file: Path                # kantor.yaml, daftar-kantor.yaml or keputusan.xlsx: where the offices are
     spec: BatchSpec
     base_dir: Path
     offices: list[Office]
@@ -182,11 +178,15 @@ class Batch:
         return self._base
 
     def input_files(self) -> list[Path]:
-        """Files whose bytes decide every office's output: the base case's decree, plan, library.
+        """Files whose bytes decide every office's output: the base case's files.
 
-        Read from the base decree's references without loading the case (fast, for up-to-date checks).
-        """
+        For a batch folder, read from the base decree's references without loading the case
+        (fast, for up-to-date checks); a case that lists its offices is loaded already."""
+        if self._base is not None:  # daftar-kantor.yaml is hashed office by office, not as a whole
+            return [p for p in self._base.sources if p.name != OFFICES_FILE]
         decree = self.base_dir / DECREE_FILE
+        if not decree.is_file():
+            return [self.base_dir / WORKBOOK_FILE]
         files = [decree]
         try:
             raw, _ = read_yaml(decree)
@@ -222,8 +222,9 @@ def slug(text: str) -> str:
 # ---------------------------------------------------------------- reading the batch file
 
 def read_batch(batch_dir: str | Path) -> Batch:
-    """Read `batch_dir/kantor.yaml`; DataError for problems that stop the whole batch.
+    """Read the offices of `batch_dir`; DataError for problems that stop the whole batch.
 
+    `batch_dir` is a batch folder (kantor.yaml) or a case folder that lists its offices.
     Office entries are only checked here for what names their folder (code, region, no
     duplicates); the rest of each entry is checked when that office is built (`office_case`).
     """
@@ -233,9 +234,11 @@ def read_batch(batch_dir: str | Path) -> Batch:
         raise DataError([Problem(str(batch_dir), "is not a folder",
                                  "give the path of a batch folder such as data/kpu-ntb-2022-kabkota")])
     if not path.is_file():
-        hint = (f"{batch_dir} is a single case: use `keputusan build`" if (batch_dir / DECREE_FILE).is_file()
-                else f"a batch folder must contain {BATCH_FILE} (see docs/data-format.md, Batch)")
-        raise DataError([Problem(str(path), "file not found", hint)])
+        if (batch_dir / DECREE_FILE).is_file() or (batch_dir / WORKBOOK_FILE).is_file():
+            return _batch_of_case(batch_dir)
+        raise DataError([Problem(str(path), "file not found",
+                                 f"a batch folder must contain {BATCH_FILE} (see docs/data-format.md, Batch), "
+                                 "or a case must list its offices")])
     raw, lines = read_yaml(path)
     if not isinstance(raw, dict):
         raise DataError([Problem(str(path), "must be a mapping with dasar and kantor",
@@ -243,82 +246,74 @@ def read_batch(batch_dir: str | Path) -> Batch:
     try:
         spec = BatchSpec.model_validate(raw)
     except ValidationError as exc:
-        raise DataError(_problems(exc, path, lines, BatchSpec)) from None
+        raise DataError(pydantic_problems(exc, lambda loc: _yaml_place(path, loc, lines), BatchSpec)) from None
     problems: list[Problem] = []
     base_dir = batch_dir / spec.dasar
-    if not (base_dir / DECREE_FILE).is_file():
+    if not (base_dir / DECREE_FILE).is_file() and not (base_dir / WORKBOOK_FILE).is_file():
         problems.append(Problem(yaml_place(path, ("dasar",), lines),
-                                f"base case {base_dir} has no {DECREE_FILE}",
+                                f"base case {base_dir} has no {DECREE_FILE} or {WORKBOOK_FILE}",
                                 "point dasar at the case folder whose plan the offices decree, e.g. ../kpu-ntb-2022"))
+    offices = _offices(spec.kantor, lambda loc: yaml_place(path, loc, lines), problems)
+    if problems:
+        raise DataError(problems)
+    return Batch(directory=batch_dir, file=path, spec=spec, base_dir=base_dir, offices=offices, lines=lines)
+
+
+def _batch_of_case(case_dir: Path) -> Batch:
+    """A case that lists its offices (daftar-kantor.yaml or the Kantor sheet) as a batch."""
+    case = load_case(case_dir)
+    if not case.offices:
+        raise DataError([Problem(str(case_dir), "is a single case and lists no offices",
+                                 f"build it with `keputusan build`, or list the offices in {OFFICES_FILE} "
+                                 f"or the Kantor sheet, or make a batch folder with {BATCH_FILE}")])
+    yaml_file = case_dir / OFFICES_FILE
+    lines: dict[tuple, int] = {}
+    if case.form == "yaml" and yaml_file.is_file():
+        file = yaml_file
+        _, lines = read_yaml(yaml_file)
+        where = lambda loc: yaml_place(file, loc, lines)  # noqa: E731
+    else:
+        file = case_dir / WORKBOOK_FILE
+        where = lambda loc: f"{file}, sheet Kantor, row {loc[1] + 2}"  # noqa: E731
+    entries = [o.model_dump(mode="json", exclude_none=True) for o in case.offices]
+    spec = BatchSpec(dasar=".", kantor=entries)
+    problems: list[Problem] = []
+    offices = _offices(entries, where, problems)
+    if problems:
+        raise DataError(problems)
+    return Batch(directory=case_dir, file=file, spec=spec, base_dir=case_dir, offices=offices, lines=lines,
+                 _base=case)
+
+
+def _offices(entries: list, where, problems: list[Problem]) -> list[Office]:
     offices: list[Office] = []
     seen: dict[str, int] = {}
-    for i, entry in enumerate(spec.kantor):
-        place = yaml_place(path, ("kantor", i), lines)
+    for i, entry in enumerate(entries):
+        place = where(("kantor", i))
         if not isinstance(entry, dict):
-            problems.append(Problem(place, "an office must be a mapping (kode, wilayah, kedudukan, ...)"))
+            problems.append(Problem(place, "an office must be a mapping (kode_wilayah, wilayah, kedudukan, ...)"))
             continue
-        kode, wilayah = entry.get("kode"), entry.get("wilayah")
+        kode, wilayah = entry.get("kode_wilayah"), entry.get("wilayah")
         if not isinstance(kode, str) or not re.fullmatch(r"\d{2}(\d{2})?", kode.strip()):
-            problems.append(Problem(yaml_place(path, ("kantor", i, "kode"), lines),
+            problems.append(Problem(where(("kantor", i, "kode_wilayah")),
                                     f"office code {kode!r} is not a region code",
                                     "the Kemendagri code as text in quotes: \"52\" for a province, "
                                     "\"5201\" for a kabupaten/kota"))
             continue
         kode = kode.strip()
         if kode in seen:
-            problems.append(Problem(yaml_place(path, ("kantor", i, "kode"), lines),
+            problems.append(Problem(where(("kantor", i, "kode_wilayah")),
                                     f"office code {kode} is listed twice (also kantor[{seen[kode] + 1}])",
                                     "each office once; its code names its output folder"))
             continue
         seen[kode] = i
         if not isinstance(wilayah, str) or not wilayah.strip():
-            problems.append(Problem(yaml_place(path, ("kantor", i, "wilayah"), lines),
+            problems.append(Problem(where(("kantor", i, "wilayah")),
                                     "required value is missing", "the region, e.g. Kabupaten Lombok Barat"))
             continue
         offices.append(Office(index=i, kode=kode, wilayah=wilayah.strip(),
                               folder=f"{kode}-{slug(wilayah)}", raw=entry, place=place))
-    if problems:
-        raise DataError(problems)
-    return Batch(directory=batch_dir, file=path, spec=spec, base_dir=base_dir, offices=offices, lines=lines)
-
-
-def _problems(exc: ValidationError, path: Path, lines: dict[tuple, int], model: type[BaseModel],
-              prefix: tuple = ()) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = prefix + tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            known = _known_keys(model, err["loc"][:-1])
-            guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            fix = f"did you mean '{guess[0]}'?" if guess else "remove it, or see docs/data-format.md (Batch) for the keys"
-            problems.append(Problem(yaml_place(path, loc, lines), f"unknown key '{loc[-1]}'", fix))
-        elif kind == "missing":
-            problems.append(Problem(yaml_place(path, loc, lines), "required value is missing",
-                                    "add it (see docs/data-format.md, Batch)"))
-        else:
-            message = err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(yaml_place(path, loc, lines), message, _fix_for(kind, loc)))
-    return problems
-
-
-def _known_keys(model: Any, loc: tuple) -> list[str]:
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = getattr(model, "model_fields", {})
-        if part not in fields:
-            return []
-        annotation = fields[part].annotation
-        for candidate in getattr(annotation, "__args__", (annotation,)):
-            if hasattr(candidate, "model_fields"):
-                model = candidate
-                break
-            for inner in getattr(candidate, "__args__", ()):
-                if hasattr(inner, "model_fields"):
-                    model = inner
-                    break
-    return list(getattr(model, "model_fields", {}))
+    return offices
 
 
 # ---------------------------------------------------------------- one office's case
@@ -326,39 +321,41 @@ def _known_keys(model: Any, loc: tuple) -> list[str]:
 def office_case(batch: Batch, office: Office) -> Case:
     """The case of one office: the base case with the office's name, number, officials and rows.
 
-    Raises DataError naming the office's entry in kantor.yaml.
+    Raises DataError naming the office's entry.
     """
     base = batch.base()
     path, lines = batch.file, batch.lines
     prefix = ("kantor", office.index)
+    here = f"{batch.file if not lines else yaml_place(path, prefix, lines)}, office {office.kode}"
     try:
         entry = OfficeEntry.model_validate(office.raw)
     except ValidationError as exc:
-        raise DataError(_problems(exc, path, lines, OfficeEntry, prefix)) from None
+        raise DataError(pydantic_problems(exc, lambda loc: _yaml_place(path, prefix + tuple(loc), lines),
+                                          OfficeEntry)) from None
 
     d = base.decree
-    own = entry.kode == d.kantor.kode_wilayah  # the base case's own office: inherits everything
+    own = entry.kode_wilayah == d.kantor.kode_wilayah  # the base case's own office: inherits everything
     defaults = Defaults() if own else batch.spec.bawaan
     problems: list[Problem] = []
-    for key in ("nomor_urut", "ketua", "pengesah_nama"):
+    for key in ("kedudukan", "urut", "penandatangan_nama", "pengesah_nama"):
         if not own and getattr(entry, key) is None:
-            problems.append(Problem(yaml_place(path, prefix, lines) + f", office {entry.kode}",
-                                    f"{key} is required for an office other than the base case's own",
-                                    "every office signs with its own number and officials"))
+            problems.append(Problem(here, f"{key} is required for an office other than the base case's own",
+                                    "every office enacts at its own seat, with its own number and officials"))
     if problems:
         raise DataError(problems)
 
+    kedudukan = entry.kedudukan or d.kantor.kedudukan
     lembaga = entry.lembaga or defaults.lembaga or d.kantor.lembaga
     nama = f"{lembaga} {entry.wilayah}"
-    values = {"nama": nama, "lembaga": lembaga, "wilayah": entry.wilayah, "kedudukan": entry.kedudukan,
-              "kode": entry.kode}
+    values = {"nama": nama, "lembaga": lembaga, "wilayah": entry.wilayah, "kedudukan": kedudukan,
+              "kode_wilayah": entry.kode_wilayah}
     rename = _renamer(d.kantor.nama, batch.spec.ganti_sebutan, values)
 
     data = d.model_dump(mode="python")
-    data["kantor"] = {"lembaga": lembaga, "wilayah": entry.wilayah, "kode_wilayah": entry.kode,
-                      "kedudukan": entry.kedudukan}
-    if entry.nomor_urut is not None:
-        data["nomor"]["urut"] = entry.nomor_urut
+    data["kantor"] = {"lembaga": lembaga, "wilayah": entry.wilayah, "kode_wilayah": entry.kode_wilayah,
+                      "kedudukan": kedudukan}
+    if entry.urut is not None:
+        data["nomor"]["urut"] = entry.urut
     for key in ("tentang", "judul_lampiran"):
         data[key] = rename(data[key])
     data["menimbang"] = [rename(t) for t in data["menimbang"]]
@@ -368,10 +365,10 @@ def office_case(batch: Batch, office: Office) -> Case:
         # the base case's place of enactment is its own seat: each office enacts at its own
         "tempat": entry.tempat or (d.ditetapkan.tempat if own else None),
     }
-    if entry.ketua is not None:
-        data["penandatangan"]["nama"] = entry.ketua
-    if entry.ketua_jabatan or defaults.ketua_jabatan:
-        data["penandatangan"]["jabatan"] = entry.ketua_jabatan or defaults.ketua_jabatan
+    if entry.penandatangan_nama is not None:
+        data["penandatangan"]["nama"] = entry.penandatangan_nama
+    if entry.penandatangan_jabatan or defaults.penandatangan_jabatan:
+        data["penandatangan"]["jabatan"] = entry.penandatangan_jabatan or defaults.penandatangan_jabatan
     pengesah = data["pengesah_salinan"]
     unit = entry.pengesah_unit or defaults.pengesah_unit
     pengesah["unit"] = _fill(unit, values) if unit else rename(pengesah["unit"])
@@ -385,18 +382,17 @@ def office_case(batch: Batch, office: Office) -> Case:
     try:
         decree = Decree.model_validate(data)
     except ValidationError as exc:
-        raise DataError([Problem(f"{yaml_place(path, prefix, lines)}, office {entry.kode}",
-                                 f"the office's decree is invalid at {'.'.join(map(str, e['loc']))}: {e['msg']}")
+        raise DataError([Problem(here, f"the office's decree is invalid at {'.'.join(map(str, e['loc']))}: {e['msg']}")
                          for e in exc.errors()]) from None
     missing = decree.missing_number_parts()
     if missing:
-        raise DataError([Problem(f"{yaml_place(path, prefix, lines)}, office {entry.kode}",
-                                 f"the number format needs {{{missing[0]}}}, which the office does not give")])
+        raise DataError([Problem(here, f"the number format needs {{{missing[0]}}}, which the office does not give")])
 
     plan = apply_changes(base.plan, entry.rencana_aksi, path, lines, prefix)
     plan = _rename_plan(plan, rename)
     return Case(name=office.folder, directory=base.directory, decree=decree, mengingat=base.mengingat,
-                plan=plan, sources=tuple(base.sources) + (batch.file.resolve(),))
+                plan=plan, sources=tuple(dict.fromkeys(tuple(base.sources) + (batch.file.resolve(),))),
+                form=base.form)
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

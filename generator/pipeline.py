@@ -13,15 +13,16 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, bundle, layout
-from .warm import ConverterPool
+from . import __version__, bundle, fields, layout, pdfa, signing
 from .errors import OutputError
 from .load import load_case
 from .model import Case
 from .render import DEFAULT_TEMPLATES, VARIANTS, Variant, render_keputusan
+from .warm import ConverterPool
 
 MANIFEST = "manifest.json"
 
@@ -33,6 +34,9 @@ class BuildResult:
     bundles: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    revision: str = ""       # the revision folder built into (or found unchanged), e.g. "rev-002"
+    unchanged: bool = False  # True: nothing changed since that revision, nothing was rebuilt
+    revision_dir: Path | None = None  # DIR/<case>/rev-NNN (out_dir and bundles are the stable links)
     layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
 
 
@@ -46,9 +50,13 @@ def sha256(path: Path) -> str:
 
 def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, ...] = VARIANTS, *,
           converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
-    """Build `variants` of the case in `case_dir` into `out_root/<case>/`."""
+    """Build `variants` of the case in `case_dir` as a revision of `out_root/<case>/`: a new
+    `rev-NNN/` folder when anything changed, with `latest` and `<case>-<variant>.pdf` linked to
+    it (see revisions.py). The case is validated first: bad data writes nothing."""
+    from .revisions import build_revision
+
     case = load_case(case_dir)
-    return build_case(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
+    return build_revision(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
 
 
 def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIANTS, *,
@@ -57,16 +65,17 @@ def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIAN
     """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch).
 
     Without a `converter`, one warm LibreOffice is started for this build and stopped after it
-    (a build converts 5-6 documents: one warm process beats a cold start per document).
+    (a build converts 5 documents: one warm process is twice as fast as a cold start for each).
     `layout_cache` shares settled lampiran page breaks between builds of the same table.
     """
+    # a signed bundle is never touched: refuse before any work, not after it
+    _refuse_signed([out_dir / f"{case.name}-{v}.pdf" for v in variants])
     if converter is None:
         with ConverterPool(1) as pool:
             return build_case(case, out_dir, variants, converter=pool, templates=templates,
                               layout_cache=layout_cache)
-    out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(case=case, out_dir=out_dir)
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
+    with output_folder(out_dir), tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
         work = Path(tmp)
         produced = _produce(case, variants, converter, templates, work, result, layout_cache)
         _check_overwrites(out_dir, [name for name, _ in produced])
@@ -76,6 +85,27 @@ def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIAN
         result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
         _write_manifest(case, out_dir, result.files, templates)
     return result
+
+
+@contextmanager
+def output_folder(path: Path):
+    """mkdir -p `path`; if the block fails, remove again the folders this created (a failed
+    first build leaves no empty folders behind)."""
+    created = []
+    probe = path
+    while not probe.exists():
+        created.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    except BaseException:
+        for folder in created:  # innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
 
 
 def _produce(case: Case, variants, converter, templates: Path, work: Path, result: BuildResult,
@@ -114,13 +144,18 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path, resul
             layout_cache.record(key, rows, starts)  # the guess was wrong: remember this layout too
         result.layout_passes[variant] = passes
         guess = starts
+        meta = pdfa.DocMeta(
+            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
+            author=decree.kantor.nama, subject=decree.tentang,
+            created=pdfa.build_time(decree.ditetapkan.tanggal))
         pdf = bundle.merge(
             [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)], work / f"{stem}.pdf",
-            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
-            author=decree.kantor.nama, subject=decree.tentang)
+            title=meta.title, author=meta.author, subject=meta.subject, created=meta.created)
         result.bundles[variant] = pdf
         result.pages[variant] = decree_pages + len(lampiran_pdf.pages)
-        produced += [(pdf.name, pdf), (keputusan_docx.name, keputusan_docx),
+        # signature fields go in last, after merging: nothing may change the file once signed
+        _, signing_json = fields.prepare(case, variant, pdf, decree_pages, result.pages[variant], meta)
+        produced += [(pdf.name, pdf), (signing_json.name, signing_json), (keputusan_docx.name, keputusan_docx),
                      (lampiran_docx.name, lampiran_docx)]
     return produced
 
@@ -138,12 +173,27 @@ def _check_overwrites(out_dir: Path, names: list[str]) -> None:
     kept = []
     for name in names:
         target = out_dir / name
+        _refuse_signed([target])
         if target.exists() and ours.get(name) != sha256(target):
             kept.append(target)
     if kept:
         listing = ", ".join(str(p) for p in kept)
         raise OutputError(f"not overwriting {listing}: changed since this tool wrote it (signed or edited?) "
                           "or not written by it; move it away or choose another --out folder")
+
+
+def why_kept(path: Path) -> str:
+    """Why an existing file is not overwritten, for messages: signed, or changed/not ours."""
+    if path.suffix == ".pdf" and path.exists() and signing.is_signed(path):
+        return "it is signed (it carries a digital signature) and a signed PDF is never touched"
+    return "changed since this tool wrote it (edited?) or not written by it"
+
+
+def _refuse_signed(paths: list[Path]) -> None:
+    for target in paths:
+        if target.suffix == ".pdf" and target.exists() and signing.is_signed(target):
+            raise OutputError(f"not overwriting {target}: it is signed (it carries a digital signature) "
+                              "and a signed PDF is never touched; move it away or choose another --out folder")
 
 
 def _write_manifest(case: Case, out_dir: Path, outputs: list[Path], templates: Path) -> None:

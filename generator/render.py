@@ -13,10 +13,10 @@ from typing import Literal
 import jinja2
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Mm, Pt, RGBColor, Twips
 from docxtpl import DocxTemplate
 
-from . import numbering
+from . import numbering, ooxml
 from .errors import TemplateError
 from .model import Case
 
@@ -146,8 +146,44 @@ def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = 
     """Render the decree itself (portrait) to `out` (.docx)."""
     doc = _render(templates / "keputusan.docx", context(case, variant), out)
     _page_setup(doc, case, landscape=False)
+    _keep_last_clause_with_signature(doc)
+    _signature_anchor(doc, case, variant)
     doc.save(str(out))
     return out
+
+
+def _keep_last_clause_with_signature(doc: DocxTemplate) -> None:
+    """A signature block never stands alone on a page: it takes the last diktum with it.
+
+    The signature block is the document's last table; the paragraphs before it and the last
+    row of the table before those (the diktum) are kept with what follows.
+    """
+    tables = doc.docx.element.body.findall(qn("w:tbl"))
+    if not tables:
+        return
+    sibling = tables[-1].getprevious()
+    while sibling is not None:
+        if sibling.tag == qn("w:p"):
+            _keep_next(sibling)
+        elif sibling.tag == qn("w:tbl"):
+            rows = sibling.findall(qn("w:tr"))
+            if rows:
+                for p in rows[-1].iter(qn("w:p")):
+                    _keep_next(p)
+            return
+        sibling = sibling.getprevious()
+
+
+def _keep_next(p) -> None:
+    p_pr = p.get_or_add_pPr()
+    if p_pr.find(qn("w:keepNext")) is None:
+        # keepNext follows pStyle in the schema's order
+        style = p_pr.find(qn("w:pStyle"))
+        el = OxmlElement("w:keepNext")
+        if style is not None:
+            style.addnext(el)
+        else:
+            p_pr.insert(0, el)
 
 
 def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_number: int = 1,
@@ -164,15 +200,13 @@ def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_numbe
     doc = _render(templates / "lampiran.docx", ctx, out)
     _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
     _structure_table(doc, case, rows)
+    if case.decree.profil.ttd_lampiran:
+        _signature_anchor(doc, case, variant)
     doc.save(str(out))
     return out
 
 
 # ---------------------------------------------------------------- structure after rendering
-
-_AFTER_PG_NUM_TYPE = {"cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
-                      "rtlGutter", "docGrid", "printerSettings", "sectPrChange"}
-
 
 def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_number: int = 1) -> None:
     profil = case.decree.profil
@@ -192,7 +226,7 @@ def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_nu
         pg = OxmlElement("w:pgNumType")
         pg.set(qn("w:start"), str(first_page_number))
         # schema order: pgNumType comes before these (Word rejects files that break it)
-        later = [el for el in sect_pr if el.tag.split("}")[1] in _AFTER_PG_NUM_TYPE]
+        later = [el for el in sect_pr if ooxml.local_name(el) in ooxml.SECT_PR_AFTER_PG_NUM_TYPE]
         if later:
             later[0].addprevious(pg)
         else:
@@ -205,6 +239,31 @@ def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_nu
     for style in styles:
         if getattr(style, "name", "").startswith("Tabel") and style.type == 1:
             style.font.size = Pt(profil.ukuran_font_tabel)
+
+
+def _signature_anchor(doc: DocxTemplate, case: Case, variant: Variant) -> None:
+    """Profile `jangkar_ttd`: print the anchor character, in white, in the signature space.
+
+    It goes on the last blank line above the signer's name (the Ketua's in the original, the
+    authenticating official's in the copy), for signing services that place the signature
+    box where they find the character.
+    """
+    anchor = case.decree.profil.jangkar_ttd
+    if not anchor:
+        return
+    d = case.decree
+    name = d.penandatangan.nama.upper() if variant == "asli" else d.pengesah_salinan.nama
+    for table in doc.docx.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs = cell.paragraphs
+                for i, p in enumerate(paragraphs):
+                    if i and p.text.strip() == name and not paragraphs[i - 1].text.strip():
+                        run = paragraphs[i - 1].add_run(anchor)
+                        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+                        return
+    raise TemplateError(f"no blank line above '{name}' in a signature block of the template, "
+                        "where the signing anchor goes")
 
 
 def _plan_table(doc: DocxTemplate):
@@ -249,11 +308,11 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
             for col in columns_:
                 if group in data["starts"]:
                     if data["span"][group] > 1:
-                        _vmerge(cells[col], "restart")
+                        ooxml.vmerge(cells[col], restart=True)
                 else:
-                    _vmerge(cells[col], None)
+                    ooxml.vmerge(cells[col], restart=False)
         for month in data["bulan"]:
-            _shade(cells[4 + month], MONTH_FILL)
+            ooxml.shade(cells[4 + month], MONTH_FILL)
         # in the January cell: never merged, so the anchor belongs to this row alone
         _add_anchor(cells[5], index)
 
@@ -284,38 +343,6 @@ def _fit_width(doc: DocxTemplate, table) -> None:
                 tc_w.set(qn("w:w"), str(sum(new[col:col + span])))
                 tc_w.set(qn("w:type"), "dxa")
             col += span
-
-
-_TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
-                "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
-
-
-def _tc_pr_insert(tc, child) -> None:
-    tc_pr = tc.get_or_add_tcPr()
-    name = child.tag.split("}")[1]
-    for old in tc_pr.findall(child.tag):
-        tc_pr.remove(old)
-    later = set(_TC_PR_ORDER[_TC_PR_ORDER.index(name) + 1:])
-    for i, sibling in enumerate(tc_pr):
-        if sibling.tag.split("}")[1] in later:
-            tc_pr.insert(i, child)
-            return
-    tc_pr.append(child)
-
-
-def _vmerge(tc, value: str | None) -> None:
-    el = OxmlElement("w:vMerge")
-    if value:
-        el.set(qn("w:val"), value)
-    _tc_pr_insert(tc, el)
-
-
-def _shade(tc, fill: str) -> None:
-    el = OxmlElement("w:shd")
-    el.set(qn("w:val"), "clear")
-    el.set(qn("w:color"), "auto")
-    el.set(qn("w:fill"), fill)
-    _tc_pr_insert(tc, el)
 
 
 def _set_text(tc, text: str) -> None:

@@ -33,8 +33,9 @@ KECIL = ROOT / "tests" / "fixtures" / "kecil"
 
 
 def keputusan(*args, env=None, timeout=600):
+    """The command as a user runs it, messages in English (KEPUTUSAN_LANG=en) unless `env` says otherwise."""
     return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, cwd=ROOT, timeout=timeout)
+                          env={**os.environ, "KEPUTUSAN_LANG": "en", **(env or {})}, cwd=ROOT, timeout=timeout)
 
 
 def report(out: Path) -> dict:
@@ -46,7 +47,8 @@ def ntb(tmp_path_factory):
     """The NTB batch built by `keputusan batch ... --jobs 2`; (out folder, completed process)."""
     out = tmp_path_factory.mktemp("ntb-batch") / "out"
     tmp = tmp_path_factory.mktemp("ntb-batch-tmp")
-    result = keputusan("batch", NTB_BATCH, "--out", out, "--jobs", "2", env={"TMPDIR": str(tmp)})
+    result = keputusan("batch", NTB_BATCH, "--out", out, "--jobs", "2",
+                       env={"TMPDIR": str(tmp), "KEPUTUSAN_LANG": ""})  # staff's default: Indonesian
     assert result.returncode == 0, result.stderr
     assert processes_mentioning(str(tmp)) == []  # no LibreOffice left running
     return out, result
@@ -73,13 +75,16 @@ def test_eleven_offices_each_with_asli_and_salinan(ntb):
     for folder in folders:
         for variant in ("asli", "salinan"):
             assert (out / folder / f"{folder}-{variant}.pdf").read_bytes().startswith(b"%PDF-")
+            assert (out / folder / f"{folder}-{variant}.signing.json").is_file()
+        # a revision, as `keputusan build` makes, the stable paths linked into it
+        assert (out / folder / "rev-001").is_dir() and os.readlink(out / folder / "latest") == "rev-001"
         assert not [p for p in (out / folder).iterdir() if p.name.startswith(".")]
-    # the summary table: one line per office, then the totals on stderr
+    # the summary table, in Indonesian by default: one line per office, then the totals on stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["code", "office", "pages", "status", "seconds"]
+    assert lines[0].split() == ["kode", "kantor", "halaman", "status", "detik"]
     assert [line.split()[0] for line in lines[1:]] == list(OFFICES)
-    assert all(" built " in line for line in lines[1:])
-    assert "11 offices: 11 built, 0 unchanged, 0 failed" in result.stderr
+    assert all(" dibuat " in line for line in lines[1:])
+    assert "11 kantor: 11 dibuat, 0 tidak berubah, 0 gagal" in result.stderr
     data = report(out)
     assert data["summary"] == {"built": 11, "unchanged": 0, "failed": 0}
     assert [o["kode"] for o in data["offices"]] == list(OFFICES)
@@ -130,7 +135,7 @@ def test_office_changes_are_in_their_lampiran(ntb):
 def test_an_unchanged_batch_rebuilds_nothing(ntb, tmp_path):
     out, _ = ntb
     copy = tmp_path / "out"
-    shutil.copytree(out, copy)  # keeps the files' times: the module's other tests read `out`
+    shutil.copytree(out, copy, symlinks=True)  # keeps times and links: other tests read `out`
     before = {p: p.stat().st_mtime_ns for p in copy.rglob("*.pdf")}
     started = time.monotonic()
     result = keputusan("batch", NTB_BATCH, "--out", copy)
@@ -144,11 +149,11 @@ def test_an_unchanged_batch_rebuilds_nothing(ntb, tmp_path):
 def test_a_changed_office_alone_is_rebuilt(ntb, tmp_path):
     out, _ = ntb
     copy = tmp_path / "out"
-    shutil.copytree(out, copy)
+    shutil.copytree(out, copy, symlinks=True)
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     batch_file = data / "kpu-ntb-2022-kabkota" / "kantor.yaml"
-    batch_file.write_text(batch_file.read_text().replace("nomor_urut: 12", "nomor_urut: 13"))  # Dompu
+    batch_file.write_text(batch_file.read_text().replace("urut: 12", "urut: 13"))  # Dompu
     result = keputusan("batch", data / "kpu-ntb-2022-kabkota", "--out", copy)
     assert result.returncode == 0, result.stderr
     statuses = {o["kode"]: o["status"] for o in report(copy)["offices"]}
@@ -159,7 +164,7 @@ def test_a_changed_office_alone_is_rebuilt(ntb, tmp_path):
     signed.write_bytes(signed.read_bytes() + b"%signed\n")
     result = keputusan("batch", data / "kpu-ntb-2022-kabkota", "--out", copy, "--only", "5272")
     assert result.returncode == 1
-    assert "5272 Kota Bima: not overwriting" in result.stderr and "Traceback" not in result.stderr
+    assert "5272 Kota Bima: nothing written: not overwriting" in result.stderr and "Traceback" not in result.stderr
     assert signed.read_bytes().endswith(b"%signed\n")
 
 
@@ -170,16 +175,18 @@ def small(tmp_path):
     """Three offices on the small test case (A4, five rows): quick to convert."""
     folder = tmp_path / "batch"
     folder.mkdir()
-    offices = [{"kode": "5201", "wilayah": "Kabupaten Lombok Barat", "kedudukan": "Gerung"}]
+    offices = [{"kode_wilayah": "5201", "wilayah": "Kabupaten Lombok Barat", "kedudukan": "Gerung"}]
     for kode, wilayah, seat in (("5202", "Kabupaten Lombok Tengah", "Praya"), ("5203", "Kabupaten Lombok Timur", "Selong")):
-        offices.append({"kode": kode, "wilayah": wilayah, "kedudukan": seat, "nomor_urut": int(kode[-1]),
-                        "ketua": f"[Contoh] Ketua {seat}", "pengesah_nama": f"[Contoh] Pengesah {seat}"})
+        offices.append({"kode_wilayah": kode, "wilayah": wilayah, "kedudukan": seat, "urut": int(kode[-1]),
+                        "penandatangan_nama": f"[Contoh] Ketua {seat}", "pengesah_nama": f"[Contoh] Pengesah {seat}"})
     (folder / "kantor.yaml").write_text(yaml.safe_dump({"dasar": str(KECIL), "kantor": offices}))
     return folder
 
 
 def pdfs(out: Path) -> list[str]:
-    return sorted(p.name for p in out.rglob("*.pdf"))
+    """The bundles at their stable paths, OUT/<office>/<office>-<variant>.pdf (links into the
+    office's newest revision)."""
+    return sorted(p.name for p in out.glob("*/*.pdf") if p.exists())
 
 
 ALL_SIX = ["5201-kabupaten-lombok-barat-asli.pdf", "5201-kabupaten-lombok-barat-salinan.pdf",
@@ -237,24 +244,24 @@ def test_an_office_that_keeps_failing_is_reported_and_the_others_are_built(small
 
 
 def test_bad_data_in_one_office_fails_that_office_with_its_place(small, tmp_path):
-    text = (small / "kantor.yaml").read_text().replace("nomor_urut: 3", "nomor_urt: 3")
+    text = (small / "kantor.yaml").read_text().replace("urut: 3", "urutan: 3")
     (small / "kantor.yaml").write_text(text)
     out = tmp_path / "out"
     result = keputusan("batch", small, "--out", out, "--jobs", "1")
     assert result.returncode == 1
-    assert re.search(r"5203 Kabupaten Lombok Timur: .*kantor.yaml, key kantor\[3\]\.nomor_urt \(line \d+\): "
-                     r"unknown key 'nomor_urt' — did you mean 'nomor_urut'\?", result.stderr, re.S), result.stderr
+    assert re.search(r"5203 Kabupaten Lombok Timur: .*kantor.yaml, key kantor\[3\]\.urutan \(line \d+\): "
+                     r"unknown key 'urutan'\s+Fix: did you mean 'urut'\?", result.stderr, re.S), result.stderr
     assert "1 of 3 offices failed (5203)" in result.stderr and "Traceback" not in result.stderr
     assert len(pdfs(out)) == 4
 
 
 @pytest.mark.parametrize("args, expected", [
     (["--only", "5209"], "--only 5209: no office with code 5209"),
-    ([], "key kantor[2].kode (line"),
+    ([], "key kantor[2].kode_wilayah (line"),
 ])
 def test_bad_batch_data_exits_2_and_writes_nothing(small, tmp_path, args, expected):
     if not args:
-        text = (small / "kantor.yaml").read_text().replace("kode: '5202'", "kode: '520'")
+        text = (small / "kantor.yaml").read_text().replace("kode_wilayah: '5202'", "kode_wilayah: '520'")
         (small / "kantor.yaml").write_text(text)
     out = tmp_path / "out"
     result = keputusan("batch", small, "--out", out, *args)

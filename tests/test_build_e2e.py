@@ -139,6 +139,8 @@ def test_fonts_embedded_and_paper_f4(salinan):
     fonts = subprocess.run(["pdffonts", str(salinan)], check=True, capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
+    # Bookman Old Style is printed with its metric-compatible stand-in, not a fallback face
+    assert all("TeXGyreBonum" in row.split()[0] for row in rows), fonts
     reader = PdfReader(str(salinan))
     w, h = (float(v) * 25.4 / 72 for v in reader.pages[0].mediabox[2:])
     assert abs(w - 215) < 1 and abs(h - 330) < 1
@@ -163,3 +165,9 @@ def test_asli_carries_no_copy_marks(asli, salinan):
         assert salinan_text.count(mark) == 2, mark  # decree and lampiran closing
         assert mark not in asli_text
     assert asli_text.count("SUHARDI SOUD") == 2
+
+
+def test_signature_block_never_stands_alone(asli, salinan):
+    for pdf in (asli, salinan):
+        page = next(t for t in pages_text(pdf) if "SUHARDI SOUD" in t)
+        assert "KEDUA : Keputusan ini mulai berlaku pada tanggal ditetapkan." in page

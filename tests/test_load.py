@@ -95,19 +95,19 @@ def _edit_plan(case_dir, change):
 
 
 PLAN_CASES = [
-    ("header typo", lambda s: s.__setitem__("D1", "Indikator"), "cell D1", "expected 'Indikator Keberhasilan'"),
-    ("month mark", lambda s: s.__setitem__("G5", "maybe"), "cell G5", "month mark 'maybe'"),
-    ("formula", lambda s: s.__setitem__("C6", "=A2&B2"), "cell C6", "formula"),
-    ("merged", lambda s: s.merge_cells("A2:A4"), "cells A2:A4", "merged"),
+    ("header typo", lambda s: s.__setitem__("D1", "Indikator"), "D1", "expected 'Indikator Keberhasilan'"),
+    ("month mark", lambda s: s.__setitem__("G5", "maybe"), "G5", "month mark 'maybe'"),
+    ("formula", lambda s: s.__setitem__("C6", "=A2&B2"), "C6", "formula"),
+    ("merged", lambda s: s.merge_cells("A2:A4"), "A2:A4", "merged"),
     ("empty row", lambda s: [s.cell(row=10, column=c).__setattr__("value", None) for c in range(1, 18)],
-     "row 10", "empty row"),
-    ("no sub-kegiatan", lambda s: s.__setitem__("C20", None), "cell C20", "Sub Kegiatan is empty"),
-    ("first row without area", lambda s: s.__setitem__("A2", None), "cell A2", "Area Perubahan is missing"),
-    ("first row without kegiatan", lambda s: s.__setitem__("B2", None), "cell B2", "Kegiatan is missing"),
-    ("area returns", lambda s: s.__setitem__("A84", "Manajemen Perubahan"), "cell A84", "already ended"),
-    ("long cell", lambda s: s.__setitem__("E7", None) or s.__setitem__("Q7", "y" * 2500), "cell Q7",
+     "A10:Q10", "empty row"),
+    ("no sub-kegiatan", lambda s: s.__setitem__("C20", None), "C20", "Sub Kegiatan is empty"),
+    ("first row without area", lambda s: s.__setitem__("A2", None), "A2", "Area Perubahan is missing"),
+    ("first row without kegiatan", lambda s: s.__setitem__("B2", None), "B2", "Kegiatan is missing"),
+    ("area returns", lambda s: s.__setitem__("A84", "Manajemen Perubahan"), "A84", "already ended"),
+    ("long cell", lambda s: s.__setitem__("E7", None) or s.__setitem__("Q7", "y" * 2500), "Q7",
      "characters long"),
-    ("extra column", lambda s: s.__setitem__("R1", "Catatan"), "cell R1", "unknown column"),
+    ("extra column", lambda s: s.__setitem__("R1", "Catatan"), "R1", "unknown column"),
 ]
 
 
@@ -115,7 +115,7 @@ PLAN_CASES = [
 def test_plan_problem_names_sheet_and_cell(case_copy, what, edit, place, words):
     _edit_plan(case_copy, edit)
     problems = _problems(case_copy)
-    assert any(p.where == f"{case_copy / 'rencana-aksi.xlsx'}, sheet 'Rencana Aksi', {place}" and words in str(p)
+    assert any(p.where == f"{case_copy / 'rencana-aksi.xlsx'}, Rencana Aksi!{place}" and words in str(p)
                for p in problems), problems
 
 
@@ -125,7 +125,7 @@ def test_every_problem_is_reported_at_once(case_copy):
     places = [p.where for p in _problems(case_copy)]
     assert len(places) == 4
     assert any("penandatangan.nama" in p for p in places) and any("key tahun" in p for p in places)
-    assert any(p.endswith("cell G5") for p in places) and any(p.endswith("cell H9") for p in places)
+    assert any(p.endswith("Rencana Aksi!G5") for p in places) and any(p.endswith("Rencana Aksi!H9") for p in places)
 
 
 def test_sheet_renamed(case_copy):

@@ -118,8 +118,8 @@ def write_batch(tmp_path: Path, offices: list[dict], **extra) -> Path:
     return folder
 
 
-DOMPU = {"kode": "5205", "wilayah": "Kabupaten Dompu", "kedudukan": "Dompu", "nomor_urut": 3,
-         "ketua": "[Contoh] K", "pengesah_nama": "[Contoh] P"}
+DOMPU = {"kode_wilayah": "5205", "wilayah": "Kabupaten Dompu", "kedudukan": "Dompu", "urut": 3,
+         "penandatangan_nama": "[Contoh] K", "pengesah_nama": "[Contoh] P"}
 
 
 def one(tmp_path, **changes):
@@ -154,9 +154,10 @@ def test_a_new_kegiatan_and_a_new_area(tmp_path):
 
 
 @pytest.mark.parametrize("changes, expected", [
-    ({"nomor_urut": None}, "kantor[1] (line 5), office 5205: nomor_urut is required"),
-    ({"ketua": None}, "ketua is required"),
-    ({"nomor_urt": 4}, "unknown key 'nomor_urt' — did you mean 'nomor_urut'?"),
+    ({"urut": None}, "kantor[1] (line 5), office 5205: urut is required"),
+    ({"penandatangan_nama": None}, "penandatangan_nama is required"),
+    ({"kedudukan": None}, "kedudukan is required"),
+    ({"urutan": 4}, "unknown key 'urutan' — did you mean 'urut'?"),
     ({"tanggal": "2022-02-30"}, "key kantor[1].tanggal"),
     ({"rencana_aksi": [{"hapus": {"kegiatan": "Gratifkasi", "huruf": "a"}}]},
      "kantor[1].rencana_aksi[1] (line 12): no kegiatan 'Gratifkasi' in the base plan — did you mean 'Gratifikasi'?"),
@@ -180,8 +181,8 @@ def test_a_mistake_in_one_office_names_its_place(tmp_path, changes, expected):
 
 @pytest.mark.parametrize("offices, expected", [
     ([DOMPU, DOMPU], "office code 5205 is listed twice"),
-    ([{**DOMPU, "kode": 5205}], "office code 5205 is not a region code"),
-    ([{**DOMPU, "kode": "52050"}], "is not a region code"),
+    ([{**DOMPU, "kode_wilayah": 5205}], "office code 5205 is not a region code"),
+    ([{**DOMPU, "kode_wilayah": "52050"}], "is not a region code"),
     ([{**DOMPU, "wilayah": ""}], "kantor[1].wilayah (line"),
 ])
 def test_problems_of_the_whole_batch(tmp_path, offices, expected):
@@ -198,9 +199,32 @@ def test_a_missing_base_case_is_named(tmp_path):
         read_batch(folder)
 
 
-def test_a_case_folder_is_not_a_batch():
-    with pytest.raises(DataError, match="is a single case: use `keputusan build`"):
+def test_a_case_without_offices_is_not_a_batch():
+    with pytest.raises(DataError, match="is a single case and lists no offices — build it with `keputusan build`"):
         read_batch(ROOT / "data" / "kpu-ntb-2022")
+
+
+@pytest.mark.parametrize("form", ["yaml", "workbook"])
+def test_a_case_that_lists_its_offices_is_a_batch(case_copy, tmp_path, form):
+    """The offices of issue 4's forms (daftar-kantor.yaml, the Kantor sheet) feed the same batch."""
+    (case_copy / "daftar-kantor.yaml").write_text(yaml.safe_dump({"kantor": [
+        {"kode_wilayah": "5201", "wilayah": "Kabupaten Lombok Barat", "kedudukan": "Gerung", "urut": 4,
+         "penandatangan_nama": "[Contoh] Ketua", "pengesah_nama": "[Contoh] Pengesah"},
+        {"kode_wilayah": "5272", "wilayah": "Kota Bima"}]}))
+    folder = case_copy
+    if form == "workbook":
+        from generator.workbook import convert_case
+
+        folder = tmp_path / "buku"
+        convert_case(case_copy, folder, "workbook")
+    batch = read_batch(folder)
+    assert [o.folder for o in batch.offices] == ["5201-kabupaten-lombok-barat", "5272-kota-bima"]
+    case = office_case(batch, batch.office("5201"))
+    assert case.decree.nomor_lengkap == "4/ORT.07/5201/2022" and case.decree.tempat == "Gerung"
+    assert "Komisi Pemilihan Umum Kabupaten Lombok Barat" in case.decree.tentang
+    assert case.plan.row_count == 83
+    with pytest.raises(DataError, match="kedudukan is required"):  # a blank seat would print the province's
+        office_case(batch, batch.office("5272"))
 
 
 def test_an_unknown_placeholder_is_refused(tmp_path):
@@ -209,7 +233,7 @@ def test_an_unknown_placeholder_is_refused(tmp_path):
 
 
 def test_aceh_offices_use_their_own_lembaga(tmp_path):
-    case = one(tmp_path, kode="1101", wilayah="Kabupaten Simeulue", kedudukan="Sinabang",
+    case = one(tmp_path, kode_wilayah="1101", wilayah="Kabupaten Simeulue", kedudukan="Sinabang",
                lembaga="Komisi Independen Pemilihan")
     assert case.decree.kantor.nama == "Komisi Independen Pemilihan Kabupaten Simeulue"
     assert "Komisi Independen Pemilihan Kabupaten Simeulue" in case.decree.tentang

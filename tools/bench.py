@@ -156,15 +156,15 @@ def national_batch(folder: Path, count: int) -> Path:
     per_province = (NATIONAL_OFFICES - PROVINCES) // PROVINCES + 1
     for p in range(PROVINCES):
         code = f"{11 + p:02d}"
-        offices.append({"kode": code, "wilayah": f"Provinsi Contoh {code}", "kedudukan": f"Ibu Kota {code}",
-                        "nomor_urut": 19, "ketua": f"[Contoh] Ketua KPU Provinsi {code}",
+        offices.append({"kode_wilayah": code, "wilayah": f"Provinsi Contoh {code}", "kedudukan": f"Ibu Kota {code}",
+                        "urut": 19, "penandatangan_nama": f"[Contoh] Ketua KPU Provinsi {code}",
                         "pengesah_nama": f"[Contoh] Pengesah Provinsi {code}",
                         "pengesah_jabatan": "Kepala Bagian Hukum dan Sumber Daya Manusia"})
         for k in range(per_province):
             model = models[(p + k) % len(models)]
-            entry = {**model, "kode": f"{code}{k + 1:02d}", "wilayah": f"{model['wilayah']} {code}"}
+            entry = {**model, "kode_wilayah": f"{code}{k + 1:02d}", "wilayah": f"{model['wilayah']} {code}"}
             offices.append(entry)
-    offices = sorted(offices[:NATIONAL_OFFICES], key=lambda o: o["kode"])
+    offices = sorted(offices[:NATIONAL_OFFICES], key=lambda o: o["kode_wilayah"])
     # a sample keeps the national mix: provinces and kabupaten/kota spread over the list
     step = NATIONAL_OFFICES / count
     sample = [offices[int(i * step)] for i in range(count)]

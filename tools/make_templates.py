@@ -19,6 +19,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator import ooxml  # noqa: E402
+from generator.ooxml import TBL_PR_ORDER, TR_PR_ORDER, insert_ordered  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Bookman Old Style"
 
@@ -97,30 +101,6 @@ def base_document(landscape: bool) -> Document:
     header._p.append(field)
     header.add_run(" -")
     return doc
-
-
-# Child order the OOXML schema prescribes (Word rejects files that break it).
-TBL_PR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
-                "shd", "tblLayout", "tblCellMar", "tblLook"]
-TR_PR_ORDER = ["cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit",
-               "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden"]
-TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
-               "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
-
-
-def insert_ordered(parent, child, order):
-    """Insert child into parent at the place the schema's sequence `order` gives it."""
-    name = child.tag.split("}")[1]
-    for existing in parent.findall(qn(f"w:{name}")):
-        parent.remove(existing)
-    later = set(order[order.index(name) + 1:])
-    for i, sibling in enumerate(parent):
-        if sibling.tag.split("}")[1] in later:
-            parent.insert(i, child)
-            return child
-    parent.append(child)
-    return child
 
 
 def para(container, text="", style=None):
@@ -364,12 +344,7 @@ def lampiran() -> Document:
 
 
 def shade(cell, fill):
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    insert_ordered(tc_pr, shd, TC_PR_ORDER)
+    ooxml.shade(cell._tc, fill)
 
 
 def main() -> int:

@@ -1,0 +1,439 @@
+"""What changed between two revisions of a case, in human terms.
+
+Compares the input snapshots the revisions keep (`masukan/data.json`): decree values by their
+workbook labels, Menimbang and Diktum items, Mengingat citations, and the plan: areas and
+kegiatan renamed, rows added, removed, moved or reworded (with the words that changed),
+indikator and keterangan changed, months moved. `render_text` writes it for the terminal;
+`write_pdf` writes the same as a "daftar perubahan" for reviewers (python-docx, then
+LibreOffice).
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .numbering import BULAN
+
+Words = list[tuple[str, str]]  # ("=", "same words"), ("-", "removed words"), ("+", "added words")
+
+
+@dataclass
+class Change:
+    section: str          # keputusan, mengingat, rencana, kantor
+    kind: str             # changed, added, removed, reworded, months, renamed, moved, indikator, keterangan
+    subject: str          # what changed: a label, or where a plan row is
+    old: str = ""
+    new: str = ""
+    words: Words = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    case: str
+    old_rev: str
+    new_rev: str
+    old_info: dict[str, Any]
+    new_info: dict[str, Any]
+    changes: list[Change]
+
+
+def word_diff(old: str, new: str) -> Words:
+    a, b = old.split(), new.split()
+    out: Words = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("=", " ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            out.append(("-", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            out.append(("+", " ".join(b[j1:j2])))
+    return out
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(a=a.casefold().split(), b=b.casefold().split(), autojunk=False).ratio()
+
+
+# ---------------------------------------------------------------- comparing snapshots
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    changes: list[Change] = []
+    changes += _compare_decree(old.get("keputusan", {}), new.get("keputusan", {}))
+    changes += _compare_mengingat(old.get("mengingat", []), new.get("mengingat", []))
+    changes += _compare_plan(old.get("rencana_aksi", []), new.get("rencana_aksi", []))
+    changes += _compare_offices(old.get("kantor_batch", []), new.get("kantor_batch", []))
+    return changes
+
+
+def _value(data: dict, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _compare_decree(old: dict, new: dict) -> list[Change]:
+    from .workbook import DECREE_ROWS
+
+    changes = []
+    for spec in DECREE_ROWS:
+        a, b = _value(old, spec.path), _value(new, spec.path)
+        if spec.kind == "list":
+            changes += _compare_items("keputusan", spec.label, a or [], b or [])
+        elif a != b:
+            changes.append(Change("keputusan", "changed", spec.label, _text(a), _text(b),
+                                  word_diff(_text(a), _text(b)) if spec.kind == "long" else []))
+    return changes
+
+
+def _compare_items(section: str, label: str, old: list[str], new: list[str]) -> list[Change]:
+    """Numbered items (Menimbang, Diktum, Mengingat): added, removed, reworded, by position."""
+    changes = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = list(range(i1, i2)), list(range(j1, j2))
+        while olds and news and (op == "replace") and _similar(old[olds[0]], new[news[0]]) >= 0.5:
+            i, j = olds.pop(0), news.pop(0)
+            changes.append(Change(section, "reworded", f"{label} {j + 1}", old[i], new[j], word_diff(old[i], new[j])))
+        changes += [Change(section, "removed", f"{label} {i + 1}", old=old[i]) for i in olds]
+        changes += [Change(section, "added", f"{label} {j + 1}", new=new[j]) for j in news]
+    return changes
+
+
+def _compare_mengingat(old: list[dict], new: list[dict]) -> list[Change]:
+    return _compare_items("mengingat", "Mengingat", [m["teks"] for m in old], [m["teks"] for m in new])
+
+
+def _renames(old: list[str], new: list[str]) -> dict[str, str]:
+    """Names replaced one for one at the same place in the sequence: renamed, not removed + added."""
+    renames = {}
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "replace" and i2 - i1 == j2 - j1:
+            renames.update({old[i]: new[j] for i, j in zip(range(i1, i2), range(j1, j2))})
+    return renames
+
+
+def _unique(seq) -> list:
+    seen, out = set(), []
+    for item in seq:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def _months(months: list[int]) -> str:
+    return ", ".join(BULAN[m - 1] for m in months) or "-"
+
+
+def _row_place(row: dict, area_numbers: dict[str, int]) -> str:
+    number = area_numbers.get(row["area"])
+    area = f"Area {number}" if number else row["area"]
+    return f"{area} › {row['kegiatan']} › {row['sub_kegiatan']}"
+
+
+def _group_place(row: dict, area_numbers: dict[str, int]) -> str:
+    """Area and kegiatan of a row: where a row was added, removed or reworded."""
+    return _row_place(row, area_numbers).rsplit(" › ", 1)[0]
+
+
+def _compare_plan(old: list[dict], new: list[dict]) -> list[Change]:
+    changes: list[Change] = []
+    new_numbers = {a: i for i, a in enumerate(_unique(r["area"] for r in new), start=1)}
+    old_numbers = {a: i for i, a in enumerate(_unique(r["area"] for r in old), start=1)}
+    # areas renamed
+    area_renames = _renames(_unique(r["area"] for r in old), _unique(r["area"] for r in new))
+    for a, b in area_renames.items():
+        changes.append(Change("rencana", "renamed", f"Area {new_numbers[b]}", a, b, word_diff(a, b)))
+    old = [dict(r, area=area_renames.get(r["area"], r["area"])) for r in old]
+    old_numbers = {a: i for i, a in enumerate(_unique(r["area"] for r in old), start=1)}
+    # kegiatan renamed, within each area
+    for area in _unique(r["area"] for r in new):
+        before = _unique(r["kegiatan"] for r in old if r["area"] == area)
+        after = _unique(r["kegiatan"] for r in new if r["area"] == area)
+        renames = _renames(before, after)
+        for a, b in renames.items():
+            changes.append(Change("rencana", "renamed", f"Area {new_numbers[area]} › Kegiatan", a, b, word_diff(a, b)))
+        old = [dict(r, kegiatan=renames.get(r["kegiatan"], r["kegiatan"])) if r["area"] == area else r for r in old]
+    # rows
+    key = lambda r: (r["area"], r["kegiatan"], r["sub_kegiatan"])  # noqa: E731
+    matcher = difflib.SequenceMatcher(a=[key(r) for r in old], b=[key(r) for r in new], autojunk=False)
+    pairs: list[tuple[dict, dict]] = []
+    removed: list[dict] = []
+    added: list[dict] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pairs += list(zip(old[i1:i2], new[j1:j2]))
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        for o in list(olds):  # reworded: the most similar new row of the same kegiatan
+            candidates = [n for n in news if (n["area"], n["kegiatan"]) == (o["area"], o["kegiatan"])]
+            best = max(candidates, key=lambda n: _similar(o["sub_kegiatan"], n["sub_kegiatan"]), default=None)
+            if best is not None and _similar(o["sub_kegiatan"], best["sub_kegiatan"]) >= 0.4:
+                pairs.append((o, best))
+                olds.remove(o)
+                news.remove(best)
+        removed += olds
+        added += news
+    for o in list(removed):  # the same text elsewhere: moved, not removed and added
+        same = next((n for n in added if n["sub_kegiatan"] == o["sub_kegiatan"]), None)
+        if same is not None:
+            removed.remove(o)
+            added.remove(same)
+            changes.append(Change("rencana", "moved", _row_place(same, new_numbers),
+                                  f"{o['area']} › {o['kegiatan']}", f"{same['area']} › {same['kegiatan']}"))
+            pairs.append((o, same))
+    for o, n in pairs:
+        place = _row_place(n, new_numbers)
+        if o["sub_kegiatan"] != n["sub_kegiatan"]:
+            changes.append(Change("rencana", "reworded", _group_place(n, new_numbers),
+                                  o["sub_kegiatan"], n["sub_kegiatan"], word_diff(o["sub_kegiatan"], n["sub_kegiatan"])))
+        if (o.get("indikator") or "") != (n.get("indikator") or ""):
+            changes.append(Change("rencana", "indikator", place, _text(o.get("indikator")), _text(n.get("indikator")),
+                                  word_diff(_text(o.get("indikator")), _text(n.get("indikator")))))
+        if o.get("bulan", []) != n.get("bulan", []):
+            changes.append(Change("rencana", "months", place, _months(o.get("bulan", [])), _months(n.get("bulan", []))))
+        if (o.get("keterangan") or "") != (n.get("keterangan") or ""):
+            changes.append(Change("rencana", "keterangan", place, _text(o.get("keterangan")), _text(n.get("keterangan"))))
+    changes += [Change("rencana", "removed", _group_place(r, old_numbers), old=r["sub_kegiatan"]) for r in removed]
+    changes += [Change("rencana", "added", _group_place(r, new_numbers), new=r["sub_kegiatan"]) for r in added]
+    return changes
+
+
+def _compare_offices(old: list[dict], new: list[dict]) -> list[Change]:
+    before = {o["kode_wilayah"]: o for o in old}
+    after = {o["kode_wilayah"]: o for o in new}
+    changes = []
+    for code in before.keys() - after.keys():
+        changes.append(Change("kantor", "removed", f"{code} {before[code].get('wilayah', '')}"))
+    for code in after.keys() - before.keys():
+        changes.append(Change("kantor", "added", f"{code} {after[code].get('wilayah', '')}"))
+    for code in sorted(before.keys() & after.keys()):
+        for name in sorted(set(before[code]) | set(after[code])):
+            if before[code].get(name) != after[code].get(name):
+                changes.append(Change("kantor", "changed", f"{code} {after[code].get('wilayah', '')}: {name}",
+                                      _text(before[code].get(name)), _text(after[code].get(name))))
+    return changes
+
+
+# ---------------------------------------------------------------- revisions
+
+def compare_revisions(case_out: Path, from_ref: str | None = None, to_ref: str | None = None) -> Comparison:
+    """Compare two revisions of `case_out` (default: the newest with the one before it)."""
+    from .errors import DataError
+    from .messages import Place, problem
+    from .revisions import find_revision, list_revisions
+
+    revisions = list_revisions(case_out)
+    new = find_revision(case_out, to_ref) if to_ref else (revisions[-1] if revisions else None)
+    if from_ref:
+        old = find_revision(case_out, from_ref)
+    else:
+        earlier = [r for r in revisions if new is not None and r.number < new.number]
+        old = earlier[-1] if earlier else None
+    if new is None or old is None:
+        raise DataError([problem("revision.too_few", Place(str(case_out)), n=len(revisions))])
+    snapshots = []
+    for rev in (old, new):
+        snap = rev.snapshot()
+        if snap is None:
+            raise DataError([problem("revision.no_snapshot", Place(str(rev.path)), rev=rev.name)])
+        snapshots.append(snap)
+    return Comparison(case=case_out.name, old_rev=old.name, new_rev=new.name, old_info=old.info(),
+                      new_info=new.info(), changes=compare(*snapshots))
+
+
+# ---------------------------------------------------------------- rendering
+
+SECTIONS = {
+    "keputusan": {"id": "Keputusan", "en": "Decree"},
+    "mengingat": {"id": "Mengingat", "en": "Mengingat (legal bases)"},
+    "rencana": {"id": "Rencana Aksi (lampiran)", "en": "Rencana Aksi (the lampiran's plan)"},
+    "kantor": {"id": "Kantor (batch)", "en": "Offices (batch)"},
+}
+PHRASES = {
+    "id": {
+        "title": "Daftar perubahan {case}: {old} → {new}",
+        "none": "Tidak ada perubahan isi antara {old} dan {new}.",
+        "count": "{n} perubahan.",
+        "changed": "{subject}: {old} → {new}",
+        "changed_long": "{subject} diubah: {words}",
+        "added": "{subject}: ditambah \"{new}\"",
+        "removed": "{subject}: dihapus \"{old}\"",
+        "reworded": "{subject}: kata-kata diubah: {words}",
+        "renamed": "{subject} berganti nama: {words}",
+        "moved": "baris dipindah: {subject} (dari {old} ke {new})",
+        "months": "{subject}: bulan pelaksanaan {old} → {new}",
+        "indikator": "{subject}: indikator diubah: {words}",
+        "keterangan": "{subject}: keterangan {old} → {new}",
+        "kantor_added": "kantor ditambah: {subject}",
+        "kantor_removed": "kantor dihapus: {subject}",
+        "legend": "Tanda: [-kata-] dihapus, {+kata+} ditambah.",
+        "empty": "(kosong)",
+    },
+    "en": {
+        "title": "Changes in {case}: {old} → {new}",
+        "none": "No change of content between {old} and {new}.",
+        "count": "{n} change(s).",
+        "changed": "{subject}: {old} → {new}",
+        "changed_long": "{subject} changed: {words}",
+        "added": "{subject}: added \"{new}\"",
+        "removed": "{subject}: removed \"{old}\"",
+        "reworded": "{subject}: reworded: {words}",
+        "renamed": "{subject} renamed: {words}",
+        "moved": "row moved: {subject} (from {old} to {new})",
+        "months": "{subject}: months {old} → {new}",
+        "indikator": "{subject}: indikator changed: {words}",
+        "keterangan": "{subject}: keterangan {old} → {new}",
+        "kantor_added": "office added: {subject}",
+        "kantor_removed": "office removed: {subject}",
+        "legend": "Marks: [-words-] removed, {+words+} added.",
+        "empty": "(empty)",
+    },
+}
+
+
+def _marked(words: Words, context: int = 12) -> str:
+    """Words with [-removed-] and {+added+} marks; long unchanged stretches shortened to …."""
+    out = []
+    for op, text in words:
+        if op == "=":
+            parts = text.split()
+            if len(parts) > 2 * context:
+                text = " ".join(parts[:context]) + " … " + " ".join(parts[-context:])
+            out.append(text)
+        elif op == "-":
+            out.append(f"[-{text}-]")
+        else:
+            out.append(f"{{+{text}+}}")
+    return " ".join(o for o in out if o)
+
+
+def describe(change: Change, lang: str = "id", words=_marked) -> str:
+    """One change as a sentence; `words` renders a word diff (text marks, or runs in a document)."""
+    p = PHRASES[lang]
+    empty = p["empty"]
+    kind = change.kind
+    if change.section == "kantor" and kind in ("added", "removed"):
+        kind = f"kantor_{kind}"
+    if kind == "changed" and change.words:
+        kind = "changed_long"
+    return p[kind].format(subject=change.subject, old=change.old or empty, new=change.new or empty,
+                          words=words(change.words))
+
+
+def render_text(comparison: Comparison, lang: str = "id") -> str:
+    p = PHRASES[lang]
+    lines = [p["title"].format(case=comparison.case, old=comparison.old_rev, new=comparison.new_rev)]
+    if not comparison.changes:
+        lines.append(p["none"].format(old=comparison.old_rev, new=comparison.new_rev))
+        return "\n".join(lines)
+    lines.append(p["count"].format(n=len(comparison.changes)))
+    for section, names in SECTIONS.items():
+        items = [c for c in comparison.changes if c.section == section]
+        if items:
+            lines.append("")
+            lines.append(names[lang])
+            lines += [f"  - {describe(c, lang)}" for c in items]
+    if any(c.words for c in comparison.changes):
+        lines += ["", p["legend"]]
+    return "\n".join(lines)
+
+
+def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=None) -> Path:
+    """The same list as a "daftar perubahan" PDF for reviewers: removed words struck through in
+    red, added words underlined in blue. Written beside `out`, then renamed."""
+    import os
+    import tempfile
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt, RGBColor
+
+    from .convert import SofficeConverter
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(18))
+    style = doc.styles["Normal"]
+    style.font.name = "Liberation Sans"
+    style.font.size = Pt(9.5 if len(comparison.changes) < 30 else 8)
+    style.paragraph_format.space_after = Pt(2)
+
+    p = PHRASES[lang]
+    title = doc.add_paragraph()
+    run = title.add_run("DAFTAR PERUBAHAN" if lang == "id" else "LIST OF CHANGES")
+    run.bold, run.font.size = True, Pt(13)
+    info = comparison.new_info
+    head = doc.add_paragraph()
+    head.add_run(f"{comparison.case} — {info.get('nomor', '')}\n").bold = True
+    old_date = comparison.old_info.get("dibuat", "")[:16].replace("T", " ")
+    new_date = info.get("dibuat", "")[:16].replace("T", " ")
+    head.add_run(f"{comparison.old_rev} ({old_date}) → {comparison.new_rev} ({new_date})")
+    if not comparison.changes:
+        doc.add_paragraph(p["none"].format(old=comparison.old_rev, new=comparison.new_rev))
+    for section_key, names in SECTIONS.items():
+        items = [c for c in comparison.changes if c.section == section_key]
+        if not items:
+            continue
+        heading = doc.add_paragraph()
+        heading.paragraph_format.space_before = Pt(6)
+        heading.add_run(names[lang]).bold = True
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for number, change in enumerate(items, start=1):
+            cells = table.add_row().cells
+            cells[0].text = str(number)
+            para = cells[1].paragraphs[0]
+            collected: list[tuple[str, str]] = []
+
+            def collect(words: Words) -> str:
+                collected.extend(words)
+                return "\x00"
+            sentence = describe(change, lang, words=collect)
+            before, _, after = sentence.partition("\x00")
+            para.add_run(before)
+            for op, text in collected:
+                if op == "=":
+                    para.add_run(_marked([(op, text)]) + " ")
+                    continue
+                run = para.add_run(text)
+                if op == "-":
+                    run.font.strike = True
+                    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+                else:
+                    run.font.underline = True
+                    run.font.bold = True
+                    run.font.color.rgb = RGBColor(0x00, 0x3C, 0xB4)
+                para.add_run(" ")
+            para.add_run(after)
+        table.autofit = False
+        for column, width in zip(table.columns, (Mm(8), Mm(166))):
+            column.width = width  # the grid, which LibreOffice lays out by
+            for cell in column.cells:
+                cell.width = width
+    if any(c.words for c in comparison.changes):
+        legend = doc.add_paragraph()
+        legend.paragraph_format.space_before = Pt(6)
+        legend.add_run("Coret merah: kata dihapus; garis bawah biru: kata ditambah." if lang == "id"
+                       else "Red strike-through: words removed; blue underline: words added.").italic = True
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".daftar-", dir=out.parent) as tmp:
+        docx = Path(tmp) / "daftar-perubahan.docx"
+        doc.save(str(docx))
+        pdf = (converter or SofficeConverter()).convert(docx, Path(tmp) / "daftar-perubahan.pdf")
+        os.replace(pdf, out)
+    return out

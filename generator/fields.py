@@ -1,0 +1,288 @@
+"""Empty signature fields where the signatures go, and the signing.json that describes them.
+
+The position of a field is read from the PDF LibreOffice laid out, never fixed: the words of
+the official's title (ending with its comma) and of the name below it are found on the page
+(`pdftotext -bbox`, poppler), and the field fills the blank space between them, as wide as the
+block's text. A field that would touch any printed word is refused (LayoutError), so data or
+template changes that break the signature block fail the build instead of misplacing a field.
+
+Fields (names are stable; signing services and scripts refer to them):
+
+| field | bundle | where |
+|---|---|---|
+| `ttd_ketua` | asli | the enacting official's signature space on the decree's last page |
+| `ttd_ketua_lampiran` | asli | the same official's space in the lampiran's closing block (profil `ttd_lampiran`) |
+| `ttd_pengesah_salinan` | salinan | the authentication block ("Salinan sesuai dengan aslinya") of the decree |
+| `ttd_pengesah_salinan_lampiran` | salinan | the authentication block closing the lampiran (profil `ttd_lampiran`) |
+
+pyHanko adds the fields as an incremental update; the result is then rewritten as one clean,
+reproducible PDF/A-2b file (`pdfa.rewrite`). Nothing here may run on a signed file.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import ConverterMissing, LayoutError
+from .model import Case
+
+MIN_GAP = 24.0   # points: less blank space than two lines of 12 pt text is no signature space
+PADDING = 2.0    # points kept clear between the field and the text above and below it
+SIGNING_JSON = "{stem}.signing.json"
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float  # poppler's word box: origin at the top left of the page
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str
+    title: str
+    nip: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What to look for: whose field, in which pages, between which printed words."""
+
+    name: str
+    signer: Signer
+    title_words: tuple[str, ...]  # as printed, the last one ends with ","
+    name_words: tuple[str, ...]   # as printed
+    pages: tuple[int, int]        # 1-based, inclusive: the part of the bundle to search
+    reason: str
+    location: str
+
+
+@dataclass(frozen=True)
+class PlacedField:
+    spec: FieldSpec
+    page: int            # 1-based
+    page_width: float
+    page_height: float
+    rect: tuple[float, float, float, float]  # llx, lly, urx, ury: PDF points, origin bottom left
+    anchor: tuple[float, float, float, float] | None = None  # the anchor character's box, same axes
+
+    def as_json(self, anchor_text: str | None) -> dict:
+        llx, lly, urx, ury = self.rect
+        width, height = urx - llx, ury - lly
+        entry = {
+            "name": self.spec.name,
+            "signer": {k: v for k, v in asdict(self.spec.signer).items() if v is not None},
+            "reason": self.spec.reason,
+            "location": self.spec.location,
+            "page": self.page,
+            "page_size": {"width": _r(self.page_width), "height": _r(self.page_height)},
+            # PDF user space: points, origin at the bottom left of the page
+            "rect": [_r(llx), _r(lly), _r(urx), _r(ury)],
+            # (page, x, y, width, height), (x, y) = lower left corner, origin bottom left:
+            # what PDF-based signing APIs (BSrE and most iText/PDFBox services) take
+            "box": {"page": self.page, "x": _r(llx), "y": _r(lly), "width": _r(width), "height": _r(height)},
+            # the same box measured from the top left corner, for APIs that count y downwards
+            "box_top_left": {"page": self.page, "x": _r(llx), "y": _r(self.page_height - ury),
+                             "width": _r(width), "height": _r(height)},
+        }
+        if anchor_text and self.anchor:
+            ax0, ay0, ax1, ay1 = self.anchor
+            entry["anchor"] = {"text": anchor_text, "page": self.page,
+                               "rect": [_r(ax0), _r(ay0), _r(ax1), _r(ay1)]}
+        return entry
+
+
+def _r(value: float) -> float:
+    return round(value, 2)
+
+
+# ---------------------------------------------------------------- what goes where
+
+def field_specs(case: Case, variant: str, decree_pages: int, total_pages: int) -> list[FieldSpec]:
+    """The fields of one bundle, in signing order."""
+    d = case.decree
+    office = d.kantor.nama
+    jabatan = f"{d.penandatangan.jabatan} {office}"
+    keputusan = f"Keputusan {office} Nomor {d.nomor_lengkap} tentang {d.tentang}"
+    decree, lampiran = (1, decree_pages), (decree_pages + 1, total_pages)
+    specs: list[FieldSpec] = []
+    if variant == "asli":
+        ketua = Signer(name=d.penandatangan.nama, title=jabatan)
+        words = dict(title_words=tuple(f"{jabatan.upper()},".split()),
+                     name_words=tuple(d.penandatangan.nama.upper().split()))
+        specs.append(FieldSpec("ttd_ketua", ketua, pages=decree, reason=f"Menetapkan {keputusan}",
+                               location=d.tempat, **words))
+        if d.profil.ttd_lampiran:
+            specs.append(FieldSpec("ttd_ketua_lampiran", ketua, pages=lampiran,
+                                   reason=f"Menetapkan Lampiran {keputusan}", location=d.tempat, **words))
+    else:
+        p = d.pengesah_salinan
+        pengesah = Signer(name=p.nama, title=f"{p.jabatan} {p.unit}", nip=p.nip)
+        words = dict(title_words=tuple(f"{p.jabatan},".split()), name_words=tuple(p.nama.split()))
+        specs.append(FieldSpec("ttd_pengesah_salinan", pengesah, pages=decree,
+                               reason=f"Salinan sesuai dengan aslinya: {keputusan}", location=d.tempat, **words))
+        if d.profil.ttd_lampiran:
+            specs.append(FieldSpec("ttd_pengesah_salinan_lampiran", pengesah, pages=lampiran,
+                                   reason=f"Salinan sesuai dengan aslinya: Lampiran {keputusan}",
+                                   location=d.tempat, **words))
+    return specs
+
+
+# ---------------------------------------------------------------- where LibreOffice put it
+
+def read_words(pdf: Path, first: int, last: int) -> list[Page]:
+    """Word boxes of pages first..last (1-based) from `pdftotext -bbox`."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise ConverterMissing("pdftotext (poppler-utils) is not installed: run `make setup` "
+                               "(or apt-get install poppler-utils)")
+    proc = subprocess.run([exe, "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"],
+                          capture_output=True, timeout=120)
+    if proc.returncode != 0:
+        raise LayoutError(f"pdftotext could not read {pdf.name}: {proc.stderr.decode(errors='replace').strip()}")
+    root = ET.fromstring(proc.stdout)
+    pages = []
+    for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=first):
+        words = tuple(Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")),
+                           float(w.get("yMax")))
+                      for w in page.iter("{http://www.w3.org/1999/xhtml}word"))
+        pages.append(Page(number, float(page.get("width")), float(page.get("height")), words))
+    return pages
+
+
+def _occurrences(words: tuple[Word, ...], wanted: tuple[str, ...]) -> list[tuple[Word, ...]]:
+    """Runs of consecutive words (poppler's reading order) that read `wanted`."""
+    n = len(wanted)
+    wanted = tuple(_norm(t) for t in wanted)
+    texts = [_norm(w.text) for w in words]
+    return [words[i:i + n] for i in range(len(words) - n + 1) if tuple(texts[i:i + n]) == wanted]
+
+
+def _norm(text: str) -> str:
+    """NFKC: a ligature the font drew ("ﬁ") reads as its letters, as typed in the data."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -> PlacedField:
+    """Find the blank space between the signer's title and name, searching from the last page."""
+    for page in sorted(pages, key=lambda p: -p.number):
+        if not spec.pages[0] <= page.number <= spec.pages[1]:
+            continue
+        candidates = []
+        for name in _occurrences(page.words, spec.name_words):
+            name_top = min(w.top for w in name)
+            for title in _occurrences(page.words, spec.title_words):
+                title_bottom = max(w.bottom for w in title)
+                left = min(w.x0 for w in title + name)
+                right = max(w.x1 for w in title + name)
+                same_column = abs(min(w.x0 for w in title) - name[0].x0) < 2.0  # left-aligned block
+                if title_bottom <= name_top and same_column:
+                    candidates.append((name_top - title_bottom, left, right, title_bottom, name_top))
+        if not candidates:
+            continue
+        gap, left, right, top, bottom = min(candidates)  # the title nearest above the name
+        if gap < MIN_GAP:
+            raise LayoutError(
+                f"{spec.name}: only {gap:.0f} pt between '{' '.join(spec.title_words)}' and "
+                f"'{' '.join(spec.name_words)}' on page {page.number}: no room for a signature "
+                f"(at least {MIN_GAP:.0f} pt); keep the blank lines of the signature block in the template")
+        box = (left, top + PADDING, right, bottom - PADDING)  # top-left axes
+        anchor = None
+        for w in page.words:
+            inside = w.x1 > box[0] and w.x0 < box[2] and w.bottom > box[1] and w.top < box[3]
+            if not inside:
+                continue
+            if anchor_text and w.text == anchor_text and anchor is None:
+                anchor = w
+                continue
+            raise LayoutError(f"{spec.name}: the signature space on page {page.number} is not blank: "
+                              f"'{w.text}' is printed in it")
+        h = page.height
+        rect = (box[0], h - box[3], box[2], h - box[1])
+        anchor_rect = (anchor.x0, h - anchor.bottom, anchor.x1, h - anchor.top) if anchor else None
+        return PlacedField(spec, page.number, page.width, page.height, rect, anchor_rect)
+    first, last = spec.pages
+    raise LayoutError(f"{spec.name}: the signature block of {spec.signer.name} ('{' '.join(spec.title_words)}' "
+                      f"above '{' '.join(spec.name_words)}') was not found on pages {first}-{last}; "
+                      "did the template's signature block change?")
+
+
+# ---------------------------------------------------------------- the fields themselves
+
+def add_fields(pdf: Path, placed: list[PlacedField], meta) -> Path:
+    """Add an empty signature field per placed box (pyHanko), then rewrite `pdf` reproducibly."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, SigSeedValueSpec, append_signature_field
+
+    from . import pdfa
+
+    data = io.BytesIO(pdf.read_bytes())
+    writer = IncrementalPdfFileWriter(data, strict=False)
+    for field in placed:
+        llx, lly, urx, ury = field.rect
+        append_signature_field(writer, SigFieldSpec(
+            sig_field_name=field.spec.name, on_page=field.page - 1, box=(llx, lly, urx, ury),
+            readable_field_name=f"{field.spec.signer.title}: {field.spec.signer.name}",
+            # suggestions for signing tools, not constraints (no flags): the decree's reason, PAdES
+            seed_value_dict=SigSeedValueSpec(reasons=[field.spec.reason], subfilters=[SigSeedSubFilter.PADES])))
+    out = io.BytesIO()
+    writer.write(out)
+    return pdfa.rewrite(out.getvalue(), pdf, meta)
+
+
+def write_signing_json(path: Path, bundle: Path, bundle_sha256: str, case: Case, variant: str,
+                       pages: int, placed: list[PlacedField]) -> Path:
+    """Describe the fields for signing services: who signs where, in the axes they use."""
+    anchor = case.decree.profil.jangkar_ttd
+    doc = {
+        "bundle": bundle.name,
+        "sha256": bundle_sha256,
+        "variant": variant,
+        "number": case.decree.nomor_lengkap,
+        "pages": pages,
+        "units": "PDF points (1/72 inch)",
+        "anchor": anchor,
+        "fields": [f.as_json(anchor) for f in placed],
+    }
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def prepare(case: Case, variant: str, pdf: Path, decree_pages: int, total_pages: int, meta) -> tuple[Path, Path]:
+    """Put the fields of `variant` into the bundle `pdf` and write its signing.json beside it."""
+    specs = field_specs(case, variant, decree_pages, total_pages)
+    anchor = case.decree.profil.jangkar_ttd
+    placed = []
+    for spec in specs:
+        first, last = spec.pages
+        # the block closes its part: read that page first (0.05 s; the whole bundle takes 0.5 s)
+        try:
+            placed.append(locate(spec, read_words(pdf, last, last), anchor))
+        except LayoutError:
+            placed.append(locate(spec, read_words(pdf, first, last), anchor))
+    add_fields(pdf, placed, meta)
+    stem = pdf.name.removesuffix(".pdf")
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    json_path = write_signing_json(pdf.with_name(SIGNING_JSON.format(stem=stem)), pdf, digest,
+                                   case, variant, total_pages, placed)
+    return pdf, json_path

@@ -1,0 +1,191 @@
+"""The workbook form: init writes a workbook staff can fill; both forms load into the same model
+and convert into each other without loss."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.cli import main
+from generator.content import case_content
+from generator.load import load_case
+from generator.workbook import (DECREE_ROWS, KANTOR_SHEET, MENGINGAT_SHEET, PETUNJUK_SHEET, PLAN_SHEET,
+                                convert_case, init_case)
+from tests.conftest import NTB_CASE, ROOT
+
+KECIL = ROOT / "tests" / "fixtures" / "kecil"
+
+
+def _validations(sheet) -> dict[str, object]:
+    """cell range -> validation, for every data validation of a sheet."""
+    return {str(rng): dv for dv in sheet.data_validations.dataValidation for rng in dv.sqref.ranges}
+
+
+def _label_row(sheet, label: str) -> int:
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == label)
+
+
+def test_round_trip_yaml_to_workbook_to_yaml_gives_equal_models(case_copy):
+    data = case_copy.parent
+    assert convert_case(case_copy, data / "wb" / "kpu-ntb-2022") == "workbook"
+    assert convert_case(data / "wb" / "kpu-ntb-2022", data / "kembali") == "yaml"
+    original, workbook, back = (load_case(p) for p in (case_copy, data / "wb" / "kpu-ntb-2022", data / "kembali"))
+    assert workbook.form == "workbook" and back.form == "yaml"
+    # the YAML written back refers to the same shared library and plan file names: equal models
+    assert back.decree == original.decree
+    assert back.mengingat == original.mengingat == workbook.mengingat
+    assert back.plan == original.plan == workbook.plan
+    assert case_content(workbook) == case_content(original) == case_content(back)
+    assert not (data / "kembali" / "dasar-hukum.yaml").exists()  # the shared library was reused, unchanged
+
+
+def test_round_trip_keeps_every_kind_of_value(tmp_path):
+    """The small fixture: A4, restarting page numbers, an NIP, marked months, template-like text."""
+    original = load_case(KECIL)
+    convert_case(KECIL, tmp_path / "wb")
+    convert_case(tmp_path / "wb", tmp_path / "yaml")
+    convert_case(tmp_path / "yaml", tmp_path / "wb2")
+    for folder in ("wb", "yaml", "wb2"):
+        assert case_content(load_case(tmp_path / folder)) == case_content(original), folder
+    again = load_case(tmp_path / "yaml")
+    assert again.decree.model_dump(exclude={"dasar_hukum"}) == original.decree.model_dump(exclude={"dasar_hukum"})
+    # the library it referred to is not beside the new folder: the case got its own copy
+    assert (tmp_path / "yaml" / "dasar-hukum.yaml").is_file()
+    assert any(sub.bulan for a in again.plan.areas for k in a.kegiatan for sub in k.sub_kegiatan)
+
+
+def test_init_from_existing_case_fills_every_sheet(tmp_path):
+    path = init_case(tmp_path / "kpu-ntb-2023", NTB_CASE)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:5] == ["Keputusan", MENGINGAT_SHEET, PLAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET]
+    decree = book["Keputusan"]
+    assert decree.cell(row=_label_row(decree, "Nomor Urut"), column=2).value == 19
+    assert decree.cell(row=_label_row(decree, "Tanggal Ditetapkan"), column=2).value == dt.datetime(2022, 1, 17)
+    assert book[MENGINGAT_SHEET].max_row == 12  # header + 11 citations
+    plan = book[PLAN_SHEET]
+    assert plan["A2"].value == "Manajemen Perubahan" and plan["A3"].value is None  # blank: same as above
+    assert plan.max_row == 84
+    assert load_case(tmp_path / "kpu-ntb-2023").plan == load_case(NTB_CASE).plan
+
+
+def test_starter_workbook_has_dropdowns_date_cells_frozen_headers_and_widths(tmp_path):
+    path = init_case(tmp_path / "baru")
+    book = openpyxl.load_workbook(path)
+    plan = book[PLAN_SHEET]
+    checks = _validations(plan)
+    assert checks["A2:A1001"].type == "list" and checks["A2:A1001"].formula1 == "=Daftar!$A$2:$A$60"
+    assert checks["E2:P1001"].type == "list" and checks["E2:P1001"].formula1 == '"x"'
+    assert book["Daftar"]["A2"].value == "Manajemen Perubahan" and book["Daftar"].sheet_state == "hidden"
+    decree = book["Keputusan"]
+    decree_checks = _validations(decree)
+    date_cell = f"B{_label_row(decree, 'Tanggal Ditetapkan')}"
+    assert decree_checks[date_cell].type == "date"
+    assert decree[date_cell].number_format == "DD/MM/YYYY"
+    assert decree_checks[f"B{_label_row(decree, 'Kertas')}"].formula1 == '"F4,A4"'
+    assert decree[f"B{_label_row(decree, 'Kode Wilayah')}"].number_format == "@"  # leading zeros kept
+    assert _validations(book[KANTOR_SHEET])["F2:F1001"].type == "date"
+    for sheet, frozen in ((decree, "B2"), (book[MENGINGAT_SHEET], "A2"), (plan, "A2"), (book[KANTOR_SHEET], "C2")):
+        assert sheet.freeze_panes == frozen, sheet.title
+    assert plan.column_dimensions["C"].width >= 40 and plan.column_dimensions["E"].width < 6
+    assert decree.column_dimensions["A"].width >= max(len(r.label) for r in DECREE_ROWS)
+    assert "PETUNJUK PENGISIAN" in book[PETUNJUK_SHEET]["A1"].value
+
+
+def test_init_never_overwrites(tmp_path, capsys):
+    (tmp_path / "ada").mkdir()
+    (tmp_path / "ada" / "catatan.txt").write_text("punya saya")
+    assert main(["init", str(tmp_path / "ada")]) == 4
+    assert "already exists" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "ada").iterdir()) == ["catatan.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ada"]  # no half-made folder left beside it
+
+
+def test_both_forms_in_one_folder_is_a_problem(tmp_path, capsys):
+    init_case(tmp_path / "dua", NTB_CASE)
+    shutil.copy(NTB_CASE / "keputusan.yaml", tmp_path / "dua" / "keputusan.yaml")
+    assert main(["validate", str(tmp_path / "dua")]) == 2
+    assert "keputusan.xlsx dan keputusan.yaml sekaligus" in capsys.readouterr().err
+
+
+def _fill_starter(path: Path) -> None:
+    """What a member of staff types into a fresh workbook (values as a spreadsheet stores them)."""
+    book = openpyxl.load_workbook(path)
+    decree = book["Keputusan"]
+    values = {
+        "Wilayah": "Kabupaten Lombok Barat", "Kode Wilayah": "5201", "Kedudukan": "Gerung",
+        "Nomor Urut": 3, "Klasifikasi": "ORT.07", "Tahun": 2024,
+        "Tentang": "Rencana Aksi Reformasi Birokrasi Tahun 2024",
+        "Judul Lampiran": "Rencana Aksi Reformasi Birokrasi di Lingkungan Sekretariat Tahun 2024",
+        "Menimbang": "bahwa perlu menyusun Rencana Aksi Reformasi Birokrasi Tahun 2024;",
+        "Diktum": "Menetapkan Rencana Aksi sebagaimana tercantum dalam Lampiran.",
+        "Tanggal Ditetapkan": dt.datetime(2024, 1, 15),
+        "Nama Penandatangan": "Nama Contoh", "Unit Pengesah Salinan": "Sekretariat KPU Kabupaten Lombok Barat",
+        "Jabatan Pengesah Salinan": "Kepala Subbagian Hukum", "Nama Pengesah Salinan": "Pengesah Contoh",
+    }
+    for label, value in values.items():
+        decree.cell(row=_label_row(decree, label), column=2, value=value)
+    book[MENGINGAT_SHEET].append(["Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum", None])
+    plan = book[PLAN_SHEET]
+    plan.append(["Manajemen Perubahan", "Tim Reformasi Birokrasi", "Pembentukan Tim", "SK Tim",
+                 "x", "x", *[None] * 10, None])
+    plan.append([None, None, "Rapat koordinasi Tim", None, None, None, "x", *[None] * 9, None])
+    plan.append(["Penguatan Pengawasan", "Gratifikasi", "Sosialisasi gratifikasi", "Laporan",
+                 *[None] * 11, "x", "tiap tahun"])
+    book.save(path)
+
+
+@pytest.mark.libreoffice
+def test_starter_opens_in_libreoffice_keeps_dropdowns_and_validates(tmp_path):
+    """A spreadsheet program opens the workbook `init` wrote, and what it saves still validates:
+    LibreOffice Calc reads it and writes it back as .xlsx, dropdowns included."""
+    path = init_case(tmp_path / "kpu-lobar-2024")
+    _fill_starter(path)
+    out = tmp_path / "lo"
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    resaved = openpyxl.load_workbook(out / "keputusan.xlsx")
+    assert {"Keputusan", "Mengingat", "Rencana Aksi", "Kantor", "Petunjuk"} <= set(resaved.sheetnames)
+    plan_checks = {dv.formula1 for dv in resaved[PLAN_SHEET].data_validations.dataValidation}
+    assert '"x"' in plan_checks and any("Daftar" in (f or "") for f in plan_checks)
+    assert any(dv.type == "date" for dv in resaved["Keputusan"].data_validations.dataValidation)
+    case_dir = tmp_path / "dari-calc" / "kpu-lobar-2024"
+    case_dir.mkdir(parents=True)
+    shutil.copy(out / "keputusan.xlsx", case_dir / "keputusan.xlsx")
+    case = load_case(case_dir)
+    assert case.decree.nomor_lengkap == "3/ORT.07/5201/2024"
+    assert case.plan.row_count == 3 and case.mengingat[0].startswith("Undang-Undang Nomor 7 Tahun 2017")
+    assert case.decree.ditetapkan.tanggal == dt.date(2024, 1, 15)
+
+
+def test_offices_of_a_batch_round_trip_and_apply_to_the_decree(tmp_path):
+    from generator.model import decree_for_office
+
+    init_case(tmp_path / "wb", NTB_CASE)
+    book = openpyxl.load_workbook(tmp_path / "wb" / "keputusan.xlsx")
+    kantor = book[KANTOR_SHEET]
+    for coord, value in dict(A2="5201", B2="Kabupaten Lombok Barat", D2="Gerung", E2=4,
+                             F2=dt.datetime(2022, 1, 20), G2="Ketua Contoh (placeholder)",
+                             A3="5271", B3="Kota Mataram", K3="198001012005011001").items():
+        kantor[coord] = value
+    book.save(tmp_path / "wb" / "keputusan.xlsx")
+    case = load_case(tmp_path / "wb")
+    assert [o.kode_wilayah for o in case.offices] == ["5201", "5271"]
+    convert_case(tmp_path / "wb", tmp_path / "yaml")
+    assert (tmp_path / "yaml" / "daftar-kantor.yaml").is_file()
+    assert load_case(tmp_path / "yaml").offices == case.offices
+    convert_case(tmp_path / "yaml", tmp_path / "wb2")
+    assert case_content(load_case(tmp_path / "wb2")) == case_content(case)
+
+    lobar = decree_for_office(case.decree, case.offices[0])
+    assert lobar.nomor_lengkap == "4/ORT.07/5201/2022"
+    assert lobar.kantor.nama == "Komisi Pemilihan Umum Kabupaten Lombok Barat" and lobar.tempat == "Gerung"
+    assert lobar.penandatangan.nama == "Ketua Contoh (placeholder)"
+    assert lobar.pengesah_salinan == case.decree.pengesah_salinan  # blank cells: inherited
+    mataram = decree_for_office(case.decree, case.offices[1])
+    assert mataram.pengesah_salinan.nip == "198001012005011001" and mataram.kantor.kedudukan == "Mataram"
