@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
+from .content import file_sha256 as _sha256
 from .errors import BatchIncomplete, DataError, KeputusanError, OutputLocked, Problem
 from .offices import Batch, Office, read_batch
 
@@ -297,14 +298,6 @@ def _up_to_date(out_dir: Path, office: Office, previous: dict | None, digest: st
         if (st.st_size, st.st_mtime_ns) != (size, mtime_ns) and _sha256(path) != sha:
             return False
     return True
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _select(batch: Batch, only: list[str]) -> list[Office]:

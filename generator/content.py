@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from .model import Case, KantorBatch, Profil
 
 # File references of the YAML form: where things are stored, not what the decree says.
 FORM_FIELDS = {"rencana_aksi", "dasar_hukum", "mengingat"}
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def decree_dict(case: Case) -> dict[str, Any]:

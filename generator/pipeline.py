@@ -8,7 +8,6 @@ stops with a message.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, bundle, fields, layout, pdfa, signing
+from .content import file_sha256 as sha256
 from .errors import OutputError
 from .load import load_case
 from .model import Case
@@ -38,14 +38,6 @@ class BuildResult:
     unchanged: bool = False  # True: nothing changed since that revision, nothing was rebuilt
     revision_dir: Path | None = None  # DIR/<case>/rev-NNN (out_dir and bundles are the stable links)
     layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, ...] = VARIANTS, *,

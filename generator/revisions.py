@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .content import file_sha256 as _sha256
 from .content import canonical_json, case_content, content_hash
 from .errors import DataError, OutputError
 from .messages import Place, problem
@@ -98,14 +99,6 @@ def fingerprint(content: dict[str, Any], templates: Path) -> str:
     digest.update(content_hash(content).encode())
     for template in sorted(Path(templates).glob("*.docx")):
         digest.update(template.name.encode() + b"\0" + _sha256(template).encode())
-    return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
     return digest.hexdigest()
 
 
