@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import __version__
+from . import __version__, atomic
 from .content import file_sha256 as _sha256
 from .errors import BatchIncomplete, DataError, KeputusanError, OutputLocked, Problem
 from .offices import Batch, Office, read_batch
@@ -357,9 +357,7 @@ def _read_state(out_dir: Path) -> dict:
 
 
 def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_json(path, data)
 
 
 def _write_report(result: BatchResult, batch: Batch, *, only: list[str], force: bool, interrupted: bool) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from . import atomic
 from .errors import ConversionError, ConversionTimeout, ConverterMissing
 
 DEFAULT_TIMEOUT = 120.0
@@ -62,9 +63,8 @@ class SofficeConverter:
                 remove_leftovers(ipc_leftovers(profile))  # left only when it had to be killed
             produced = outdir / (src.stem + ".pdf")
             check_pdf(produced, src)
-            tmp = dst.with_name(f".{dst.name}.part")
-            shutil.move(str(produced), tmp)
-            os.replace(tmp, dst)
+            with atomic.replacing(dst) as tmp:
+                shutil.move(str(produced), tmp)
         return dst
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import shutil
 import subprocess
 import unicodedata
@@ -30,6 +29,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import atomic
 from .errors import ConverterMissing, LayoutError
 from .model import Case
 
@@ -262,10 +262,7 @@ def write_signing_json(path: Path, bundle: Path, bundle_sha256: str, case: Case,
         "anchor": anchor,
         "fields": [f.as_json(anchor) for f in placed],
     }
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic.write_json(path, doc)
 
 
 def prepare(case: Case, variant: str, pdf: Path, decree_pages: int, total_pages: int, meta) -> tuple[Path, Path]:

@@ -11,7 +11,6 @@ in Indonesian or English. Nothing is rendered until the whole case is valid.
 from __future__ import annotations
 
 import difflib
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 

@@ -21,6 +21,8 @@ from xml.sax.saxutils import escape
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject
 
+from . import atomic
+
 CREATOR_TOOL = "keputusan"
 PRODUCER = "keputusan (LibreOffice, pypdf, pyHanko)"
 
@@ -139,7 +141,7 @@ def write(writer: PdfWriter, out: Path) -> Path:
     writer.write(draft)
     digest = hashlib.md5(draft.getvalue(), usedforsecurity=False).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    atomic_write(out, _serialise(writer))
+    atomic.write_bytes(out, _serialise(writer))
     return out
 
 
@@ -149,13 +151,6 @@ def _serialise(writer: PdfWriter) -> bytes:
     return buf.getvalue()
 
 
-def atomic_write(out: Path, data: bytes) -> None:
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def rewrite(data: bytes, out: Path, meta: DocMeta) -> Path:

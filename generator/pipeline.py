@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, bundle, fields, layout, pdfa, signing
+from . import __version__, atomic, bundle, fields, layout, pdfa, signing
 from .content import file_sha256 as sha256
 from .errors import OutputError
 from .load import load_case
@@ -202,9 +201,7 @@ def _write_manifest(case: Case, out_dir: Path, outputs: list[Path], templates: P
         "inputs": [{"file": str(p), "sha256": sha256(p)} for p in case.sources],
         "templates": [{"file": p.name, "sha256": sha256(p)} for p in template_files],
     }
-    tmp = out_dir / f".{MANIFEST}.part"
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out_dir / MANIFEST)
+    atomic.write_json(out_dir / MANIFEST, manifest)
 
 
 def _manifest_entries(out_dir: Path) -> dict[str, dict]:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import atomic
 from .errors import OutputError, SignatureInvalid, SigningError
 
 STAMP_TEXT = "Ditandatangani secara elektronik oleh:\n%(signer)s\n%(ts)s"
@@ -202,15 +202,10 @@ def sign(bundle: Path, p12: Path, out: Path, passphrase: str | None, field_name:
         subfilter=fields.SigSeedSubFilter.PADES)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        with tempfile.TemporaryDirectory(prefix="keputusan-sign-") as work:
-            pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_stamp_style(Path(work)))
-            with tmp.open("wb") as fh:
-                pdf_signer.sign_pdf(writer, output=fh)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic.replacing(out) as tmp, tempfile.TemporaryDirectory(prefix="keputusan-sign-") as work:
+        pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_stamp_style(Path(work)))
+        with tmp.open("wb") as fh:
+            pdf_signer.sign_pdf(writer, output=fh)
     return SignResult(out=out, field=field_name, reason=reason, location=location)
 
 

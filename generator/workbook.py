@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import atomic
 from .content import decree_dict, default_profil, office_dicts
 from .errors import DataError, OutputError, Problem
 from .load import (DECREE_FILE, OFFICES_FILE, PLAN_HEADERS, PLAN_SHEET, WORKBOOK_FILE, find_sheet,
@@ -169,12 +170,8 @@ def _get(data: dict, path: tuple[str, ...]) -> Any:
 def write_workbook(content: WorkbookContent, path: Path) -> Path:
     """Write `keputusan.xlsx` atomically (beside `path`, then renamed)."""
     book = build_workbook(content)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
+    with atomic.replacing(path) as tmp:
         book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

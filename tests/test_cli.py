@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import ROOT, body_text, pages_text, squash
 

@@ -1,7 +1,6 @@
 """Staff open the templates in LibreOffice (or Word), restyle them and save: they must still render."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
