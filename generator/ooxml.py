@@ -15,6 +15,12 @@ TR_PR_ORDER = ["cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfte
                "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden"]
 TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
                "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
+P_PR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+              "rPr", "sectPr", "pPrChange"]
 SECT_PR_AFTER_PG_NUM_TYPE = {"cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
                              "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"}
 

@@ -6,6 +6,7 @@ the page-number start, the column-number row, merged cells and shaded months of 
 """
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Literal
@@ -118,6 +119,13 @@ class _Template(DocxTemplate):
     """DocxTemplate that remembers its tag clean-up (a dozen regular expressions over the whole
     document XML) by the XML it was given, for the same reason."""
 
+    def build_xml(self, context, jinja_env=None):
+        # before the rows multiply: the template's few rows are flattened, not the rendered ones
+        # (elements, not docx.tables: python-docx caches the body that rendering replaces)
+        body = self.docx.element.body
+        self.table_bottoms = [_flatten_table_style(self, tbl) for tbl in body.findall(qn("w:tbl"))]
+        return super().build_xml(context, jinja_env)
+
     def patch_xml(self, src_xml):
         patched = _PATCHED.get(src_xml)
         if patched is None:
@@ -139,6 +147,10 @@ def _render(template: Path, ctx: dict, out: Path) -> DocxTemplate:
         if isinstance(exc, TemplateError):
             raise
         raise TemplateError(f"{template}: cannot be read as a Word template ({type(exc).__name__}: {exc})") from None
+    for table, bottom in zip(doc.docx.tables, getattr(doc, "table_bottoms", ())):
+        if bottom is not None and table.rows:  # the template's last row was the loop's end
+            for tc in table.rows[-1]._tr.findall(qn("w:tc")):
+                _cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
     return doc
 
 
@@ -343,6 +355,183 @@ def _fit_width(doc: DocxTemplate, table) -> None:
                 tc_w.set(qn("w:w"), str(sum(new[col:col + span])))
                 tc_w.set(qn("w:type"), "dxa")
             col += span
+
+
+# table-style paragraph properties that can be carried over to a cell paragraph as direct ones
+_FLATTENABLE_P_PR = {"spacing", "jc", "ind"}
+
+
+def _flatten_table_style(doc: DocxTemplate, tbl):
+    """Give the table's cells their style's borders directly and drop the table style.
+
+    LibreOffice's Word import applies a table style cell by cell: with the style, loading the
+    lampiran takes 0.26 s, without it 0.17 s (it is loaded twice an office). The look is
+    kept: each cell gets the style's outer or inside borders by its position, the style's cell
+    margins go to the table where the table sets none, and the paragraph properties the style
+    gives (e.g. Table Grid's spacing) go to each cell paragraph whose own style does not set
+    them. A style with more than that (conditional formats, fonts) is left as it is.
+
+    Run on the template, before rendering: the loop's rows are copies of one template row and
+    get inside borders; returns the w:tcBorders the rendered table's last row must get (the
+    style's bottom edge) when that differs from an inside border, else None.
+    """
+    tbl_pr = tbl.tblPr
+    ref = tbl_pr.find(qn("w:tblStyle")) if tbl_pr is not None else None
+    if ref is None:
+        return None
+    chain = _style_chain(doc, ref.get(qn("w:val")))
+    if not chain:
+        return None
+    p_props: dict[str, dict[str, str]] = {}
+    borders: dict[str, object] = {}
+    margins: dict[str, object] = {}
+    for style in reversed(chain):  # base first: derived styles override
+        for child in style:
+            name = ooxml.local_name(child)
+            if name in ("tblStylePr", "rPr", "tcPr", "trPr"):
+                if len(child):
+                    return None  # conditional or character formatting: keep the style
+            elif name == "pPr":
+                for prop in child:
+                    key = ooxml.local_name(prop)
+                    if key not in _FLATTENABLE_P_PR:
+                        return None
+                    p_props.setdefault(key, {}).update(prop.attrib)
+            elif name == "tblPr":
+                for prop in child:
+                    key = ooxml.local_name(prop)
+                    if key == "tblBorders":
+                        borders.update({ooxml.local_name(b): b for b in prop})
+                    elif key == "tblCellMar":
+                        margins.update({ooxml.local_name(m): m for m in prop})
+    if margins:
+        own = tbl_pr.find(qn("w:tblCellMar"))
+        if own is None:
+            own = ooxml.insert_ordered(tbl_pr, OxmlElement("w:tblCellMar"), ooxml.TBL_PR_ORDER)
+        present = {ooxml.local_name(m) for m in own}
+        for side in _CELL_MARGIN_ORDER:
+            if side in margins and side not in present:
+                ooxml.insert_ordered(own, copy.deepcopy(margins[side]), _CELL_MARGIN_ORDER)
+    tbl_borders = tbl_pr.find(qn("w:tblBorders"))  # the table's own borders win over the style's
+    if tbl_borders is not None:
+        borders.update({ooxml.local_name(b): b for b in tbl_borders})
+    columns = len(tbl.tblGrid.findall(qn("w:gridCol")))
+    trs = tbl.findall(qn("w:tr"))
+    made: dict[tuple, object] = {}  # a cell's borders by position (16 kinds at most), copied per cell
+    style_props: dict[str | None, dict[str, set[str]]] = {}
+    for r, tr in enumerate(trs):
+        col = 0
+        for tc in tr.findall(qn("w:tc")):
+            tc_pr = tc.get_or_add_tcPr()
+            span_el = tc_pr.find(qn("w:gridSpan"))
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            sides = (("top", "top" if r == 0 else "insideH"),
+                     ("left", "left" if col == 0 else "insideV"),
+                     ("bottom", "bottom" if r == len(trs) - 1 else "insideH"),
+                     ("right", "right" if col + span >= columns else "insideV"))
+            col += span
+            if sides not in made:
+                made[sides] = _borders_element({side: borders.get(source) for side, source in sides})
+            _cell_borders(tc_pr, made[sides])
+            for p in tc.iter(qn("w:p")):
+                _carry_paragraph_props(doc, p, p_props, style_props)
+    tbl_pr.remove(ref)
+    bottom, inside = borders.get("bottom"), borders.get("insideH")
+    if bottom is None or (inside is not None and dict(bottom.attrib) == dict(inside.attrib)):
+        return None
+    return _borders_element({"bottom": bottom})
+
+
+def _style_chain(doc: DocxTemplate, style_id: str | None) -> list:
+    """The w:style element of `style_id` and its basedOn ancestors, nearest first."""
+    styles = doc.docx.styles.element
+    chain, seen = [], set()
+    while style_id and style_id not in seen:
+        seen.add(style_id)
+        found = styles.find(f"{{{_W}}}style[@{{{_W}}}styleId='{style_id}']")
+        if found is None:
+            break
+        chain.append(found)
+        based = found.find(qn("w:basedOn"))
+        style_id = based.get(qn("w:val")) if based is not None else None
+    return chain
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CELL_MARGIN_ORDER = ["top", "start", "left", "bottom", "end", "right"]
+_TC_BORDER_ORDER = ["top", "start", "left", "bottom", "end", "right", "insideH", "insideV", "tl2br", "tr2bl"]
+
+
+def _borders_element(wanted: dict):
+    """A w:tcBorders with the sides in `wanted` (side -> border element of the style)."""
+    el = OxmlElement("w:tcBorders")
+    for side in _TC_BORDER_ORDER:
+        border = wanted.get(side)
+        if border is None:
+            continue
+        line = OxmlElement(f"w:{side}")
+        for key, value in border.attrib.items():
+            # Word ignores a cell border's w:space; LibreOffice would take it for the cell's
+            # padding on that side
+            if key != qn("w:space"):
+                line.set(key, value)
+        el.append(line)
+    return el
+
+
+def _cell_borders(tc_pr, borders, *, replace: bool = False) -> None:
+    """Give the cell the sides of `borders` (a w:tcBorders) it does not set itself (all of
+    them with `replace`)."""
+    own = tc_pr.find(qn("w:tcBorders"))
+    if own is None:
+        ooxml.insert_ordered(tc_pr, copy.deepcopy(borders), ooxml.TC_PR_ORDER)
+        return
+    present = {ooxml.local_name(b) for b in own}
+    for line in borders:
+        if replace or ooxml.local_name(line) not in present:
+            ooxml.insert_ordered(own, copy.deepcopy(line), _TC_BORDER_ORDER)
+
+
+def _carry_paragraph_props(doc: DocxTemplate, p, props: dict[str, dict[str, str]],
+                           style_props: dict[str | None, dict[str, set[str]]]) -> None:
+    """Give paragraph `p` the table style's paragraph properties its own style chain leaves
+    unset. `style_props` caches what each paragraph style sets."""
+    if not props:
+        return
+    p_pr = p.find(qn("w:pPr"))
+    style_ref = p_pr.find(qn("w:pStyle")) if p_pr is not None else None
+    style_id = style_ref.get(qn("w:val")) if style_ref is not None else _default_paragraph_style(doc)
+    if style_id not in style_props:
+        found: dict[str, set[str]] = {}
+        for style in _style_chain(doc, style_id):
+            for prop in style.findall(qn("w:pPr") + "/*"):
+                found.setdefault(ooxml.local_name(prop), set()).update(prop.attrib)
+        style_props[style_id] = found
+    defined = style_props[style_id]
+    direct = [prop for prop in p_pr if prop is not style_ref] if p_pr is not None else []
+    if direct:
+        defined = {key: set(names) for key, names in defined.items()}
+        for prop in direct:
+            defined.setdefault(ooxml.local_name(prop), set()).update(prop.attrib)
+    for key, attrs in props.items():
+        names = defined.get(key, ())
+        missing = {name: value for name, value in attrs.items() if name not in names}
+        if not missing:
+            continue
+        if p_pr is None:
+            p_pr = p.get_or_add_pPr()
+        el = p_pr.find(qn(f"w:{key}"))
+        if el is None:
+            el = ooxml.insert_ordered(p_pr, OxmlElement(f"w:{key}"), ooxml.P_PR_ORDER)
+        for name, value in missing.items():
+            el.set(name, value)
+
+
+def _default_paragraph_style(doc: DocxTemplate) -> str | None:
+    for style in doc.docx.styles.element.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true"):
+            return style.get(qn("w:styleId"))
+    return None
 
 
 def _set_text(tc, text: str) -> None:

@@ -129,3 +129,74 @@ def test_paper_from_profile(kecil, tmp_path, paper, size_mm):
 def test_lampiran_page_numbers_start_where_told(ntb, tmp_path):
     section = Document(str(render.render_lampiran(ntb, "asli", tmp_path / "l.docx", first_page_number=4))).sections[0]
     assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "4"
+
+
+def _plan_tbl(path: Path):
+    tables = Document(str(path)).tables
+    return next(t for t in tables if t.rows[0]._tr.trPr is not None
+                and t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None)._tbl
+
+
+def _sides(tc) -> dict[str, str]:
+    borders = tc.tcPr.find(qn("w:tcBorders"))
+    return {child.tag.split("}")[1]: child.get(qn("w:val")) for child in borders} if borders is not None else {}
+
+
+def test_table_style_becomes_cell_borders(kecil, tmp_path):
+    """The template's 'Table Grid' style is carried onto every cell (LibreOffice loads a styled
+    table cell by cell, a third slower): the grid still has all its lines, at the table's
+    edges and inside, and the style reference is gone."""
+    tbl = _plan_tbl(render.render_lampiran(kecil, "asli", tmp_path / "l.docx"))
+    assert tbl.tblPr.find(qn("w:tblStyle")) is None
+    rows = tbl.findall(qn("w:tr"))
+    assert len(rows) > 5
+    for tr in rows:
+        for tc in tr.findall(qn("w:tc")):
+            assert _sides(tc) == {"top": "single", "left": "single", "bottom": "single", "right": "single"}
+            assert tc.tcPr.find(qn("w:tcBorders")).find(qn("w:top")).get(qn("w:space")) is None
+    # the cell margins the table sets itself are kept
+    margins = {m.tag.split("}")[1]: m.get(qn("w:w")) for m in tbl.tblPr.find(qn("w:tblCellMar"))}
+    assert margins["left"] == margins["right"] == "57"
+
+
+def _templates_with_table_style(tmp_path: Path, edit) -> Path:
+    """A copy of the templates whose lampiran's 'Table Grid' style (its XML text) is `edit`ed."""
+    import shutil
+    import zipfile
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    source = templates / "lampiran.docx"
+    with zipfile.ZipFile(source) as zin:
+        parts = {name: zin.read(name) for name in zin.namelist()}
+    styles = parts["word/styles.xml"].decode()
+    start = styles.index('w:styleId="TableGrid"')
+    end = styles.index("</w:style>", start)
+    parts["word/styles.xml"] = (styles[:start] + edit(styles[start:end]) + styles[end:]).encode()
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return templates
+
+
+def test_table_style_with_a_distinct_bottom_edge(kecil, tmp_path):
+    """A restyled template whose table style draws a heavier outer edge: the rendered table's
+    last row gets the bottom edge, the rows of the loop the inside line."""
+    def double_bottom(style: str) -> str:
+        bottom = style.index("<w:bottom ")
+        end = style.index("/>", bottom)
+        return style[:bottom] + '<w:bottom w:val="double" w:sz="12" w:space="0" w:color="auto"' + style[end:]
+
+    templates = _templates_with_table_style(tmp_path, double_bottom)
+    tbl = _plan_tbl(render.render_lampiran(kecil, "asli", tmp_path / "l.docx", templates=templates))
+    rows = tbl.findall(qn("w:tr"))
+    assert {_sides(tc)["bottom"] for tc in rows[-1].findall(qn("w:tc"))} == {"double"}
+    assert {_sides(tc)["bottom"] for tr in rows[:-1] for tc in tr.findall(qn("w:tc"))} == {"single"}
+
+
+def test_table_style_with_conditional_formats_is_kept(kecil, tmp_path):
+    """What cannot be carried over exactly (here: a bold first row from the style) stays a style."""
+    templates = _templates_with_table_style(
+        tmp_path, lambda style: style + '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr></w:tblStylePr>')
+    tbl = _plan_tbl(render.render_lampiran(kecil, "asli", tmp_path / "l.docx", templates=templates))
+    assert tbl.tblPr.find(qn("w:tblStyle")).get(qn("w:val")) == "TableGrid"
