@@ -124,6 +124,8 @@ class _Template(DocxTemplate):
         # (elements, not docx.tables: python-docx caches the body that rendering replaces)
         body = self.docx.element.body
         self.table_bottoms = [_flatten_table_style(self, tbl) for tbl in body.findall(qn("w:tbl"))]
+        if self.prepare is not None:  # structure that does not depend on the data (page, widths)
+            self.prepare(self)
         return super().build_xml(context, jinja_env)
 
     def patch_xml(self, src_xml):
@@ -133,9 +135,12 @@ class _Template(DocxTemplate):
         return patched
 
 
-def _render(template: Path, ctx: dict, out: Path) -> DocxTemplate:
+def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
+    """Render `template` with `ctx`; `prepare(doc)` runs on the template before its text is
+    filled in (cheaper there: the table has a handful of rows, not one per plan row)."""
     try:
         doc = _Template(str(template))
+        doc.prepare = prepare
         doc.render(ctx, jinja_env(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{template}: the template uses a field the data does not have ({exc.message})") from None
@@ -209,8 +214,12 @@ def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_numbe
     """
     rows = numbering.lampiran_rows(case.plan, page_starts)
     ctx = context(case, variant) | {"rows": rows}
-    doc = _render(templates / "lampiran.docx", ctx, out)
-    _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
+
+    def prepare(doc: DocxTemplate) -> None:
+        _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
+        _fit_width(doc, _plan_table(doc))
+
+    doc = _render(templates / "lampiran.docx", ctx, out, prepare)
     _structure_table(doc, case, rows)
     if case.decree.profil.ttd_lampiran:
         _signature_anchor(doc, case, variant)
@@ -279,42 +288,43 @@ def _signature_anchor(doc: DocxTemplate, case: Case, variant: Variant) -> None:
 
 
 def _plan_table(doc: DocxTemplate):
-    """The lampiran table: the one whose rows repeat as headers."""
-    for table in doc.docx.tables:
-        if table.rows and table.rows[0]._tr.trPr is not None and \
-                table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None:
-            return table
+    """The lampiran table (a w:tbl element): the one whose rows repeat as headers.
+
+    Elements, not python-docx's `tables`: before rendering, python-docx would cache the body
+    that rendering replaces."""
+    for tbl in doc.docx.element.body.findall(qn("w:tbl")):
+        first = tbl.find(qn("w:tr"))
+        if first is not None and first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None:
+            return tbl
     raise TemplateError("templates/lampiran.docx: no table with repeating header rows "
                         "(Table Properties > Row > 'Repeat as header row')")
 
 
-def _header_row_count(table) -> int:
+def _header_row_count(tbl) -> int:
     count = 0
-    for row in table.rows:
-        tr_pr = row._tr.trPr
-        if tr_pr is None or tr_pr.find(qn("w:tblHeader")) is None:
+    for tr in tbl.findall(qn("w:tr")):
+        if tr.trPr is None or tr.trPr.find(qn("w:tblHeader")) is None:
             break
         count += 1
     return count
 
 
 def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
-    table = _plan_table(doc)
-    headers = _header_row_count(table)
-    columns = len(table._tbl.tblGrid.findall(qn("w:gridCol")))
+    tbl = _plan_table(doc)
+    headers = _header_row_count(tbl)
+    columns = len(tbl.tblGrid.findall(qn("w:gridCol")))
     if columns != 18:
         raise TemplateError(f"templates/lampiran.docx: the plan table has {columns} columns, expected 18")
-    _fit_width(doc, table)
+    trs = tbl.findall(qn("w:tr"))
     # The last header row numbers the columns 1..18: counted, never typed.
-    numbers = table.rows[headers - 1]
-    for i, tc in enumerate(numbers._tr.findall(qn("w:tc")), start=1):
+    for i, tc in enumerate(trs[headers - 1].findall(qn("w:tc")), start=1):
         _set_text(tc, str(i))
-    body = table.rows[headers:]
+    body = trs[headers:]
     if len(body) != len(rows):
         raise TemplateError(f"templates/lampiran.docx: expected {len(rows)} table rows after rendering, "
                             f"found {len(body)}; keep the {{%tr for row in rows %}} loop around one row")
-    for index, (row, data) in enumerate(zip(body, rows)):
-        cells = row._tr.findall(qn("w:tc"))
+    for index, (tr, data) in enumerate(zip(body, rows)):
+        cells = tr.findall(qn("w:tc"))
         for group, columns_ in (("area", numbering.AREA_COLUMNS), ("kegiatan", (numbering.KEGIATAN_COLUMN,)),
                                 ("indikator", (numbering.INDIKATOR_COLUMN,))):
             for col in columns_:
@@ -329,24 +339,25 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
         _add_anchor(cells[5], index)
 
 
-def _fit_width(doc: DocxTemplate, table) -> None:
-    """Scale the table's column widths to the page's text width (the template is drawn for F4)."""
+def _fit_width(doc: DocxTemplate, tbl) -> None:
+    """Scale the table's column widths to the page's text width (the template is drawn for F4).
+    Run on the template (see `render_lampiran`): the loop's rows copy their row's widths."""
     section = doc.docx.sections[-1]
     text_width = section.page_width - section.left_margin - section.right_margin
-    grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    grid = tbl.tblGrid.findall(qn("w:gridCol"))
     widths = [int(col.get(qn("w:w"))) for col in grid]
     scale = text_width / Twips(sum(widths))
     new = [int(w * scale) for w in widths]
     for col, w in zip(grid, new):
         col.set(qn("w:w"), str(w))
     # a template saved by LibreOffice carries its own table width, which wins over the grid
-    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w = tbl.tblPr.find(qn("w:tblW"))
     if tbl_w is not None:
         tbl_w.set(qn("w:w"), str(sum(new)))
         tbl_w.set(qn("w:type"), "dxa")
-    for row in table.rows:
+    for tr in tbl.findall(qn("w:tr")):
         col = 0
-        for tc in row._tr.findall(qn("w:tc")):
+        for tc in tr.findall(qn("w:tc")):
             tc_pr = tc.get_or_add_tcPr()
             span_el = tc_pr.find(qn("w:gridSpan"))
             span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
