@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Literal
 
@@ -83,21 +85,42 @@ def context(case: Case, variant: Variant) -> dict:
     }
 
 
+class _Recent:
+    """The last `size` results by key, shared by a batch's threads: the few template sources a
+    batch renders stay compiled, and memory stays flat when every office has a profile of its
+    own (page setup is applied to the template before rendering, so it is part of the key)."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, make):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: another thread may make the same value meanwhile
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
 class _CompilingOnce(jinja2.Environment):
     """Compiles each template source once per process: a batch renders the same two templates
     hundreds of times (docxtpl hands the whole document XML to `from_string` on every render)."""
 
     def __init__(self, **options):
         super().__init__(**options)
-        self._compiled: dict[str, jinja2.Template] = {}
+        self._compiled = _Recent()
 
     def from_string(self, source, globals=None, template_class=None):
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            template = self._compiled[source] = super().from_string(source)
-        return template
+        return self._compiled.get(source, lambda: super(_CompilingOnce, self).from_string(source))
 
 
 _ENV: _CompilingOnce | None = None
@@ -112,7 +135,7 @@ def jinja_env() -> jinja2.Environment:
     return _ENV
 
 
-_PATCHED: dict[str, str] = {}
+_PATCHED = _Recent()
 
 
 class _Template(DocxTemplate):
@@ -129,10 +152,7 @@ class _Template(DocxTemplate):
         return super().build_xml(context, jinja_env)
 
     def patch_xml(self, src_xml):
-        patched = _PATCHED.get(src_xml)
-        if patched is None:
-            patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
-        return patched
+        return _PATCHED.get(src_xml, lambda: super(_Template, self).patch_xml(src_xml))
 
 
 def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:

@@ -200,3 +200,15 @@ def test_table_style_with_conditional_formats_is_kept(kecil, tmp_path):
         tmp_path, lambda style: style + '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr></w:tblStylePr>')
     tbl = _plan_tbl(render.render_lampiran(kecil, "asli", tmp_path / "l.docx", templates=templates))
     assert tbl.tblPr.find(qn("w:tblStyle")).get(qn("w:val")) == "TableGrid"
+
+
+def test_template_caches_stay_bounded(kecil, tmp_path, monkeypatch):
+    """Each page setup (paper, margins, first page number) is a template source of its own; a
+    national batch where offices differ must not keep one compiled copy per office."""
+    monkeypatch.setattr(render, "_PATCHED", render._Recent(size=3))
+    for first in range(1, 8):
+        render.render_lampiran(kecil, "asli", tmp_path / f"l{first}.docx", first_page_number=first)
+    assert len(render._PATCHED._items) == 3
+    # the newest stay: rendering the last page setup again finds it
+    again = render._PATCHED.get(next(reversed(render._PATCHED._items)), lambda: pytest.fail("recompiled"))
+    assert again
