@@ -212,3 +212,17 @@ def test_template_caches_stay_bounded(kecil, tmp_path, monkeypatch):
     # the newest stay: rendering the last page setup again finds it
     again = render._PATCHED.get(next(reversed(render._PATCHED._items)), lambda: pytest.fail("recompiled"))
     assert again
+
+
+def test_rows_wider_than_their_grid_are_still_repaired():
+    """docxtpl repairs a table whose rows have more cells than its grid (e.g. a staff template
+    using colspan); the shortcut for tables that match their grid must not skip that."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    cell = "<w:tc><w:p/></w:tc>"
+    xml = (f'<w:body {w}><w:tbl><w:tblGrid><w:gridCol w:w="100"/><w:gridCol w:w="100"/></w:tblGrid>'
+           f"<w:tr>{cell * 2}</w:tr><w:tr>{cell * 3}</w:tr></w:tbl></w:body>")
+    template = render._Template(str(ROOT / "templates" / "lampiran.docx"))
+    tree = template.fix_tables(xml)
+    assert len(tree.findall(f".//{qn('w:gridCol')}")) == 3
+    matching = xml.replace(f"<w:tr>{cell * 3}</w:tr>", f"<w:tr>{cell * 2}</w:tr>")
+    assert len(template.fix_tables(matching).findall(f".//{qn('w:gridCol')}")) == 2
