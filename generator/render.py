@@ -16,7 +16,7 @@ from typing import Literal
 import jinja2
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor, Twips
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -197,8 +197,11 @@ def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
 
 def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = DEFAULT_TEMPLATES) -> Path:
     """Render the decree itself (portrait) to `out` (.docx)."""
-    doc = _render(templates / "keputusan.docx", context(case, variant), out)
-    _page_setup(doc, case, landscape=False)
+    def prepare(doc: DocxTemplate) -> None:
+        _page_setup(doc, case, landscape=False)
+        _keep_tables_on_page(doc)
+
+    doc = _render(templates / "keputusan.docx", context(case, variant), out, prepare)
     _keep_last_clause_with_signature(doc)
     _signature_anchor(doc, case, variant)
     doc.save(str(out))
@@ -253,7 +256,9 @@ def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_numbe
 
     def prepare(doc: DocxTemplate) -> None:
         _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
-        _fit_width(doc, _plan_table(doc))
+        plan = _plan_table(doc)
+        _fit_width(doc, plan)
+        _keep_tables_on_page(doc, skip=plan)
 
     doc = _render(templates / "lampiran.docx", ctx, out, prepare)
     _structure_table(doc, case, rows)
@@ -375,21 +380,37 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
         _add_anchor(cells[5], index)
 
 
-def _fit_width(doc: DocxTemplate, tbl) -> None:
-    """Scale the table's column widths to the page's text width (the template is drawn for F4).
-    Run on the template (see `render_lampiran`): the loop's rows copy their row's widths."""
+def _keep_tables_on_page(doc: DocxTemplate, skip=None) -> None:
+    """Narrow the widest column of any table wider than the page's text width by the excess.
+
+    The templates are drawn for F4; on a narrower page (A4) the signature block's table would
+    otherwise run into the right margin. The widest column is the blank one beside the
+    signature (or "Salinan sesuai dengan aslinya"), so the signer's column keeps its width."""
     section = doc.docx.sections[-1]
-    text_width = section.page_width - section.left_margin - section.right_margin
-    grid = tbl.tblGrid.findall(qn("w:gridCol"))
-    widths = [int(col.get(qn("w:w"))) for col in grid]
-    scale = text_width / Twips(sum(widths))
-    new = [int(w * scale) for w in widths]
-    for col, w in zip(grid, new):
+    text_width = Emu(section.page_width - section.left_margin - section.right_margin).twips
+    for tbl in doc.docx.element.body.findall(qn("w:tbl")):
+        if tbl is skip or tbl.tblGrid is None:
+            continue
+        grid = tbl.tblGrid.findall(qn("w:gridCol"))
+        widths = [int(col.get(qn("w:w"), "0")) for col in grid]
+        excess = sum(widths) - text_width
+        if excess <= 0 or not widths:
+            continue
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        if widths[widest] - excess < widths[widest] // 3:
+            continue  # not a blank column to give up; leave the table as drawn
+        widths[widest] -= excess
+        _set_widths(tbl, widths)
+
+
+def _set_widths(tbl, widths: list[int]) -> None:
+    """Set a table's grid, its width when it states one, and its cells' widths (spans summed)."""
+    for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(w))
     # a template saved by LibreOffice carries its own table width, which wins over the grid
-    tbl_w = tbl.tblPr.find(qn("w:tblW"))
-    if tbl_w is not None:
-        tbl_w.set(qn("w:w"), str(sum(new)))
+    tbl_w = tbl.tblPr.find(qn("w:tblW")) if tbl.tblPr is not None else None
+    if tbl_w is not None and tbl_w.get(qn("w:type")) in ("dxa", None):
+        tbl_w.set(qn("w:w"), str(sum(widths)))
         tbl_w.set(qn("w:type"), "dxa")
     for tr in tbl.findall(qn("w:tr")):
         col = 0
@@ -399,9 +420,22 @@ def _fit_width(doc: DocxTemplate, tbl) -> None:
             span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
             tc_w = tc_pr.find(qn("w:tcW"))
             if tc_w is not None:
-                tc_w.set(qn("w:w"), str(sum(new[col:col + span])))
+                tc_w.set(qn("w:w"), str(sum(widths[col:col + span])))
                 tc_w.set(qn("w:type"), "dxa")
             col += span
+
+
+def _fit_width(doc: DocxTemplate, tbl) -> None:
+    """Scale the table's column widths to the page's text width (the template is drawn for F4).
+    Run on the template (see `render_lampiran`): the loop's rows copy their row's widths."""
+    section = doc.docx.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
+    scale = text_width / Twips(sum(widths))
+    tbl_w = tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is not None:  # "auto" in our template: the grid sets the width, as in one saved by LibreOffice
+        tbl_w.set(qn("w:type"), "dxa")
+    _set_widths(tbl, [int(w * scale) for w in widths])
 
 
 # table-style paragraph properties that can be carried over to a cell paragraph as direct ones
@@ -424,7 +458,7 @@ def _flatten_table_style(doc: DocxTemplate, tbl):
     """
     tbl_pr = tbl.tblPr
     ref = tbl_pr.find(qn("w:tblStyle")) if tbl_pr is not None else None
-    if ref is None:
+    if ref is None or ref.get(qn("w:val")) == _FLATTENED_STYLE:
         return None
     chain = _style_chain(doc, ref.get(qn("w:val")))
     if not chain:
@@ -482,7 +516,12 @@ def _flatten_table_style(doc: DocxTemplate, tbl):
             _cell_borders(tc_pr, made[sides])
             for p in tc.iter(qn("w:p")):
                 _carry_paragraph_props(doc, p, p_props, style_props)
-    tbl_pr.remove(ref)
+    # The reference stays, to a style the document does not define: Word then uses its plain
+    # table defaults, all of which the cells now carry themselves. LibreOffice needs a tblStyle
+    # element to keep the fixed column widths (without one it widens columns to fit a long word
+    # or "10" in a narrow month column, past the page edge), while it is a defined style that
+    # costs it the time, whatever the style holds (measured on LibreOffice 7.4).
+    ref.set(qn("w:val"), _FLATTENED_STYLE)
     bottom, inside = borders.get("bottom"), borders.get("insideH")
     if bottom is None or (inside is not None and dict(bottom.attrib) == dict(inside.attrib)):
         return None
@@ -505,6 +544,7 @@ def _style_chain(doc: DocxTemplate, style_id: str | None) -> list:
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FLATTENED_STYLE = "KeputusanTanpaGayaTabel"  # defined nowhere, see _flatten_table_style
 _CELL_MARGIN_ORDER = ["top", "start", "left", "bottom", "end", "right"]
 _TC_BORDER_ORDER = ["top", "start", "left", "bottom", "end", "right", "insideH", "insideV", "tl2br", "tr2bl"]
 

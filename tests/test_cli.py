@@ -76,6 +76,21 @@ def test_a4_and_restarting_lampiran_numbers(kecil_build):
     assert "(A4)" in out
 
 
+@pytest.mark.libreoffice
+def test_lampiran_table_stays_within_the_margins(kecil_build):
+    """On A4 the month columns are narrow ("10" does not fit on one line): the table keeps its
+    columns and stays inside the page's right margin instead of growing past the edge."""
+    import re
+    pdf = kecil_build / "kecil-asli.pdf"
+    page = next(i for i, t in enumerate(pages_text(pdf), start=1) if "PELAKSANAAN (BULAN)" in t)
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+    right_edge = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
+    margin = 20 / 25.4 * 72  # the default profile's right margin (kanan), 20 mm
+    assert right_edge <= width - margin + 1, f"text reaches {right_edge:.0f} pt of {width:.0f}"
+
+
 def _gray(pgm: bytes, x: int, y: int) -> int:
     header_end, fields = 0, []
     while len(fields) < 4:  # P5 width height maxval
