@@ -44,7 +44,8 @@ PROVINCES = 38
 # ---------------------------------------------------------------- measuring
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled every `interval` s."""
+    """Peak memory of a process and all its descendants (PSS, see `tree_memory`), sampled
+    every `interval` s."""
 
     def __init__(self, pid: int, interval: float = 0.25):
         self.pid, self.interval = pid, interval
@@ -63,7 +64,7 @@ class TreeMemory:
 
     def _run(self):
         while not self._stop.is_set():
-            self.samples.append((time.monotonic() - self._started, tree_rss(self.pid)))
+            self.samples.append((time.monotonic() - self._started, tree_memory(self.pid)))
             self._stop.wait(self.interval)
 
     @property
@@ -78,9 +79,14 @@ class TreeMemory:
         return max((b for t, b in self.samples if start <= t / total < end), default=0)
 
 
-def tree_rss(root: int) -> int:
+def tree_memory(root: int) -> int:
+    """Memory of `root` and its descendants: the sum of their proportional set sizes (PSS).
+
+    Not the sum of resident sizes: a process that has just forked (to start LibreOffice) shows
+    the parent's whole resident size in the child until it runs the new program, pages they
+    share; summing RSS counted those twice, a false peak of +230 MB whenever a sample fell
+    there. PSS splits a shared page between its sharers."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -88,16 +94,25 @@ def tree_rss(root: int) -> int:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid = int(entry.name)
-        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+        ppid = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "0")
+        children.setdefault(int(ppid), []).append(int(entry.name))
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         stack.extend(children.get(pid, []))
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:  # gone meanwhile, or not ours to read
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def run(cmd: list[str], *, memory: bool = False, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess, TreeMemory | None]:
@@ -134,10 +149,13 @@ def machine_load() -> str:
 
 
 def _is_soffice(entry: Path) -> bool:
+    """A running soffice.bin; not a zombie (a process just killed, not yet reaped by init)."""
     try:
-        return (entry / "comm").read_text().strip() == "soffice.bin"
+        stat = (entry / "stat").read_text()
     except OSError:
         return False
+    name, state = stat[stat.find("(") + 1:stat.rfind(")")], stat[stat.rfind(")") + 2:][:1]
+    return name == "soffice.bin" and state != "Z"
 
 
 def mb(n: int) -> str:
