@@ -257,7 +257,8 @@ def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_numbe
     def prepare(doc: DocxTemplate) -> None:
         _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
         plan = _plan_table(doc)
-        _fit_width(doc, plan)
+        scale = _fit_width(doc, plan)
+        _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
 
     doc = _render(templates / "lampiran.docx", ctx, out, prepare)
@@ -394,7 +395,7 @@ def _keep_tables_on_page(doc: DocxTemplate, skip=None) -> None:
         grid = tbl.tblGrid.findall(qn("w:gridCol"))
         widths = [int(col.get(qn("w:w"), "0")) for col in grid]
         excess = sum(widths) - text_width
-        if excess <= 0 or not widths:
+        if excess <= 20 or not widths:  # a point or less: the template's own rounding
             continue
         widest = max(range(len(widths)), key=widths.__getitem__)
         if widths[widest] - excess < widths[widest] // 3:
@@ -425,9 +426,10 @@ def _set_widths(tbl, widths: list[int]) -> None:
             col += span
 
 
-def _fit_width(doc: DocxTemplate, tbl) -> None:
-    """Scale the table's column widths to the page's text width (the template is drawn for F4).
-    Run on the template (see `render_lampiran`): the loop's rows copy their row's widths."""
+def _fit_width(doc: DocxTemplate, tbl) -> float:
+    """Scale the table's column widths to the page's text width (the template is drawn for F4);
+    returns the factor. Run on the template (see `render_lampiran`): the loop's rows copy
+    their row's widths."""
     section = doc.docx.sections[-1]
     text_width = section.page_width - section.left_margin - section.right_margin
     widths = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
@@ -436,6 +438,27 @@ def _fit_width(doc: DocxTemplate, tbl) -> None:
     if tbl_w is not None:  # "auto" in our template: the grid sets the width, as in one saved by LibreOffice
         tbl_w.set(qn("w:type"), "dxa")
     _set_widths(tbl, [int(w * scale) for w in widths])
+    return scale
+
+
+def _scale_header_font(doc: DocxTemplate, tbl, scale: float, size: float) -> None:
+    """On a page narrower than the template's (A4 against F4) the header's columns narrow, and
+    bold capitals such as PERUBAHAN or the month number 10 no longer fit on a line: they broke
+    inside the word. The header's own paragraph styles shrink with the columns (down to half points;
+    only styles the table uses nowhere but in its header rows)."""
+    if scale > 0.98:  # F4 drawn, F4 printed (margins aside): the header fits as drawn
+        return
+    trs = tbl.findall(qn("w:tr"))
+    headers = _header_row_count(tbl)
+
+    def styles_in(rows) -> set[str]:
+        return {el.get(qn("w:val")) for tr in rows for el in tr.iter(qn("w:pStyle"))}
+
+    only_header = styles_in(trs[:headers]) - styles_in(trs[headers:])
+    smaller = Pt(int(size * scale * 2) / 2)
+    for style in doc.docx.styles:
+        if style.type == 1 and style.style_id in only_header:
+            style.font.size = smaller
 
 
 # table-style paragraph properties that can be carried over to a cell paragraph as direct ones

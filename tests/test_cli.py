@@ -91,6 +91,20 @@ def test_lampiran_table_stays_within_the_margins(kecil_build):
     assert right_edge <= width - margin + 1, f"text reaches {right_edge:.0f} pt of {width:.0f}"
 
 
+@pytest.mark.libreoffice
+def test_lampiran_header_words_stay_whole_on_a4(kecil_build):
+    """The header is drawn for F4; on A4 its columns narrow and its type shrinks with them, so
+    no header word breaks across lines (it broke as PERUBAHA/N and 1/0 before)."""
+    import re
+    pdf = kecil_build / "kecil-asli.pdf"
+    page = next(i for i, t in enumerate(pages_text(pdf), start=1) if "PELAKSANAAN (BULAN)" in t)
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = re.findall(r">([^<]+)</word>", bbox)
+    for whole in ("PERUBAHAN", "KEBERHASILAN", "10", "11", "12", "18"):
+        assert whole in words, f"{whole} broken across lines: {words[:60]}"
+
+
 def _gray(pgm: bytes, x: int, y: int) -> int:
     header_end, fields = 0, []
     while len(fields) < 4:  # P5 width height maxval
