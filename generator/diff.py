@@ -67,24 +67,16 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def _value(data: dict, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
-
-
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
 def _compare_decree(old: dict, new: dict) -> list[Change]:
-    from .workbook import DECREE_ROWS
+    from .workbook import DECREE_ROWS, value_at
 
     changes = []
     for spec in DECREE_ROWS:
-        a, b = _value(old, spec.path), _value(new, spec.path)
+        a, b = value_at(old, spec.path), value_at(new, spec.path)
         if spec.kind == "list":
             changes += _compare_items("keputusan", spec.label, a or [], b or [])
         elif a != b:

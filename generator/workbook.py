@@ -157,7 +157,8 @@ class WorkbookContent:
                    plan=case.plan, offices=offices)
 
 
-def _get(data: dict, path: tuple[str, ...]) -> Any:
+def value_at(data: dict, path: tuple[str, ...]) -> Any:
+    """data[path[0]][path[1]]...; None where the path leaves the nested dicts."""
     for part in path:
         if not isinstance(data, dict):
             return None
@@ -256,7 +257,7 @@ def _write_decree_sheet(sheet, decree: dict[str, Any]) -> None:
     sheet.freeze_panes = "B2"
     validations: dict[str, Any] = {}
     for spec in DECREE_ROWS:
-        value = _get(decree, spec.path)
+        value = value_at(decree, spec.path)
         values = (value or [None]) if spec.kind == "list" else [value]
         for item in values:
             r = sheet.max_row + 1
@@ -603,7 +604,7 @@ def _read_decree_sheet(sheet, file: str, problems: list[Problem]) -> tuple[dict,
     for spec in DECREE_ROWS:  # every group present, so a blank value is reported at its own cell
         if len(spec.path) > 1:
             _set(raw, spec.path[:-1] + ("_",), None)
-            _get(raw, spec.path[:-1]).pop("_")
+            value_at(raw, spec.path[:-1]).pop("_")
     places: dict[tuple, Place] = {}
     first_row: dict[str, int] = {}
     lists: dict[tuple, list[tuple[int, Any]]] = {}
