@@ -1,12 +1,14 @@
 """Outputs appear whole or not at all: written beside their target, then renamed onto it."""
+
 from __future__ import annotations
 
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 
 @contextmanager

@@ -7,6 +7,7 @@ runs the offices on threads of this process against N warm LibreOffice processes
 progress to the caller from the calling thread, keeps going when one office fails, and writes
 `DIR/batch-report.json`. `DIR/.lock` keeps a second batch out of a folder being written.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,11 +17,11 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import __version__, atomic
 from .content import file_sha256 as _sha256
@@ -39,16 +40,16 @@ BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 @dataclass
 class OfficeResult:
     kode: str
-    kantor: str                    # the region, e.g. "Kabupaten Lombok Barat"
+    kantor: str  # the region, e.g. "Kabupaten Lombok Barat"
     folder: str
-    status: str = FAILED           # built | unchanged | failed
+    status: str = FAILED  # built | unchanged | failed
     pages: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
-    exit_code: int | None = None   # of the error, as `keputusan build` would exit
+    exit_code: int | None = None  # of the error, as `keputusan build` would exit
     bundles: list[str] = field(default_factory=list)
     layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
-    revision: str = ""             # the office's revision folder, e.g. rev-002
+    revision: str = ""  # the office's revision folder, e.g. rev-002
     outputs: list[str] = field(default_factory=list, repr=False)  # files written (not reported)
     exception: KeputusanError | None = field(default=None, repr=False)  # why it failed (not reported)
 
@@ -60,7 +61,7 @@ class BatchResult:
     offices: list[OfficeResult]
     seconds: float
     jobs: int
-    converter: dict | None         # the pool's statistics, when anything was converted
+    converter: dict | None  # the pool's statistics, when anything was converted
     report: Path
 
     @property
@@ -74,10 +75,19 @@ class BatchResult:
 Progress = Callable[[int, int, "OfficeResult | None"], None]
 
 
-def run_batch(batch_dir: str | Path, out_dir: str | Path, *, jobs: int | None = None,
-              only: Iterable[str] = (), force: bool = False, progress: Progress | None = None,
-              converter=None, timeout: float | None = None, recycle_after: int | None = None,
-              templates: Path = TEMPLATES) -> BatchResult:
+def run_batch(
+    batch_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    jobs: int | None = None,
+    only: Iterable[str] = (),
+    force: bool = False,
+    progress: Progress | None = None,
+    converter=None,
+    timeout: float | None = None,
+    recycle_after: int | None = None,
+    templates: Path = TEMPLATES,
+) -> BatchResult:
     """Build the offices of `batch_dir` into `out_dir/<code>-<slug>/`; never raises for one office.
 
     `converter`: an already started converter to use (tests inject faulty ones); by default a
@@ -95,17 +105,40 @@ def run_batch(batch_dir: str | Path, out_dir: str | Path, *, jobs: int | None = 
     created = not out_dir.exists()
     try:
         with folder_lock(out_dir):
-            return _run_locked(batch, selected, out_dir, jobs, force, progress, converter, timeout,
-                               recycle_after, templates, started, list(only))
+            return _run_locked(
+                batch,
+                selected,
+                out_dir,
+                jobs,
+                force,
+                progress,
+                converter,
+                timeout,
+                recycle_after,
+                templates,
+                started,
+                list(only),
+            )
     except DataError:  # the base case itself is wrong: nothing was built, leave nothing behind
         if created:
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
 
 
-def _run_locked(batch: Batch, selected: list[Office], out_dir: Path, jobs: int, force: bool,
-                progress: Progress | None, converter, timeout, recycle_after, templates: Path,
-                started: float, only: list[str]) -> BatchResult:
+def _run_locked(
+    batch: Batch,
+    selected: list[Office],
+    out_dir: Path,
+    jobs: int,
+    force: bool,
+    progress: Progress | None,
+    converter,
+    timeout,
+    recycle_after,
+    templates: Path,
+    started: float,
+    only: list[str],
+) -> BatchResult:
     state = _read_state(out_dir)
     offices_state: dict = state.setdefault("offices", {})
     tool = _tool_digest(templates)
@@ -118,9 +151,14 @@ def _run_locked(batch: Batch, selected: list[Office], out_dir: Path, jobs: int, 
         previous = offices_state.get(office.kode)
         if not force and _up_to_date(out_dir, office, previous, digests[office.kode]):
             results[office.kode] = OfficeResult(
-                kode=office.kode, kantor=office.wilayah, folder=office.folder, status=UNCHANGED,
-                pages=previous.get("pages", {}), bundles=previous.get("bundles", []),
-                revision=previous.get("revision", ""))
+                kode=office.kode,
+                kantor=office.wilayah,
+                folder=office.folder,
+                status=UNCHANGED,
+                pages=previous.get("pages", {}),
+                bundles=previous.get("bundles", []),
+                revision=previous.get("revision", ""),
+            )
         else:
             to_build.append(office)
     total = len(selected)
@@ -132,9 +170,21 @@ def _run_locked(batch: Batch, selected: list[Office], out_dir: Path, jobs: int, 
     stats = None
     try:
         if to_build:
-            stats = _build_all(batch, to_build, out_dir, jobs, converter, timeout, recycle_after,
-                               templates, state, digests, results,
-                               lambda r: progress and progress(len(results), total, r), force)
+            stats = _build_all(
+                batch,
+                to_build,
+                out_dir,
+                jobs,
+                converter,
+                timeout,
+                recycle_after,
+                templates,
+                state,
+                digests,
+                results,
+                lambda r: progress and progress(len(results), total, r),
+                force,
+            )
     except DataError:
         raise  # nothing built: no state or report to write
     except BaseException:
@@ -143,14 +193,30 @@ def _run_locked(batch: Batch, selected: list[Office], out_dir: Path, jobs: int, 
     return _finish(batch, selected, results, out_dir, state, started, jobs, stats, only, force)
 
 
-def _finish(batch: Batch, selected: list[Office], results: dict, out_dir: Path, state: dict, started: float,
-            jobs: int, stats: dict | None, only: list[str], force: bool) -> BatchResult:
+def _finish(
+    batch: Batch,
+    selected: list[Office],
+    results: dict,
+    out_dir: Path,
+    state: dict,
+    started: float,
+    jobs: int,
+    stats: dict | None,
+    only: list[str],
+    force: bool,
+) -> BatchResult:
     """Write the state (what is up to date) and the report, also after an interruption."""
     _write_json(out_dir / STATE_FILE, state)
     ordered = [results[o.kode] for o in selected if o.kode in results]
-    result = BatchResult(batch=batch.name, out_dir=out_dir, offices=ordered,
-                         seconds=time.monotonic() - started, jobs=jobs, converter=stats,
-                         report=out_dir / REPORT_FILE)
+    result = BatchResult(
+        batch=batch.name,
+        out_dir=out_dir,
+        offices=ordered,
+        seconds=time.monotonic() - started,
+        jobs=jobs,
+        converter=stats,
+        report=out_dir / REPORT_FILE,
+    )
     _write_report(result, batch, only=only, force=force, interrupted=len(ordered) < len(selected))
     return result
 
@@ -159,24 +225,40 @@ def raise_for_failures(result: BatchResult) -> None:
     """BatchIncomplete when any office failed (for callers that want an exception)."""
     if result.failed:
         names = ", ".join(f"{r.kode}" for r in result.failed)
-        raise BatchIncomplete(f"{len(result.failed)} of {len(result.offices)} offices failed ({names}); "
-                              f"reasons above and in {result.report}")
+        raise BatchIncomplete(
+            f"{len(result.failed)} of {len(result.offices)} offices failed ({names}); "
+            f"reasons above and in {result.report}"
+        )
 
 
 # ---------------------------------------------------------------- building
 
-def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, converter, timeout,
-               recycle_after, templates: Path, state: dict, digests: dict, results: dict,
-               on_result, force: bool = False) -> dict | None:
+
+def _build_all(
+    batch: Batch,
+    to_build: list[Office],
+    out_dir: Path,
+    jobs: int,
+    converter,
+    timeout,
+    recycle_after,
+    templates: Path,
+    state: dict,
+    digests: dict,
+    results: dict,
+    on_result,
+    force: bool = False,
+) -> dict | None:
+    from .convert import DEFAULT_TIMEOUT
     from .layout import LayoutCache
     from .warm import DEFAULT_RECYCLE, ConverterPool
-    from .convert import DEFAULT_TIMEOUT
 
     own_pool = converter is None
     jobs = min(jobs, len(to_build))
     if own_pool:  # starts booting LibreOffice now, while the base case is read
-        converter = ConverterPool(jobs, timeout=timeout or DEFAULT_TIMEOUT,
-                                  recycle_after=recycle_after or DEFAULT_RECYCLE)
+        converter = ConverterPool(
+            jobs, timeout=timeout or DEFAULT_TIMEOUT, recycle_after=recycle_after or DEFAULT_RECYCLE
+        )
         converter.start()
     cache = LayoutCache(state.get("layout"))
     try:
@@ -187,7 +269,8 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
         with ThreadPoolExecutor(max_workers=max(4, 3 * jobs), thread_name_prefix="keputusan-office") as ex:
             pending: dict[Future, Office] = {
                 ex.submit(_build_office, batch, office, out_dir, converter, templates, cache, force): office
-                for office in to_build}
+                for office in to_build
+            }
             try:
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -197,9 +280,13 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
                         results[office.kode] = result
                         if result.status != FAILED:
                             state["offices"][office.kode] = {
-                                "digest": digests[office.kode], "folder": office.folder,
-                                "pages": result.pages, "bundles": result.bundles, "revision": result.revision,
-                                "outputs": _fingerprints(out_dir / office.folder, result.outputs)}
+                                "digest": digests[office.kode],
+                                "folder": office.folder,
+                                "pages": result.pages,
+                                "bundles": result.bundles,
+                                "revision": result.revision,
+                                "outputs": _fingerprints(out_dir / office.folder, result.outputs),
+                            }
                         else:
                             state["offices"].pop(office.kode, None)
                         on_result(result)
@@ -219,8 +306,9 @@ def _build_all(batch: Batch, to_build: list[Office], out_dir: Path, jobs: int, c
     return {"processes": getattr(converter, "size", jobs), **stats.as_dict()}
 
 
-def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templates: Path,
-                  cache, force: bool) -> OfficeResult:
+def _build_office(
+    batch: Batch, office: Office, out_dir: Path, converter, templates: Path, cache, force: bool
+) -> OfficeResult:
     from .offices import office_case
     from .revisions import build_revision
 
@@ -231,8 +319,7 @@ def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templa
     try:
         case = office_case(batch, office)
         # a revision of its own, as `keputusan build` makes: DIR/<code>-<name>/rev-NNN, linked
-        built = build_revision(case, folder, converter=converter, templates=templates, force=force,
-                               layout_cache=cache)
+        built = build_revision(case, folder, converter=converter, templates=templates, force=force, layout_cache=cache)
         result.status = UNCHANGED if built.unchanged else BUILT
         result.revision = built.revision
         result.pages = dict(built.pages)
@@ -254,6 +341,7 @@ def _build_office(batch: Batch, office: Office, out_dir: Path, converter, templa
 
 
 # ---------------------------------------------------------------- what to rebuild
+
 
 def _tool_digest(templates: Path) -> str:
     """The tool's version, its code and the templates: a change to any rebuilds every office."""
@@ -311,14 +399,19 @@ def _select(batch: Batch, only: list[str]) -> list[Office]:
         problems = []
         for code in unknown:
             guess = difflib.get_close_matches(code, sorted(known), n=1)
-            problems.append(Problem(f"--only {code}", f"no office with code {code} in {batch.file}",
-                                    f"did you mean {guess[0]}?" if guess else
-                                    "codes: " + ", ".join(o.kode for o in batch.offices)))
+            problems.append(
+                Problem(
+                    f"--only {code}",
+                    f"no office with code {code} in {batch.file}",
+                    f"did you mean {guess[0]}?" if guess else "codes: " + ", ".join(o.kode for o in batch.offices),
+                )
+            )
         raise DataError(problems)
     return [o for o in batch.offices if o.kode in set(only)]
 
 
 # ---------------------------------------------------------------- files
+
 
 @contextmanager
 def folder_lock(out_dir: Path):
@@ -331,8 +424,10 @@ def folder_lock(out_dir: Path):
         handle.seek(0)
         holder = handle.read().strip() or "another process"
         handle.close()
-        raise OutputLocked(f"{out_dir} is being written by another batch ({holder}); wait until it "
-                           "has finished, or choose another --out folder") from None
+        raise OutputLocked(
+            f"{out_dir} is being written by another batch ({holder}); wait until it "
+            "has finished, or choose another --out folder"
+        ) from None
     try:
         handle.seek(0)
         handle.truncate()
@@ -365,17 +460,20 @@ def _write_report(result: BatchResult, batch: Batch, *, only: list[str], force: 
     for r in result.offices:
         entry = {f.name: getattr(r, f.name) for f in fields(r) if f.name not in ("outputs", "exception")}
         offices.append(entry)
-    _write_json(result.report, {
-        "tool": "keputusan",
-        "version": __version__,
-        "batch": str(batch.directory),
-        "finished": dt.datetime.now().isoformat(timespec="seconds"),
-        "seconds": round(result.seconds, 2),
-        "jobs": result.jobs,
-        "only": only,
-        "force": force,
-        "interrupted": interrupted,
-        "summary": {status: result.count(status) for status in (BUILT, UNCHANGED, FAILED)},
-        "converter": result.converter,
-        "offices": offices,
-    })
+    _write_json(
+        result.report,
+        {
+            "tool": "keputusan",
+            "version": __version__,
+            "batch": str(batch.directory),
+            "finished": dt.datetime.now().isoformat(timespec="seconds"),
+            "seconds": round(result.seconds, 2),
+            "jobs": result.jobs,
+            "only": only,
+            "force": force,
+            "interrupted": interrupted,
+            "summary": {status: result.count(status) for status in (BUILT, UNCHANGED, FAILED)},
+            "converter": result.converter,
+            "offices": offices,
+        },
+    )

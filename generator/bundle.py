@@ -3,6 +3,7 @@
 The parts are LibreOffice's PDF/A-2b exports; the merged file keeps that claim true (XMP
 metadata and output intent carried over, see `pdfa`) and is written reproducibly.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,15 @@ def page_count(pdf: Path) -> int:
     return len(read(pdf).pages)
 
 
-def merge(parts: list[tuple[str, Path | PdfReader]], out: Path, *, title: str, author: str, subject: str,
-          created: dt.datetime | None = None) -> Path:
+def merge(
+    parts: list[tuple[str, Path | PdfReader]],
+    out: Path,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    created: dt.datetime | None = None,
+) -> Path:
     """Write `parts` (bookmark title, PDF or its open reader) into `out` in order; written beside
     `out`, then renamed."""
     writer = PdfWriter()

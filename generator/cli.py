@@ -3,6 +3,7 @@
 Every error the library raises is typed (errors.py); `main` turns it into a message on
 stderr and its exit code, so no user ever sees a traceback for bad input.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,15 +33,31 @@ _reset_show()
 
 def staff_options(command):
     """--lang and --verbose, for every command: staff read Indonesian, developers ask for detail."""
+
     def remember(ctx, param, value):
         if value is not None:
             _SHOW[param.name] = value
         return value
-    command = click.option("--verbose", "-v", is_flag=True, default=False, expose_value=False, callback=remember,
-                           is_eager=True, help="Show technical detail (and a traceback on an internal error).")(command)
-    command = click.option("--lang", type=click.Choice(["id", "en"]), default=None, expose_value=False,
-                           callback=remember, is_eager=True,
-                           help="Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.")(command)
+
+    command = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        default=False,
+        expose_value=False,
+        callback=remember,
+        is_eager=True,
+        help="Show technical detail (and a traceback on an internal error).",
+    )(command)
+    command = click.option(
+        "--lang",
+        type=click.Choice(["id", "en"]),
+        default=None,
+        expose_value=False,
+        callback=remember,
+        is_eager=True,
+        help="Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.",
+    )(command)
     return command
 
 
@@ -52,10 +69,21 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder to write into; the case gets its own subfolder.")
-@click.option("--variant", type=click.Choice([*VARIANTS, "both"]), default="both", show_default=True,
-              help="asli: the original for signing; salinan: the certified copy.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write into; the case gets its own subfolder.",
+)
+@click.option(
+    "--variant",
+    type=click.Choice([*VARIANTS, "both"]),
+    default="both",
+    show_default=True,
+    help="asli: the original for signing; salinan: the certified copy.",
+)
 @staff_options
 def build(case_dir: Path, out_dir: Path, variant: str) -> None:
     """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it).
@@ -74,8 +102,17 @@ def build(case_dir: Path, out_dir: Path, variant: str) -> None:
     from .messages import say
 
     key = "build.unchanged" if result.unchanged else "build.done"
-    click.echo(say(key, _SHOW["lang"], nomor=result.case.decree.nomor_lengkap, rev=result.revision,
-                   folder=result.revision_dir, seconds=f"{time.monotonic() - started:.1f}"), err=True)
+    click.echo(
+        say(
+            key,
+            _SHOW["lang"],
+            nomor=result.case.decree.nomor_lengkap,
+            rev=result.revision,
+            folder=result.revision_dir,
+            seconds=f"{time.monotonic() - started:.1f}",
+        ),
+        err=True,
+    )
 
 
 @cli.command()
@@ -92,14 +129,28 @@ def validate(case_dir: Path) -> None:
     _SHOW["case"] = str(case_dir)
     case = load_case(case_dir)
     offices = say("validate.offices", _SHOW["lang"], n=len(case.offices)) if case.offices else ""
-    click.echo(say("validate.ok", _SHOW["lang"], case=case_dir, nomor=case.decree.nomor_lengkap,
-                   rows=case.plan.row_count, mengingat=len(case.mengingat), offices=offices))
+    click.echo(
+        say(
+            "validate.ok",
+            _SHOW["lang"],
+            case=case_dir,
+            nomor=case.decree.nomor_lengkap,
+            rows=case.plan.row_count,
+            mengingat=len(case.mengingat),
+            offices=offices,
+        )
+    )
 
 
 @cli.command()
 @click.argument("case_dir", type=click.Path(path_type=Path))
-@click.option("--from", "source", type=click.Path(path_type=Path), default=None,
-              help="Fill the new case from this existing case (either form): next year starts from this year.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fill the new case from this existing case (either form): next year starts from this year.",
+)
 @staff_options
 def init(case_dir: Path, source: Path | None) -> None:
     """Start a new case CASE_DIR whose typed content is one workbook, CASE_DIR/keputusan.xlsx.
@@ -116,11 +167,20 @@ def init(case_dir: Path, source: Path | None) -> None:
 @cli.command("convert-case")
 @click.argument("case_dir", type=click.Path(path_type=Path))
 @click.argument("new_dir", type=click.Path(path_type=Path))
-@click.option("--to", "to", type=click.Choice(["workbook", "yaml"]), default=None,
-              help="Form to write (default: the other form than CASE_DIR's).")
-@click.option("--library", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="YAML form: the shared dasar-hukum.yaml to refer to (default NEW_DIR/../dasar-hukum.yaml) "
-                   "when it holds every citation unchanged; otherwise the case gets its own.")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["workbook", "yaml"]),
+    default=None,
+    help="Form to write (default: the other form than CASE_DIR's).",
+)
+@click.option(
+    "--library",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML form: the shared dasar-hukum.yaml to refer to (default NEW_DIR/../dasar-hukum.yaml) "
+    "when it holds every citation unchanged; otherwise the case gets its own.",
+)
 @staff_options
 def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | None) -> None:
     """Write the case CASE_DIR into the new folder NEW_DIR in the other form, without loss:
@@ -134,16 +194,29 @@ def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | 
 
 @cli.command()
 @click.argument("case_dir", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="The folder `build --out` wrote into (revisions are in OUT/<case>/).")
-@click.option("--from", "from_rev", default=None, help="Older revision (rev-001, 1, latest); default: the one before --to.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="The folder `build --out` wrote into (revisions are in OUT/<case>/).",
+)
+@click.option(
+    "--from", "from_rev", default=None, help="Older revision (rev-001, 1, latest); default: the one before --to."
+)
 @click.option("--to", "to_rev", default=None, help="Newer revision; default: the newest.")
 @click.option("--pdf", "pdf", is_flag=True, help="Also write the list as a one-page 'daftar perubahan' PDF.")
-@click.option("--pdf-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.")
+@click.option(
+    "--pdf-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.",
+)
 @staff_options
-def diff(case_dir: Path, out_dir: Path, from_rev: str | None, to_rev: str | None, pdf: bool,
-         pdf_file: Path | None) -> None:
+def diff(
+    case_dir: Path, out_dir: Path, from_rev: str | None, to_rev: str | None, pdf: bool, pdf_file: Path | None
+) -> None:
     """Say what changed between two revisions of a case: decree fields, Mengingat, plan rows
     added, removed, moved or reworded (with the words that changed), months moved.
 
@@ -170,10 +243,17 @@ def _error_text(exc: KeputusanError, lang: str) -> str:
 
     if isinstance(exc, DataError):
         return render_problems(exc.problems, lang, _SHOW["case"])
-    kind = ("error.output" if isinstance(exc, OutputError) else
-            "error.conversion" if isinstance(exc, ConversionError) else
-            "error.layout" if isinstance(exc, LayoutError) else
-            "error.template" if isinstance(exc, TemplateError) else "error.other")
+    kind = (
+        "error.output"
+        if isinstance(exc, OutputError)
+        else "error.conversion"
+        if isinstance(exc, ConversionError)
+        else "error.layout"
+        if isinstance(exc, LayoutError)
+        else "error.template"
+        if isinstance(exc, TemplateError)
+        else "error.other"
+    )
     return say(kind, lang, detail=exc)
 
 
@@ -182,12 +262,26 @@ PASSPHRASE_ENV = "KEPUTUSAN_P12_PASSPHRASE"
 
 @cli.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The signer's certificate and key (PKCS#12, .p12/.pfx).")
-@click.option("--field", "field_name", default=None,
-              help="Signature field to sign (e.g. ttd_ketua); default: the bundle's only empty field.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the signed PDF (a new file; the bundle is left as it is).")
+@click.option(
+    "--p12",
+    "p12",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The signer's certificate and key (PKCS#12, .p12/.pfx).",
+)
+@click.option(
+    "--field",
+    "field_name",
+    default=None,
+    help="Signature field to sign (e.g. ttd_ketua); default: the bundle's only empty field.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the signed PDF (a new file; the bundle is left as it is).",
+)
 def sign(bundle: Path, p12: Path, field_name: str | None, out: Path) -> None:
     """Sign a field of BUNDLE as PAdES with a local certificate.
 
@@ -197,16 +291,20 @@ def sign(bundle: Path, p12: Path, field_name: str | None, out: Path) -> None:
 
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase is None:
-        passphrase = click.prompt(f"Passphrase for {p12}", hide_input=True, default="", show_default=False,
-                                  err=True)
+        passphrase = click.prompt(f"Passphrase for {p12}", hide_input=True, default="", show_default=False, err=True)
     result = signing.sign(bundle, p12, out, passphrase, field_name)
     click.echo(f"{result.out}  (signed field {result.field})")
 
 
 @cli.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="A root certificate (PEM or DER) to trust, e.g. BSrE's; repeatable. Without it, trust is not checked.")
+@click.option(
+    "--trust",
+    "trust",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A root certificate (PEM or DER) to trust, e.g. BSrE's; repeatable. Without it, trust is not checked.",
+)
 def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
     """List the signatures of BUNDLE with their status; exit 1 when one fails."""
     from . import signing
@@ -222,8 +320,10 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
         if s.location:
             click.echo(f"  location: {s.location}")
         trusted = ("yes" if s.trusted else "no") if report.trust_given else "not checked (give --trust ROOT)"
-        click.echo(f"  intact: {'yes' if s.intact else 'no'}, valid: {'yes' if s.valid else 'no'}, "
-                   f"trusted: {trusted}, coverage: {s.coverage}")
+        click.echo(
+            f"  intact: {'yes' if s.intact else 'no'}, valid: {'yes' if s.valid else 'no'}, "
+            f"trusted: {trusted}, coverage: {s.coverage}"
+        )
         for problem in s.problems:
             click.echo(f"  problem:  {problem}")
     for name in report.empty_fields:
@@ -233,20 +333,52 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder to write into; each office gets its own subfolder <code>-<name>.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="LibreOffice processes converting at once  [default: the number of CPUs]")
-@click.option("--only", multiple=True, metavar="CODE",
-              help="Build only the office with this code; repeat it, or separate codes by commas.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write into; each office gets its own subfolder <code>-<name>.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="LibreOffice processes converting at once  [default: the number of CPUs]",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="CODE",
+    help="Build only the office with this code; repeat it, or separate codes by commas.",
+)
 @click.option("--force", is_flag=True, help="Rebuild every office, also those whose inputs did not change.")
-@click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True,
-              help="Seconds one conversion may take; then its LibreOffice is restarted and the conversion retried.")
-@click.option("--recycle-after", type=click.IntRange(1), default=200, show_default=True,
-              help="Conversions after which a LibreOffice process is replaced by a fresh one.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1),
+    default=120,
+    show_default=True,
+    help="Seconds one conversion may take; then its LibreOffice is restarted and the conversion retried.",
+)
+@click.option(
+    "--recycle-after",
+    type=click.IntRange(1),
+    default=200,
+    show_default=True,
+    help="Conversions after which a LibreOffice process is replaced by a fresh one.",
+)
 @staff_options
-def batch(case_dir: Path, out_dir: Path, jobs: int | None, only: tuple[str, ...], force: bool,
-          timeout: float, recycle_after: int) -> None:
+def batch(
+    case_dir: Path,
+    out_dir: Path,
+    jobs: int | None,
+    only: tuple[str, ...],
+    force: bool,
+    timeout: float,
+    recycle_after: int,
+) -> None:
     """Build asli and salinan for every office in CASE_DIR/kantor.yaml into OUT/<code>-<name>/.
 
     Offices whose data, templates and tool are unchanged since the last batch into OUT are not
@@ -265,6 +397,7 @@ def batch(case_dir: Path, out_dir: Path, jobs: int | None, only: tuple[str, ...]
 
     def terminate(signum, frame):  # `kill`: stop as on Ctrl-C, so the report is written
         raise KeyboardInterrupt
+
     signal.signal(signal.SIGTERM, terminate)
 
     def progress(done: int, total: int, result) -> None:
@@ -272,15 +405,28 @@ def batch(case_dir: Path, out_dir: Path, jobs: int | None, only: tuple[str, ...]
         if not sys.stderr.isatty():  # no bar in logs and pipes: the summary says it all
             return
         if bar is None:
-            bar = click.progressbar(length=total, label=say("batch.progress", lang), file=sys.stderr,
-                                    show_pos=True, item_show_func=lambda r: r and f"{r.kode} {status[r.status]}")
+            bar = click.progressbar(
+                length=total,
+                label=say("batch.progress", lang),
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda r: r and f"{r.kode} {status[r.status]}",
+            )
             bar.__enter__()
         if result is not None:
             bar.update(1, current_item=result)
 
     try:
-        result = run_batch(case_dir, out_dir, jobs=jobs, only=codes, force=force, progress=progress,
-                           timeout=timeout, recycle_after=recycle_after)
+        result = run_batch(
+            case_dir,
+            out_dir,
+            jobs=jobs,
+            only=codes,
+            force=force,
+            progress=progress,
+            timeout=timeout,
+            recycle_after=recycle_after,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -296,12 +442,31 @@ def batch(case_dir: Path, out_dir: Path, jobs: int | None, only: tuple[str, ...]
         click.echo(f"keputusan: {r.kode} {r.kantor}: {reason}", err=True)
     processes = (result.converter or {}).get("processes")
     used = say("batch.used", lang, n=processes, es="es" if processes != 1 else "") if processes else ""
-    click.echo(say("batch.summary", lang, n=len(result.offices), built=result.count(BUILT),
-                   unchanged=result.count(UNCHANGED), failed=result.count(FAILED),
-                   seconds=f"{result.seconds:.1f}", used=used, report=result.report), err=True)
+    click.echo(
+        say(
+            "batch.summary",
+            lang,
+            n=len(result.offices),
+            built=result.count(BUILT),
+            unchanged=result.count(UNCHANGED),
+            failed=result.count(FAILED),
+            seconds=f"{result.seconds:.1f}",
+            used=used,
+            report=result.report,
+        ),
+        err=True,
+    )
     if result.failed:
-        raise BatchIncomplete(say("batch.incomplete", lang, failed=len(result.failed), n=len(result.offices),
-                                  codes=", ".join(r.kode for r in result.failed), report=result.report))
+        raise BatchIncomplete(
+            say(
+                "batch.incomplete",
+                lang,
+                failed=len(result.failed),
+                n=len(result.offices),
+                codes=", ".join(r.kode for r in result.failed),
+                report=result.report,
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,8 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line for staff, the traceback on request
         from .messages import say
 
-        click.echo(f"keputusan: {say('error.internal', _SHOW['lang'], kind=type(exc).__name__, detail=exc)}",
-                   err=True)
+        click.echo(f"keputusan: {say('error.internal', _SHOW['lang'], kind=type(exc).__name__, detail=exc)}", err=True)
         if _SHOW["verbose"]:
             traceback.print_exc()
         return 1

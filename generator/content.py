@@ -4,6 +4,7 @@ One canonical dict holds everything staff typed: it is what a revision keeps as 
 what `diff` compares, what decides whether a rebuild changed anything, and what a conversion
 between forms must preserve.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,9 +38,16 @@ def plan_rows(case: Case) -> list[dict[str, Any]]:
     for area in case.plan.areas:
         for kegiatan in area.kegiatan:
             for sub in kegiatan.sub_kegiatan:
-                rows.append({"area": area.nama, "kegiatan": kegiatan.nama, "sub_kegiatan": sub.teks,
-                             "indikator": sub.indikator, "bulan": sorted(sub.bulan),
-                             "keterangan": sub.keterangan})
+                rows.append(
+                    {
+                        "area": area.nama,
+                        "kegiatan": kegiatan.nama,
+                        "sub_kegiatan": sub.teks,
+                        "indikator": sub.indikator,
+                        "bulan": sorted(sub.bulan),
+                        "keterangan": sub.keterangan,
+                    }
+                )
     return rows
 
 
@@ -54,8 +62,11 @@ def case_content(case: Case) -> dict[str, Any]:
 
 def printed_content(content: dict[str, Any]) -> dict[str, Any]:
     """What a build of the case prints: the content without Mengingat keys and batch offices."""
-    return {"keputusan": content["keputusan"], "mengingat": [m["teks"] for m in content["mengingat"]],
-            "rencana_aksi": content["rencana_aksi"]}
+    return {
+        "keputusan": content["keputusan"],
+        "mengingat": [m["teks"] for m in content["mengingat"]],
+        "rencana_aksi": content["rencana_aksi"],
+    }
 
 
 def canonical_json(data: Any) -> str:

@@ -4,6 +4,7 @@ Every run has a timeout, a private profile directory (two processes sharing one 
 jobs to each other or exit 1 silently), and a check that the PDF exists and is a PDF. The PDF
 appears at its destination only when complete (written beside it, then renamed).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,10 @@ DEFAULT_TIMEOUT = 120.0
 # PDF/A-2b: every font embedded, XMP claim written (measured to work with LibreOffice 7.4).
 # Word bookmarks become named destinations: layout.py reads on which page each lampiran row
 # landed from them (bundle.merge drops them from the bundle).
-PDF_EXPORT = {"SelectPdfVersion": {"type": "long", "value": "2"},
-              "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}}
+PDF_EXPORT = {
+    "SelectPdfVersion": {"type": "long", "value": "2"},
+    "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
+}
 
 
 def find_soffice() -> str:
@@ -31,8 +34,10 @@ def find_soffice() -> str:
     for name in (os.environ.get("KEPUTUSAN_SOFFICE"), "soffice", "libreoffice"):
         if name and (path := shutil.which(name)):
             return path
-    raise ConverterMissing("LibreOffice (soffice) is not installed: run `make setup` "
-                           "(or apt-get install libreoffice-writer-nogui), or set KEPUTUSAN_SOFFICE")
+    raise ConverterMissing(
+        "LibreOffice (soffice) is not installed: run `make setup` "
+        "(or apt-get install libreoffice-writer-nogui), or set KEPUTUSAN_SOFFICE"
+    )
 
 
 class SofficeConverter:
@@ -53,9 +58,19 @@ class SofficeConverter:
             outdir = work_dir / "out"
             outdir.mkdir()
             filter_spec = "pdf:writer_pdf_Export:" + json.dumps(PDF_EXPORT, separators=(",", ":"))
-            cmd = [self.soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}",
-                   "--convert-to", filter_spec, "--outdir", str(outdir), str(src.resolve())]
+            cmd = [
+                self.soffice,
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                "--nodefault",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--convert-to",
+                filter_spec,
+                "--outdir",
+                str(outdir),
+                str(src.resolve()),
+            ]
             env = dict(os.environ, HOME=str(work_dir))  # LibreOffice writes under $HOME too
             try:
                 run(cmd, timeout=self.timeout, env=env, what=src.name)
@@ -71,8 +86,7 @@ class SofficeConverter:
 def run(cmd: list[str], *, timeout: float, env: dict, what: str) -> subprocess.CompletedProcess:
     """Run LibreOffice in its own process group, so a timeout kills it and every child."""
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
     except OSError as exc:
         raise ConverterMissing(f"cannot start LibreOffice ({cmd[0]}): {exc.strerror}") from None
     try:
@@ -83,8 +97,9 @@ def run(cmd: list[str], *, timeout: float, env: dict, what: str) -> subprocess.C
     if proc.returncode != 0:
         detail = (err or out).decode(errors="replace").strip().splitlines()
         detail = [line for line in detail if "javaldx" not in line]  # harmless, printed every run
-        raise ConversionError(f"LibreOffice failed to convert {what} (exit {proc.returncode})"
-                              + (f": {detail[-1]}" if detail else ""))
+        raise ConversionError(
+            f"LibreOffice failed to convert {what} (exit {proc.returncode})" + (f": {detail[-1]}" if detail else "")
+        )
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
@@ -134,14 +149,22 @@ def start_listener(profile: Path, pipe: str, *, soffice: str | None = None, log=
     that killing the group stops it and every child. The pipe name is unique to the process,
     so no port can be taken by another program or answered by another LibreOffice.
     """
-    cmd = [soffice or find_soffice(), "--headless", "--invisible", "--nocrashreport", "--nodefault",
-           "--nologo", "--nofirststartwizard", "--norestore", "--nolockcheck",
-           f"-env:UserInstallation={profile.as_uri()}",
-           f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+    cmd = [
+        soffice or find_soffice(),
+        "--headless",
+        "--invisible",
+        "--nocrashreport",
+        "--nodefault",
+        "--nologo",
+        "--nofirststartwizard",
+        "--norestore",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile.as_uri()}",
+        f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+    ]
     env = dict(os.environ, HOME=str(profile.parent))
     out = log if log is not None else subprocess.DEVNULL
     try:
-        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env,
-                                process_group=0)
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env, process_group=0)
     except OSError as exc:
         raise ConverterMissing(f"cannot start LibreOffice ({cmd[0]}): {exc.strerror}") from None

@@ -7,6 +7,7 @@ indikator and keterangan changed, months moved. `render_text` writes it for the 
 `write_pdf` writes the same as a "daftar perubahan" for reviewers (python-docx, then
 LibreOffice).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -21,9 +22,9 @@ Words = list[tuple[str, str]]  # ("=", "same words"), ("-", "removed words"), ("
 
 @dataclass
 class Change:
-    section: str          # keputusan, mengingat, rencana, kantor
-    kind: str             # changed, added, removed, reworded, months, renamed, moved, indikator, keterangan
-    subject: str          # what changed: a label, or where a plan row is
+    section: str  # keputusan, mengingat, rencana, kantor
+    kind: str  # changed, added, removed, reworded, months, renamed, moved, indikator, keterangan
+    subject: str  # what changed: a label, or where a plan row is
     old: str = ""
     new: str = ""
     words: Words = field(default_factory=list)
@@ -58,6 +59,7 @@ def _similar(a: str, b: str) -> float:
 
 # ---------------------------------------------------------------- comparing snapshots
 
+
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     changes += _compare_decree(old.get("keputusan", {}), new.get("keputusan", {}))
@@ -80,8 +82,16 @@ def _compare_decree(old: dict, new: dict) -> list[Change]:
         if spec.kind == "list":
             changes += _compare_items("keputusan", spec.label, a or [], b or [])
         elif a != b:
-            changes.append(Change("keputusan", "changed", spec.label, _text(a), _text(b),
-                                  word_diff(_text(a), _text(b)) if spec.kind == "long" else []))
+            changes.append(
+                Change(
+                    "keputusan",
+                    "changed",
+                    spec.label,
+                    _text(a),
+                    _text(b),
+                    word_diff(_text(a), _text(b)) if spec.kind == "long" else [],
+                )
+            )
     return changes
 
 
@@ -181,21 +191,46 @@ def _compare_plan(old: list[dict], new: list[dict]) -> list[Change]:
         if same is not None:
             removed.remove(o)
             added.remove(same)
-            changes.append(Change("rencana", "moved", _row_place(same, new_numbers),
-                                  f"{o['area']} › {o['kegiatan']}", f"{same['area']} › {same['kegiatan']}"))
+            changes.append(
+                Change(
+                    "rencana",
+                    "moved",
+                    _row_place(same, new_numbers),
+                    f"{o['area']} › {o['kegiatan']}",
+                    f"{same['area']} › {same['kegiatan']}",
+                )
+            )
             pairs.append((o, same))
     for o, n in pairs:
         place = _row_place(n, new_numbers)
         if o["sub_kegiatan"] != n["sub_kegiatan"]:
-            changes.append(Change("rencana", "reworded", _group_place(n, new_numbers),
-                                  o["sub_kegiatan"], n["sub_kegiatan"], word_diff(o["sub_kegiatan"], n["sub_kegiatan"])))
+            changes.append(
+                Change(
+                    "rencana",
+                    "reworded",
+                    _group_place(n, new_numbers),
+                    o["sub_kegiatan"],
+                    n["sub_kegiatan"],
+                    word_diff(o["sub_kegiatan"], n["sub_kegiatan"]),
+                )
+            )
         if (o.get("indikator") or "") != (n.get("indikator") or ""):
-            changes.append(Change("rencana", "indikator", place, _text(o.get("indikator")), _text(n.get("indikator")),
-                                  word_diff(_text(o.get("indikator")), _text(n.get("indikator")))))
+            changes.append(
+                Change(
+                    "rencana",
+                    "indikator",
+                    place,
+                    _text(o.get("indikator")),
+                    _text(n.get("indikator")),
+                    word_diff(_text(o.get("indikator")), _text(n.get("indikator"))),
+                )
+            )
         if o.get("bulan", []) != n.get("bulan", []):
             changes.append(Change("rencana", "months", place, _months(o.get("bulan", [])), _months(n.get("bulan", []))))
         if (o.get("keterangan") or "") != (n.get("keterangan") or ""):
-            changes.append(Change("rencana", "keterangan", place, _text(o.get("keterangan")), _text(n.get("keterangan"))))
+            changes.append(
+                Change("rencana", "keterangan", place, _text(o.get("keterangan")), _text(n.get("keterangan")))
+            )
     changes += [Change("rencana", "removed", _group_place(r, old_numbers), old=r["sub_kegiatan"]) for r in removed]
     changes += [Change("rencana", "added", _group_place(r, new_numbers), new=r["sub_kegiatan"]) for r in added]
     return changes
@@ -212,12 +247,20 @@ def _compare_offices(old: list[dict], new: list[dict]) -> list[Change]:
     for code in sorted(before.keys() & after.keys()):
         for name in sorted(set(before[code]) | set(after[code])):
             if before[code].get(name) != after[code].get(name):
-                changes.append(Change("kantor", "changed", f"{code} {after[code].get('wilayah', '')}: {name}",
-                                      _text(before[code].get(name)), _text(after[code].get(name))))
+                changes.append(
+                    Change(
+                        "kantor",
+                        "changed",
+                        f"{code} {after[code].get('wilayah', '')}: {name}",
+                        _text(before[code].get(name)),
+                        _text(after[code].get(name)),
+                    )
+                )
     return changes
 
 
 # ---------------------------------------------------------------- revisions
+
 
 def compare_revisions(case_out: Path, from_ref: str | None = None, to_ref: str | None = None) -> Comparison:
     """Compare two revisions of `case_out` (default: the newest with the one before it)."""
@@ -240,8 +283,14 @@ def compare_revisions(case_out: Path, from_ref: str | None = None, to_ref: str |
         if snap is None:
             raise DataError([problem("revision.no_snapshot", Place(str(rev.path)), rev=rev.name)])
         snapshots.append(snap)
-    return Comparison(case=case_out.name, old_rev=old.name, new_rev=new.name, old_info=old.info(),
-                      new_info=new.info(), changes=compare(*snapshots))
+    return Comparison(
+        case=case_out.name,
+        old_rev=old.name,
+        new_rev=new.name,
+        old_info=old.info(),
+        new_info=new.info(),
+        changes=compare(*snapshots),
+    )
 
 
 # ---------------------------------------------------------------- rendering
@@ -259,8 +308,8 @@ PHRASES = {
         "count": "{n} perubahan.",
         "changed": "{subject}: {old} → {new}",
         "changed_long": "{subject} diubah: {words}",
-        "added": "{subject}: ditambah \"{new}\"",
-        "removed": "{subject}: dihapus \"{old}\"",
+        "added": '{subject}: ditambah "{new}"',
+        "removed": '{subject}: dihapus "{old}"',
         "reworded": "{subject}: kata-kata diubah: {words}",
         "renamed": "{subject} berganti nama: {words}",
         "moved": "baris dipindah: {subject} (dari {old} ke {new})",
@@ -278,8 +327,8 @@ PHRASES = {
         "count": "{n} change(s).",
         "changed": "{subject}: {old} → {new}",
         "changed_long": "{subject} changed: {words}",
-        "added": "{subject}: added \"{new}\"",
-        "removed": "{subject}: removed \"{old}\"",
+        "added": '{subject}: added "{new}"',
+        "removed": '{subject}: removed "{old}"',
         "reworded": "{subject}: reworded: {words}",
         "renamed": "{subject} renamed: {words}",
         "moved": "row moved: {subject} (from {old} to {new})",
@@ -319,8 +368,9 @@ def describe(change: Change, lang: str = "id", words=_marked) -> str:
         kind = f"kantor_{kind}"
     if kind == "changed" and change.words:
         kind = "changed_long"
-    return p[kind].format(subject=change.subject, old=change.old or empty, new=change.new or empty,
-                          words=words(change.words))
+    return p[kind].format(
+        subject=change.subject, old=change.old or empty, new=change.new or empty, words=words(change.words)
+    )
 
 
 def render_text(comparison: Comparison, lang: str = "id") -> str:
@@ -394,6 +444,7 @@ def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=Non
             def collect(words: Words) -> str:
                 collected.extend(words)
                 return "\x00"
+
             sentence = describe(change, lang, words=collect)
             before, _, after = sentence.partition("\x00")
             para.add_run(before)
@@ -419,8 +470,11 @@ def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=Non
     if any(c.words for c in comparison.changes):
         legend = doc.add_paragraph()
         legend.paragraph_format.space_before = Pt(6)
-        legend.add_run("Coret merah: kata dihapus; garis bawah biru: kata ditambah." if lang == "id"
-                       else "Red strike-through: words removed; blue underline: words added.").italic = True
+        legend.add_run(
+            "Coret merah: kata dihapus; garis bawah biru: kata ditambah."
+            if lang == "id"
+            else "Red strike-through: words removed; blue underline: words added."
+        ).italic = True
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".daftar-", dir=out.parent) as tmp:

@@ -3,6 +3,7 @@
 The CLI turns every one of these into a message on stderr and its exit code, in one place
 (`cli.main`); library callers catch them by type.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

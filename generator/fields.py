@@ -18,6 +18,7 @@ Fields (names are stable; signing services and scripts refer to them):
 pyHanko adds the fields as an incremental update; the result is then rewritten as one clean,
 reproducible PDF/A-2b file (`pdfa.rewrite`). Nothing here may run on a signed file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,8 @@ from . import atomic
 from .errors import ConverterMissing, LayoutError
 from .model import Case
 
-MIN_GAP = 24.0   # points: less blank space than two lines of 12 pt text is no signature space
-PADDING = 2.0    # points kept clear between the field and the text above and below it
+MIN_GAP = 24.0  # points: less blank space than two lines of 12 pt text is no signature space
+PADDING = 2.0  # points kept clear between the field and the text above and below it
 SIGNING_JSON = "{stem}.signing.json"
 
 
@@ -69,8 +70,8 @@ class FieldSpec:
     name: str
     signer: Signer
     title_words: tuple[str, ...]  # as printed, the last one ends with ","
-    name_words: tuple[str, ...]   # as printed
-    pages: tuple[int, int]        # 1-based, inclusive: the part of the bundle to search
+    name_words: tuple[str, ...]  # as printed
+    pages: tuple[int, int]  # 1-based, inclusive: the part of the bundle to search
     reason: str
     location: str
 
@@ -78,7 +79,7 @@ class FieldSpec:
 @dataclass(frozen=True)
 class PlacedField:
     spec: FieldSpec
-    page: int            # 1-based
+    page: int  # 1-based
     page_width: float
     page_height: float
     rect: tuple[float, float, float, float]  # llx, lly, urx, ury: PDF points, origin bottom left
@@ -100,13 +101,17 @@ class PlacedField:
             # what PDF-based signing APIs (BSrE and most iText/PDFBox services) take
             "box": {"page": self.page, "x": _r(llx), "y": _r(lly), "width": _r(width), "height": _r(height)},
             # the same box measured from the top left corner, for APIs that count y downwards
-            "box_top_left": {"page": self.page, "x": _r(llx), "y": _r(self.page_height - ury),
-                             "width": _r(width), "height": _r(height)},
+            "box_top_left": {
+                "page": self.page,
+                "x": _r(llx),
+                "y": _r(self.page_height - ury),
+                "width": _r(width),
+                "height": _r(height),
+            },
         }
         if anchor_text and self.anchor:
             ax0, ay0, ax1, ay1 = self.anchor
-            entry["anchor"] = {"text": anchor_text, "page": self.page,
-                               "rect": [_r(ax0), _r(ay0), _r(ax1), _r(ay1)]}
+            entry["anchor"] = {"text": anchor_text, "page": self.page, "rect": [_r(ax0), _r(ay0), _r(ax1), _r(ay1)]}
         return entry
 
 
@@ -115,6 +120,7 @@ def _r(value: float) -> float:
 
 
 # ---------------------------------------------------------------- what goes where
+
 
 def field_specs(case: Case, variant: str, decree_pages: int, total_pages: int) -> list[FieldSpec]:
     """The fields of one bundle, in signing order."""
@@ -126,44 +132,73 @@ def field_specs(case: Case, variant: str, decree_pages: int, total_pages: int) -
     specs: list[FieldSpec] = []
     if variant == "asli":
         ketua = Signer(name=d.penandatangan.nama, title=jabatan)
-        words = dict(title_words=tuple(f"{jabatan.upper()},".split()),
-                     name_words=tuple(d.penandatangan.nama.upper().split()))
-        specs.append(FieldSpec("ttd_ketua", ketua, pages=decree, reason=f"Menetapkan {keputusan}",
-                               location=d.tempat, **words))
+        words = dict(
+            title_words=tuple(f"{jabatan.upper()},".split()), name_words=tuple(d.penandatangan.nama.upper().split())
+        )
+        specs.append(
+            FieldSpec("ttd_ketua", ketua, pages=decree, reason=f"Menetapkan {keputusan}", location=d.tempat, **words)
+        )
         if d.profil.ttd_lampiran:
-            specs.append(FieldSpec("ttd_ketua_lampiran", ketua, pages=lampiran,
-                                   reason=f"Menetapkan Lampiran {keputusan}", location=d.tempat, **words))
+            specs.append(
+                FieldSpec(
+                    "ttd_ketua_lampiran",
+                    ketua,
+                    pages=lampiran,
+                    reason=f"Menetapkan Lampiran {keputusan}",
+                    location=d.tempat,
+                    **words,
+                )
+            )
     else:
         p = d.pengesah_salinan
         pengesah = Signer(name=p.nama, title=f"{p.jabatan} {p.unit}", nip=p.nip)
         words = dict(title_words=tuple(f"{p.jabatan},".split()), name_words=tuple(p.nama.split()))
-        specs.append(FieldSpec("ttd_pengesah_salinan", pengesah, pages=decree,
-                               reason=f"Salinan sesuai dengan aslinya: {keputusan}", location=d.tempat, **words))
+        specs.append(
+            FieldSpec(
+                "ttd_pengesah_salinan",
+                pengesah,
+                pages=decree,
+                reason=f"Salinan sesuai dengan aslinya: {keputusan}",
+                location=d.tempat,
+                **words,
+            )
+        )
         if d.profil.ttd_lampiran:
-            specs.append(FieldSpec("ttd_pengesah_salinan_lampiran", pengesah, pages=lampiran,
-                                   reason=f"Salinan sesuai dengan aslinya: Lampiran {keputusan}",
-                                   location=d.tempat, **words))
+            specs.append(
+                FieldSpec(
+                    "ttd_pengesah_salinan_lampiran",
+                    pengesah,
+                    pages=lampiran,
+                    reason=f"Salinan sesuai dengan aslinya: Lampiran {keputusan}",
+                    location=d.tempat,
+                    **words,
+                )
+            )
     return specs
 
 
 # ---------------------------------------------------------------- where LibreOffice put it
 
+
 def read_words(pdf: Path, first: int, last: int) -> list[Page]:
     """Word boxes of pages first..last (1-based) from `pdftotext -bbox`."""
     exe = shutil.which("pdftotext")
     if exe is None:
-        raise ConverterMissing("pdftotext (poppler-utils) is not installed: run `make setup` "
-                               "(or apt-get install poppler-utils)")
-    proc = subprocess.run([exe, "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"],
-                          capture_output=True, timeout=120)
+        raise ConverterMissing(
+            "pdftotext (poppler-utils) is not installed: run `make setup` (or apt-get install poppler-utils)"
+        )
+    proc = subprocess.run(
+        [exe, "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True, timeout=120
+    )
     if proc.returncode != 0:
         raise LayoutError(f"pdftotext could not read {pdf.name}: {proc.stderr.decode(errors='replace').strip()}")
     root = ET.fromstring(proc.stdout)
     pages = []
     for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=first):
-        words = tuple(Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")),
-                           float(w.get("yMax")))
-                      for w in page.iter("{http://www.w3.org/1999/xhtml}word"))
+        words = tuple(
+            Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+            for w in page.iter("{http://www.w3.org/1999/xhtml}word")
+        )
         pages.append(Page(number, float(page.get("width")), float(page.get("height")), words))
     return pages
 
@@ -173,7 +208,7 @@ def _occurrences(words: tuple[Word, ...], wanted: tuple[str, ...]) -> list[tuple
     n = len(wanted)
     wanted = tuple(_norm(t) for t in wanted)
     texts = [_norm(w.text) for w in words]
-    return [words[i:i + n] for i in range(len(words) - n + 1) if tuple(texts[i:i + n]) == wanted]
+    return [words[i : i + n] for i in range(len(words) - n + 1) if tuple(texts[i : i + n]) == wanted]
 
 
 def _norm(text: str) -> str:
@@ -203,7 +238,8 @@ def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -
             raise LayoutError(
                 f"{spec.name}: only {gap:.0f} pt between '{' '.join(spec.title_words)}' and "
                 f"'{' '.join(spec.name_words)}' on page {page.number}: no room for a signature "
-                f"(at least {MIN_GAP:.0f} pt); keep the blank lines of the signature block in the template")
+                f"(at least {MIN_GAP:.0f} pt); keep the blank lines of the signature block in the template"
+            )
         box = (left, top + PADDING, right, bottom - PADDING)  # top-left axes
         anchor = None
         for w in page.words:
@@ -213,19 +249,23 @@ def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -
             if anchor_text and w.text == anchor_text and anchor is None:
                 anchor = w
                 continue
-            raise LayoutError(f"{spec.name}: the signature space on page {page.number} is not blank: "
-                              f"'{w.text}' is printed in it")
+            raise LayoutError(
+                f"{spec.name}: the signature space on page {page.number} is not blank: '{w.text}' is printed in it"
+            )
         h = page.height
         rect = (box[0], h - box[3], box[2], h - box[1])
         anchor_rect = (anchor.x0, h - anchor.bottom, anchor.x1, h - anchor.top) if anchor else None
         return PlacedField(spec, page.number, page.width, page.height, rect, anchor_rect)
     first, last = spec.pages
-    raise LayoutError(f"{spec.name}: the signature block of {spec.signer.name} ('{' '.join(spec.title_words)}' "
-                      f"above '{' '.join(spec.name_words)}') was not found on pages {first}-{last}; "
-                      "did the template's signature block change?")
+    raise LayoutError(
+        f"{spec.name}: the signature block of {spec.signer.name} ('{' '.join(spec.title_words)}' "
+        f"above '{' '.join(spec.name_words)}') was not found on pages {first}-{last}; "
+        "did the template's signature block change?"
+    )
 
 
 # ---------------------------------------------------------------- the fields themselves
+
 
 def add_fields(pdf: Path, placed: list[PlacedField], meta) -> Path:
     """Add an empty signature field per placed box (pyHanko), then rewrite `pdf` reproducibly."""
@@ -238,18 +278,25 @@ def add_fields(pdf: Path, placed: list[PlacedField], meta) -> Path:
     writer = IncrementalPdfFileWriter(data, strict=False)
     for field in placed:
         llx, lly, urx, ury = field.rect
-        append_signature_field(writer, SigFieldSpec(
-            sig_field_name=field.spec.name, on_page=field.page - 1, box=(llx, lly, urx, ury),
-            readable_field_name=f"{field.spec.signer.title}: {field.spec.signer.name}",
-            # suggestions for signing tools, not constraints (no flags): the decree's reason, PAdES
-            seed_value_dict=SigSeedValueSpec(reasons=[field.spec.reason], subfilters=[SigSeedSubFilter.PADES])))
+        append_signature_field(
+            writer,
+            SigFieldSpec(
+                sig_field_name=field.spec.name,
+                on_page=field.page - 1,
+                box=(llx, lly, urx, ury),
+                readable_field_name=f"{field.spec.signer.title}: {field.spec.signer.name}",
+                # suggestions for signing tools, not constraints (no flags): the decree's reason, PAdES
+                seed_value_dict=SigSeedValueSpec(reasons=[field.spec.reason], subfilters=[SigSeedSubFilter.PADES]),
+            ),
+        )
     out = io.BytesIO()
     writer.write(out)
     return pdfa.rewrite(out.getvalue(), pdf, meta)
 
 
-def write_signing_json(path: Path, bundle: Path, bundle_sha256: str, case: Case, variant: str,
-                       pages: int, placed: list[PlacedField]) -> Path:
+def write_signing_json(
+    path: Path, bundle: Path, bundle_sha256: str, case: Case, variant: str, pages: int, placed: list[PlacedField]
+) -> Path:
     """Describe the fields for signing services: who signs where, in the axes they use."""
     anchor = case.decree.profil.jangkar_ttd
     doc = {
@@ -280,6 +327,7 @@ def prepare(case: Case, variant: str, pdf: Path, decree_pages: int, total_pages:
     add_fields(pdf, placed, meta)
     stem = pdf.name.removesuffix(".pdf")
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
-    json_path = write_signing_json(pdf.with_name(SIGNING_JSON.format(stem=stem)), pdf, digest,
-                                   case, variant, total_pages, placed)
+    json_path = write_signing_json(
+        pdf.with_name(SIGNING_JSON.format(stem=stem)), pdf, digest, case, variant, total_pages, placed
+    )
     return pdf, json_path

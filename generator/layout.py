@@ -14,6 +14,7 @@ a `LayoutCache` keyed by the table's structure supplies it, or carries over the 
 another office's table row by row. A wrong guess costs one more pass,
 never a wrong page: every result is checked against its own PDF.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,15 +50,24 @@ def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> fro
     """Table rows (0-based) that are the first row on a page, except row 0 on the first page."""
     pages = row_pages(pdf)
     if not pages:
-        raise LayoutError(f"{name}: the lampiran's rows carry no page anchors; the template's "
-                          "table rows or LibreOffice's bookmark export may have been lost")
-    return frozenset(row for row, page in pages.items()
-                     if row > 0 and row - 1 in pages and page != pages[row - 1])
+        raise LayoutError(
+            f"{name}: the lampiran's rows carry no page anchors; the template's "
+            "table rows or LibreOffice's bookmark export may have been lost"
+        )
+    return frozenset(row for row, page in pages.items() if row > 0 and row - 1 in pages and page != pages[row - 1])
 
 
-def lay_out_lampiran(case: Case, variant: str, docx: Path, pdf: Path, converter, templates: Path, *,
-                     first_page_number: int = 1,
-                     guess: frozenset[int] = frozenset()) -> tuple[frozenset[int], int, PdfReader]:
+def lay_out_lampiran(
+    case: Case,
+    variant: str,
+    docx: Path,
+    pdf: Path,
+    converter,
+    templates: Path,
+    *,
+    first_page_number: int = 1,
+    guess: frozenset[int] = frozenset(),
+) -> tuple[frozenset[int], int, PdfReader]:
     """Render and convert the lampiran until its page starts are the ones it was rendered with.
 
     Leaves the final DOCX and PDF at `docx` and `pdf`; returns the settled page starts, the
@@ -65,16 +75,18 @@ def lay_out_lampiran(case: Case, variant: str, docx: Path, pdf: Path, converter,
     """
     starts = frozenset(guess)
     for attempt in range(1, MAX_PASSES + 1):
-        render_lampiran(case, variant, docx, first_page_number=first_page_number, page_starts=starts,
-                        templates=templates)
+        render_lampiran(
+            case, variant, docx, first_page_number=first_page_number, page_starts=starts, templates=templates
+        )
         converter.convert(docx, pdf)
         reader = read_pdf(pdf)
         measured = rows_opening_pages(reader, pdf.name)
         if measured == starts:
             return starts, attempt, reader
         starts = measured
-    raise LayoutError(f"the lampiran's page breaks did not settle after {MAX_PASSES} passes; "
-                      "a row may be taller than a page")
+    raise LayoutError(
+        f"the lampiran's page breaks did not settle after {MAX_PASSES} passes; a row may be taller than a page"
+    )
 
 
 def cache_key(case: Case, templates: Path) -> str:
@@ -162,9 +174,11 @@ class LayoutCache:
             if layout in self._layouts:
                 self._layouts.remove(layout)
             self._layouts.append(layout)
-            del self._layouts[:-self.MAX_LAYOUTS]
+            del self._layouts[: -self.MAX_LAYOUTS]
 
     def to_json(self) -> dict:
         with self._lock:
-            return {"exact": {key: [list(s) for s, _ in seen.most_common(3)] for key, seen in self._seen.items()},
-                    "layouts": [list(starts) for starts in self._layouts]}
+            return {
+                "exact": {key: [list(s) for s, _ in seen.most_common(3)] for key, seen in self._seen.items()},
+                "layouts": [list(starts) for starts in self._layouts],
+            }

@@ -8,11 +8,13 @@ YAML problems name the file, the key path and its line; workbook problems name t
 the cell as `Sheet!D14`. Every problem carries a message code (`messages`), so it can be shown
 in Indonesian or English. Nothing is rendered until the whole case is valid.
 """
+
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -24,8 +26,11 @@ from .model import MAX_TEXT, Area, Case, Decree, Kegiatan, RencanaAksi, SubKegia
 DECREE_FILE = "keputusan.yaml"
 WORKBOOK_FILE = "keputusan.xlsx"
 PLAN_SHEET = "Rencana Aksi"
-PLAN_HEADERS = (["Area Perubahan", "Kegiatan", "Sub Kegiatan", "Indikator Keberhasilan"]
-                + [str(m) for m in range(1, 13)] + ["Keterangan"])
+PLAN_HEADERS = (
+    ["Area Perubahan", "Kegiatan", "Sub Kegiatan", "Indikator Keberhasilan"]
+    + [str(m) for m in range(1, 13)]
+    + ["Keterangan"]
+)
 MONTH_MARKS = {"x", "v", "✓", "√", "1"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # encrypted (password-protected) xlsx and old .xls files
 
@@ -49,6 +54,7 @@ def load_case(case_dir: str | Path) -> Case:
     case_dir = Path(case_dir)
     if case_form(case_dir) == "workbook":
         from .workbook import load_workbook_case
+
         return load_workbook_case(case_dir)
     return load_yaml_case(case_dir)
 
@@ -77,7 +83,7 @@ def load_yaml_case(case_dir: Path) -> Case:
     library_ref = raw.get("dasar_hukum", Decree.model_fields["dasar_hukum"].default)
     plan_ref = raw.get("rencana_aksi", Decree.model_fields["rencana_aksi"].default)
     if isinstance(library_ref, str):
-        library_path = (case_dir / library_ref)
+        library_path = case_dir / library_ref
         mengingat = _resolve_mengingat(raw.get("mengingat"), library_path, decree_path, lines, problems)
         sources.append(library_path)
     if isinstance(plan_ref, str):
@@ -92,9 +98,16 @@ def load_yaml_case(case_dir: Path) -> Case:
     if problems:
         raise DataError(problems)
     assert decree is not None
-    return Case(name=case_dir.resolve().name, directory=case_dir, decree=decree,
-                mengingat=mengingat, plan=plan, sources=tuple(p.resolve() for p in sources),
-                offices=offices, form="yaml")
+    return Case(
+        name=case_dir.resolve().name,
+        directory=case_dir,
+        decree=decree,
+        mengingat=mengingat,
+        plan=plan,
+        sources=tuple(p.resolve() for p in sources),
+        offices=offices,
+        form="yaml",
+    )
 
 
 OFFICES_FILE = "daftar-kantor.yaml"
@@ -122,8 +135,14 @@ def read_offices_yaml(path: Path, problems: list[Problem]) -> tuple:
             problems.extend(pydantic_problems(exc, placer, KantorBatch))
             continue
         if office.kode_wilayah in seen:
-            problems.append(problem("kantor.duplicate", placer(("kode_wilayah",)), kode=office.kode_wilayah,
-                                    first=seen[office.kode_wilayah]))
+            problems.append(
+                problem(
+                    "kantor.duplicate",
+                    placer(("kode_wilayah",)),
+                    kode=office.kode_wilayah,
+                    first=seen[office.kode_wilayah],
+                )
+            )
         else:
             seen[office.kode_wilayah] = lines.get(("kantor", i, "kode_wilayah"), i + 1)
             offices.append(office)
@@ -131,6 +150,7 @@ def read_offices_yaml(path: Path, problems: list[Problem]) -> tuple:
 
 
 # ---------------------------------------------------------------- YAML
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text: pydantic parses them and names an impossible date
@@ -194,8 +214,7 @@ def yaml_place(path: Path, loc: tuple, lines: dict[tuple, int]) -> str:
 _UNION_TAGS = {"int", "str", "float", "date", "bool", "none"}
 
 
-def pydantic_problems(exc: ValidationError, placer: Callable[[tuple], Place],
-                      model: Any = Decree) -> list[Problem]:
+def pydantic_problems(exc: ValidationError, placer: Callable[[tuple], Place], model: Any = Decree) -> list[Problem]:
     """Turn pydantic's errors into coded problems; `placer` maps a field path to its Place."""
     problems, seen = [], set()
     for err in exc.errors():
@@ -267,11 +286,13 @@ def _known_keys(model: Any, loc: tuple) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def _resolve_mengingat(keys: Any, library_path: Path, decree_path: Path,
-                       lines: dict[tuple, int], problems: list[Problem]) -> tuple[str, ...]:
+def _resolve_mengingat(
+    keys: Any, library_path: Path, decree_path: Path, lines: dict[tuple, int], problems: list[Problem]
+) -> tuple[str, ...]:
     if not library_path.is_file():
-        problems.append(problem("library.missing", _yaml_place(decree_path, ("dasar_hukum",), lines),
-                                path=str(library_path)))
+        problems.append(
+            problem("library.missing", _yaml_place(decree_path, ("dasar_hukum",), lines), path=str(library_path))
+        )
         return ()
     try:
         library, library_lines = read_yaml(library_path)
@@ -285,8 +306,11 @@ def _resolve_mengingat(keys: Any, library_path: Path, decree_path: Path,
         if not isinstance(text, str) or not text.strip():
             problems.append(problem("library.citation_empty", _yaml_place(library_path, (key,), library_lines)))
         elif len(text) > MAX_TEXT:
-            problems.append(problem("text.too_long", _yaml_place(library_path, (key,), library_lines),
-                                    length=len(text), max=MAX_TEXT))
+            problems.append(
+                problem(
+                    "text.too_long", _yaml_place(library_path, (key,), library_lines), length=len(text), max=MAX_TEXT
+                )
+            )
     if not isinstance(keys, list):
         return ()  # the decree's own validation reports it
     texts = []
@@ -295,8 +319,7 @@ def _resolve_mengingat(keys: Any, library_path: Path, decree_path: Path,
             place = _yaml_place(decree_path, ("mengingat", i), lines)
             guess = difflib.get_close_matches(str(key), [str(k) for k in library], n=1)
             if guess:
-                problems.append(problem("mengingat.unknown", place, key=key, library=library_path.name,
-                                        guess=guess[0]))
+                problems.append(problem("mengingat.unknown", place, key=key, library=library_path.name, guess=guess[0]))
             else:
                 problems.append(problem("mengingat.unknown_noguess", place, key=key, library=library_path.name))
         elif isinstance(library[key], str):
@@ -305,6 +328,7 @@ def _resolve_mengingat(keys: Any, library_path: Path, decree_path: Path,
 
 
 # ---------------------------------------------------------------- the plan workbook
+
 
 def open_workbook(path: Path, problems: list[Problem], missing_code: str = "workbook.not_found"):
     """openpyxl workbook of `path`, or None with the problem (missing, encrypted, not a workbook)."""
@@ -353,8 +377,13 @@ def merged_problems(sheet: Any, file: str) -> list[Problem]:
     return [problem("cells.merged", Place(file, sheet.title, merged.coord)) for merged in sheet.merged_cells.ranges]
 
 
-def plan_from_sheet(sheet: Any, where: str, problems: list[Problem],
-                    headers: tuple[str, ...] | list[str] = PLAN_HEADERS, first_row: int = 1) -> RencanaAksi:
+def plan_from_sheet(
+    sheet: Any,
+    where: str,
+    problems: list[Problem],
+    headers: tuple[str, ...] | list[str] = PLAN_HEADERS,
+    first_row: int = 1,
+) -> RencanaAksi:
     """Build the plan from an openpyxl sheet whose header row is `first_row`.
 
     `where` is the workbook's path as shown to the user; places are `where, Sheet!D14`.
@@ -417,8 +446,9 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem],
                 problems.append(problem("cell.too_long", at(coord), length=len(text), max=MAX_TEXT))
                 row_ok = False
             texts.append(text)
-        if len(texts) < len(headers) or any(sheet.cell(row=r, column=c).data_type == "f"
-                                            for c in range(1, len(headers) + 1)):
+        if len(texts) < len(headers) or any(
+            sheet.cell(row=r, column=c).data_type == "f" for c in range(1, len(headers) + 1)
+        ):
             continue  # a formula is reported above; what it stands for is unknown, so check no more
         area, kegiatan, sub, indikator = texts[0], texts[1], texts[2], texts[3]
         month_cells, keterangan = texts[4:16], texts[16]
@@ -459,11 +489,17 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem],
             subs = areas[-1][1][-1][1]
             if not subs and not indikator:
                 problems.append(problem("plan.indikator_missing", at(f"D{r}")))
-            subs.append(SubKegiatan(teks=sub, indikator=indikator or None, bulan=frozenset(months),
-                                    keterangan=keterangan, source=f"{title}!A{r}:{last_col}{r}"))
+            subs.append(
+                SubKegiatan(
+                    teks=sub,
+                    indikator=indikator or None,
+                    bulan=frozenset(months),
+                    keterangan=keterangan,
+                    source=f"{title}!A{r}:{last_col}{r}",
+                )
+            )
         seen_areas[area or current_area or ""] = r
-    return RencanaAksi(tuple(Area(a, tuple(Kegiatan(k, tuple(s)) for k, s in kegiatan))
-                             for a, kegiatan in areas))
+    return RencanaAksi(tuple(Area(a, tuple(Kegiatan(k, tuple(s)) for k, s in kegiatan)) for a, kegiatan in areas))
 
 
 def _formula_text(value: Any) -> str:

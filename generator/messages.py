@@ -5,10 +5,12 @@ carries its code, parameters and `Place`; it is rendered in a language only when
 (`render_problem`), so the same problems serve `validate --lang id` and `--lang en`.
 Problems made elsewhere without a code (plain text) are shown as they were written.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from .errors import Problem
 
@@ -23,9 +25,9 @@ class Place:
 
     file: str = ""
     sheet: str | None = None
-    cell: str | None = None      # "D14", or a range: "A2:A4" (merged), "A10:Q10" (a whole row)
-    key: str | None = None       # YAML key path: "nomor.format", "mengingat[3]"
-    line: int | None = None      # 1-based line of the YAML file
+    cell: str | None = None  # "D14", or a range: "A2:A4" (merged), "A10:Q10" (a whole row)
+    key: str | None = None  # YAML key path: "nomor.format", "mengingat[3]"
+    line: int | None = None  # 1-based line of the YAML file
 
     def render(self, lang: Lang = DEFAULT_LANG) -> str:
         head = self.file
@@ -46,268 +48,415 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     # ---- the case folder and its files
     "case.not_folder": {
         "id": ("bukan sebuah folder", "sebutkan folder kasus, mis. data/kpu-ntb-2022"),
-        "en": ("is not a folder", "give the path of a case folder such as data/kpu-ntb-2022")},
+        "en": ("is not a folder", "give the path of a case folder such as data/kpu-ntb-2022"),
+    },
     "case.no_data": {
-        "id": ("tidak berisi keputusan.xlsx maupun keputusan.yaml",
-               "buat kasus baru dengan `keputusan init {dir}`, atau sebutkan folder kasus yang benar"),
-        "en": ("holds neither keputusan.xlsx nor keputusan.yaml",
-               "start a case with `keputusan init {dir}`, or give the right case folder")},
+        "id": (
+            "tidak berisi keputusan.xlsx maupun keputusan.yaml",
+            "buat kasus baru dengan `keputusan init {dir}`, atau sebutkan folder kasus yang benar",
+        ),
+        "en": (
+            "holds neither keputusan.xlsx nor keputusan.yaml",
+            "start a case with `keputusan init {dir}`, or give the right case folder",
+        ),
+    },
     "case.both_forms": {
-        "id": ("berisi keputusan.xlsx dan keputusan.yaml sekaligus, tidak jelas mana yang dipakai",
-               "simpan salah satu saja (pindahkan yang lain ke luar folder kasus)"),
-        "en": ("holds both keputusan.xlsx and keputusan.yaml, so it is unclear which one to use",
-               "keep one of them (move the other out of the case folder)")},
+        "id": (
+            "berisi keputusan.xlsx dan keputusan.yaml sekaligus, tidak jelas mana yang dipakai",
+            "simpan salah satu saja (pindahkan yang lain ke luar folder kasus)",
+        ),
+        "en": (
+            "holds both keputusan.xlsx and keputusan.yaml, so it is unclear which one to use",
+            "keep one of them (move the other out of the case folder)",
+        ),
+    },
     "file.not_utf8": {
         "id": ("bukan teks UTF-8", "simpan ulang file ini dengan pengodean UTF-8"),
-        "en": ("is not UTF-8 text", "save it as UTF-8")},
+        "en": ("is not UTF-8 text", "save it as UTF-8"),
+    },
     "file.unreadable": {
         "id": ("tidak dapat dibaca ({reason})", "periksa bahwa file ada dan boleh dibaca"),
-        "en": ("cannot be read ({reason})", "check that the file exists and is readable")},
+        "en": ("cannot be read ({reason})", "check that the file exists and is readable"),
+    },
     "yaml.syntax": {
         "id": ("bukan YAML yang sah ({detail})", "periksa indentasi dan tanda kutip pada baris itu"),
-        "en": ("is not valid YAML ({detail})", "check indentation and quoting on that line")},
+        "en": ("is not valid YAML ({detail})", "check indentation and quoting on that line"),
+    },
     "yaml.not_mapping": {
         "id": ("harus berisi pasangan kunci: nilai", "lihat contoh di docs/data-format.md"),
-        "en": ("must be a mapping of key: value", "see the example in docs/data-format.md")},
-
+        "en": ("must be a mapping of key: value", "see the example in docs/data-format.md"),
+    },
     # ---- values of the decree (YAML keys or rows of the Keputusan sheet)
     "value.missing": {
         "id": ("isian wajib belum diisi", "isi nilainya (lihat Petunjuk atau docs/data-format.md)"),
-        "en": ("required value is missing", "add it (see docs/data-format.md)")},
+        "en": ("required value is missing", "add it (see docs/data-format.md)"),
+    },
     "value.missing_label": {
         "id": ("isian wajib '{label}' belum diisi", "tulis nilainya di kolom Nilai (lihat petunjuk di kolom C)"),
-        "en": ("required value '{label}' is missing", "write it in the Nilai column (see the hint in column C)")},
+        "en": ("required value '{label}' is missing", "write it in the Nilai column (see the hint in column C)"),
+    },
     "key.unknown": {
         "id": ("kunci '{key}' tidak dikenal", "mungkin maksudnya '{guess}'?"),
-        "en": ("unknown key '{key}'", "did you mean '{guess}'?")},
+        "en": ("unknown key '{key}'", "did you mean '{guess}'?"),
+    },
     "key.unknown_noguess": {
         "id": ("kunci '{key}' tidak dikenal", "hapus kunci itu, atau lihat daftar kunci di docs/data-format.md"),
-        "en": ("unknown key '{key}'", "remove it, or see docs/data-format.md for the keys")},
+        "en": ("unknown key '{key}'", "remove it, or see docs/data-format.md for the keys"),
+    },
     "value.empty": {
         "id": ("tidak boleh kosong (paling sedikit {min} isian)", "isi paling sedikit {min} butir"),
-        "en": ("must not be empty (should have at least {min} item)", "give at least {min} item(s)")},
+        "en": ("must not be empty (should have at least {min} item)", "give at least {min} item(s)"),
+    },
     "value.too_many": {
         "id": ("terlalu banyak butir (paling banyak {max})", "kurangi jumlah butirnya"),
-        "en": ("too many items (at most {max})", "remove some items")},
+        "en": ("too many items (at most {max})", "remove some items"),
+    },
     "text.too_long": {
-        "id": ("teks sepanjang {length} karakter (paling banyak {max})",
-               "persingkat; teks sepanjang itu biasanya salah tempel"),
-        "en": ("text is {length} characters long (at most {max})",
-               "shorten it; a text that long is usually a paste gone wrong")},
+        "id": (
+            "teks sepanjang {length} karakter (paling banyak {max})",
+            "persingkat; teks sepanjang itu biasanya salah tempel",
+        ),
+        "en": (
+            "text is {length} characters long (at most {max})",
+            "shorten it; a text that long is usually a paste gone wrong",
+        ),
+    },
     "text.expected": {
         "id": ("harus berupa teks, bukan {got}", "tulis teksnya"),
-        "en": ("should be text, not {got}", "write the text")},
+        "en": ("should be text, not {got}", "write the text"),
+    },
     "list.expected": {
         "id": ("harus berupa daftar butir", "tulis setiap butir pada baris sendiri diawali '- '"),
-        "en": ("should be a list of items", "write each item on its own line starting with '- '")},
+        "en": ("should be a list of items", "write each item on its own line starting with '- '"),
+    },
     "mapping.expected": {
         "id": ("harus berupa kelompok kunci: nilai", "lihat contoh di docs/data-format.md"),
-        "en": ("should be a mapping of keys", "see the example in docs/data-format.md")},
+        "en": ("should be a mapping of keys", "see the example in docs/data-format.md"),
+    },
     "date.invalid": {
-        "id": ("tanggal '{value}' tidak ada atau tidak dapat dibaca",
-               "tulis tanggal yang ada, dengan format TTTT-BB-HH, mis. 2022-01-17"),
-        "en": ("date '{value}' does not exist or cannot be read",
-               "write a real date as YYYY-MM-DD, e.g. 2022-01-17")},
+        "id": (
+            "tanggal '{value}' tidak ada atau tidak dapat dibaca",
+            "tulis tanggal yang ada, dengan format TTTT-BB-HH, mis. 2022-01-17",
+        ),
+        "en": ("date '{value}' does not exist or cannot be read", "write a real date as YYYY-MM-DD, e.g. 2022-01-17"),
+    },
     "date.invalid_cell": {
-        "id": ("tanggal '{value}' tidak ada atau tidak dapat dibaca",
-               "tulis tanggal yang ada, mis. 17/01/2022 (sel ini sel tanggal)"),
-        "en": ("date '{value}' does not exist or cannot be read",
-               "write a real date, e.g. 17/01/2022 (this is a date cell)")},
+        "id": (
+            "tanggal '{value}' tidak ada atau tidak dapat dibaca",
+            "tulis tanggal yang ada, mis. 17/01/2022 (sel ini sel tanggal)",
+        ),
+        "en": (
+            "date '{value}' does not exist or cannot be read",
+            "write a real date, e.g. 17/01/2022 (this is a date cell)",
+        ),
+    },
     "number.not_int": {
         "id": ("'{value}' bukan bilangan bulat", "tulis angkanya saja, mis. 2022"),
-        "en": ("'{value}' is not a whole number", "write the number only, e.g. 2022")},
+        "en": ("'{value}' is not a whole number", "write the number only, e.g. 2022"),
+    },
     "number.not_number": {
         "id": ("'{value}' bukan angka", "tulis angkanya saja, mis. 12"),
-        "en": ("'{value}' is not a number", "write the number only, e.g. 12")},
+        "en": ("'{value}' is not a number", "write the number only, e.g. 12"),
+    },
     "number.too_small": {
         "id": ("nilai {value} terlalu kecil (paling kecil {min})", "tulis nilai {min} atau lebih"),
-        "en": ("value {value} is too small (at least {min})", "write {min} or more")},
+        "en": ("value {value} is too small (at least {min})", "write {min} or more"),
+    },
     "number.too_large": {
         "id": ("nilai {value} terlalu besar (paling besar {max})", "tulis nilai {max} atau kurang"),
-        "en": ("value {value} is too large (at most {max})", "write {max} or less")},
+        "en": ("value {value} is too large (at most {max})", "write {max} or less"),
+    },
     "value.choice": {
         "id": ("'{value}' bukan pilihan yang dikenal", "pilih salah satu: {choices}"),
-        "en": ("'{value}' is not one of the choices", "use one of the values listed: {choices}")},
+        "en": ("'{value}' is not one of the choices", "use one of the values listed: {choices}"),
+    },
     "kode_wilayah.pattern": {
-        "id": ("kode wilayah '{value}' tidak sah",
-               "kode wilayah Kemendagri: 2 angka untuk provinsi, 4 angka untuk kabupaten/kota (sebagai teks)"),
-        "en": ("region code '{value}' is not valid",
-               "the Kemendagri region code: 2 digits for a province, 4 for a kabupaten/kota, in quotes")},
+        "id": (
+            "kode wilayah '{value}' tidak sah",
+            "kode wilayah Kemendagri: 2 angka untuk provinsi, 4 angka untuk kabupaten/kota (sebagai teks)",
+        ),
+        "en": (
+            "region code '{value}' is not valid",
+            "the Kemendagri region code: 2 digits for a province, 4 for a kabupaten/kota, in quotes",
+        ),
+    },
     "nip.pattern": {
         "id": ("NIP '{value}' tidak sah", "NIP terdiri atas 18 angka (spasi boleh), atau kosongkan"),
-        "en": ("NIP '{value}' is not valid", "an NIP has 18 digits (spaces allowed), or leave it empty")},
+        "en": ("NIP '{value}' is not valid", "an NIP has 18 digits (spaces allowed), or leave it empty"),
+    },
     "value.invalid": {
         "id": ("nilai tidak sah ({detail})", "perbaiki nilainya (lihat docs/data-format.md)"),
-        "en": ("invalid value ({detail})", "correct it (see docs/data-format.md)")},
+        "en": ("invalid value ({detail})", "correct it (see docs/data-format.md)"),
+    },
     "item.empty": {
         "id": ("butir ke-{n} kosong", "isi butir itu atau hapus barisnya"),
-        "en": ("item {n} is empty", "fill it in or remove it")},
+        "en": ("item {n} is empty", "fill it in or remove it"),
+    },
     "item.too_long": {
-        "id": ("butir ke-{n} sepanjang {length} karakter (paling banyak {max})",
-               "persingkat; teks sepanjang itu biasanya salah tempel"),
-        "en": ("item {n} is {length} characters long (at most {max})",
-               "shorten it; a text that long is usually a paste gone wrong")},
-
+        "id": (
+            "butir ke-{n} sepanjang {length} karakter (paling banyak {max})",
+            "persingkat; teks sepanjang itu biasanya salah tempel",
+        ),
+        "en": (
+            "item {n} is {length} characters long (at most {max})",
+            "shorten it; a text that long is usually a paste gone wrong",
+        ),
+    },
     # ---- the decree number
     "nomor.malformed": {
-        "id": ("format nomor rusak: setiap bagian ditulis {{nama}} dengan kurung kurawal lengkap",
-               "mis. {{urut}}/{{klasifikasi}}/{{kode_wilayah}}/{{tahun}}"),
-        "en": ("malformed number format: each part must be written as {{name}} with both braces",
-               "e.g. {{urut}}/{{klasifikasi}}/{{kode_wilayah}}/{{tahun}}")},
+        "id": (
+            "format nomor rusak: setiap bagian ditulis {{nama}} dengan kurung kurawal lengkap",
+            "mis. {{urut}}/{{klasifikasi}}/{{kode_wilayah}}/{{tahun}}",
+        ),
+        "en": (
+            "malformed number format: each part must be written as {{name}} with both braces",
+            "e.g. {{urut}}/{{klasifikasi}}/{{kode_wilayah}}/{{tahun}}",
+        ),
+    },
     "nomor.unknown_part": {
         "id": ("bagian {{{part}}} dalam format nomor tidak dikenal", "bagian yang dikenal: {known}"),
-        "en": ("unknown part {{{part}}} in the number format", "known parts: {known}")},
+        "en": ("unknown part {{{part}}} in the number format", "known parts: {known}"),
+    },
     "nomor.no_urut": {
         "id": ("format nomor harus memuat {{urut}} (nomor urut)", "tambahkan {{urut}} ke format nomor"),
-        "en": ("the number format must contain {{urut}}, the sequence number", "add {{urut}} to the format")},
+        "en": ("the number format must contain {{urut}}, the sequence number", "add {{urut}} to the format"),
+    },
     "nomor.part_missing": {
-        "id": ("format nomor memerlukan {{{part}}} tetapi {label} tidak diisi",
-               "isi {label}, atau hapus {{{part}}} dari format nomor"),
-        "en": ("the number format needs {{{part}}} but {label} is not given",
-               "add {label}, or remove {{{part}}} from the number format")},
-
+        "id": (
+            "format nomor memerlukan {{{part}}} tetapi {label} tidak diisi",
+            "isi {label}, atau hapus {{{part}}} dari format nomor",
+        ),
+        "en": (
+            "the number format needs {{{part}}} but {label} is not given",
+            "add {label}, or remove {{{part}}} from the number format",
+        ),
+    },
     # ---- Mengingat and its library
     "library.missing": {
         "id": ("pustaka dasar hukum {path} tidak ditemukan", "arahkan dasar_hukum ke file dasar-hukum.yaml"),
-        "en": ("library of legal bases {path} not found", "point dasar_hukum at the dasar-hukum.yaml file")},
+        "en": ("library of legal bases {path} not found", "point dasar_hukum at the dasar-hukum.yaml file"),
+    },
     "library.citation_empty": {
         "id": ("teks dasar hukum kosong atau bukan teks", "tulis kutipan lengkapnya"),
-        "en": ("citation is empty or not text", "write the full citation")},
+        "en": ("citation is empty or not text", "write the full citation"),
+    },
     "mengingat.unknown": {
         "id": ("'{key}' tidak ada di {library}", "mungkin maksudnya '{guess}'?"),
-        "en": ("'{key}' is not in {library}", "did you mean '{guess}'?")},
+        "en": ("'{key}' is not in {library}", "did you mean '{guess}'?"),
+    },
     "mengingat.unknown_noguess": {
         "id": ("'{key}' tidak ada di {library}", "tambahkan ke {library} atau perbaiki kuncinya"),
-        "en": ("'{key}' is not in {library}", "add it to {library} or fix the key")},
+        "en": ("'{key}' is not in {library}", "add it to {library} or fix the key"),
+    },
     "mengingat.duplicate_key": {
-        "id": ("kunci '{key}' sudah dipakai pada baris {first}", "beri setiap dasar hukum kunci yang berbeda, atau kosongkan kuncinya"),
-        "en": ("key '{key}' is already used on row {first}", "give each legal basis its own key, or leave the key blank")},
+        "id": (
+            "kunci '{key}' sudah dipakai pada baris {first}",
+            "beri setiap dasar hukum kunci yang berbeda, atau kosongkan kuncinya",
+        ),
+        "en": (
+            "key '{key}' is already used on row {first}",
+            "give each legal basis its own key, or leave the key blank",
+        ),
+    },
     "mengingat.text_missing": {
         "id": ("teks dasar hukum kosong", "tulis kutipan lengkap dasar hukum, atau hapus barisnya"),
-        "en": ("the citation is empty", "write the full citation, or delete the row")},
+        "en": ("the citation is empty", "write the full citation, or delete the row"),
+    },
     "mengingat.none": {
         "id": ("belum ada dasar hukum Mengingat", "tulis satu dasar hukum per baris di bawah judul kolom"),
-        "en": ("no Mengingat citations", "write one legal basis per row below the headers")},
-
+        "en": ("no Mengingat citations", "write one legal basis per row below the headers"),
+    },
     # ---- workbooks
     "workbook.not_found": {
         "id": ("file workbook tidak ditemukan", "arahkan rencana_aksi di keputusan.yaml ke file .xlsx"),
-        "en": ("plan workbook not found", "point rencana_aksi in keputusan.yaml at the .xlsx file")},
+        "en": ("plan workbook not found", "point rencana_aksi in keputusan.yaml at the .xlsx file"),
+    },
     "workbook.encrypted": {
-        "id": ("dilindungi kata sandi atau berformat .xls lama",
-               "buka di Excel, hapus kata sandinya (File > Info > Protect Workbook) lalu simpan sebagai Excel Workbook (.xlsx)"),
-        "en": ("is password-protected or an old .xls file",
-               "remove the password / save it as .xlsx (Excel Workbook)")},
+        "id": (
+            "dilindungi kata sandi atau berformat .xls lama",
+            "buka di Excel, hapus kata sandinya (File > Info > Protect Workbook) lalu simpan sebagai Excel Workbook (.xlsx)",
+        ),
+        "en": ("is password-protected or an old .xls file", "remove the password / save it as .xlsx (Excel Workbook)"),
+    },
     "workbook.not_xlsx": {
-        "id": ("bukan workbook .xlsx ({detail})", "simpan sebagai Excel Workbook (.xlsx) dari Excel atau LibreOffice Calc"),
-        "en": ("is not an .xlsx workbook ({detail})", "save it as an Excel workbook (.xlsx)")},
+        "id": (
+            "bukan workbook .xlsx ({detail})",
+            "simpan sebagai Excel Workbook (.xlsx) dari Excel atau LibreOffice Calc",
+        ),
+        "en": ("is not an .xlsx workbook ({detail})", "save it as an Excel workbook (.xlsx)"),
+    },
     "sheet.missing": {
         "id": ("tidak ada sheet '{sheet}' (yang ada: {sheets})", "tambahkan sheet bernama '{sheet}'"),
-        "en": ("has no sheet '{sheet}' (it has: {sheets})", "add a sheet named '{sheet}'")},
+        "en": ("has no sheet '{sheet}' (it has: {sheets})", "add a sheet named '{sheet}'"),
+    },
     "sheet.renamed": {
         "id": ("tidak ada sheet '{sheet}' (yang ada: {sheets})", "ganti nama sheet '{guess}' menjadi '{sheet}'"),
-        "en": ("has no sheet '{sheet}' (it has: {sheets})", "rename sheet '{guess}' to '{sheet}'")},
+        "en": ("has no sheet '{sheet}' (it has: {sheets})", "rename sheet '{guess}' to '{sheet}'"),
+    },
     "sheet.unknown": {
         "id": ("sheet '{sheet}' tidak dikenal", "hapus sheet itu atau kembalikan namanya; sheet yang dikenal: {known}"),
-        "en": ("unknown sheet '{sheet}'", "delete it or restore its name; known sheets: {known}")},
+        "en": ("unknown sheet '{sheet}'", "delete it or restore its name; known sheets: {known}"),
+    },
     "cells.merged": {
-        "id": ("sel digabung (merge)", "batalkan penggabungan (Unmerge) dan tulis nilainya di baris pertama; sel kosong di bawahnya berarti 'sama dengan di atas'"),
-        "en": ("merged cells", "unmerge them and type the value in the first row; blank cells below mean 'same as above'")},
+        "id": (
+            "sel digabung (merge)",
+            "batalkan penggabungan (Unmerge) dan tulis nilainya di baris pertama; sel kosong di bawahnya berarti 'sama dengan di atas'",
+        ),
+        "en": (
+            "merged cells",
+            "unmerge them and type the value in the first row; blank cells below mean 'same as above'",
+        ),
+    },
     "header.wrong": {
         "id": ("judul kolom '{value}', seharusnya '{expected}'", "kembalikan judul kolom persis seperti semula"),
-        "en": ("header is '{value}', expected '{expected}'", "restore the column headers exactly as in docs/data-format.md")},
+        "en": (
+            "header is '{value}', expected '{expected}'",
+            "restore the column headers exactly as in docs/data-format.md",
+        ),
+    },
     "column.unknown": {
         "id": ("kolom '{value}' tidak dikenal", "hapus kolom itu"),
-        "en": ("unknown column '{value}'", "remove the column")},
+        "en": ("unknown column '{value}'", "remove the column"),
+    },
     "column.unknown_guess": {
         "id": ("kolom '{value}' tidak dikenal", "mungkin maksudnya '{guess}'?"),
-        "en": ("unknown column '{value}'", "did you mean '{guess}'?")},
+        "en": ("unknown column '{value}'", "did you mean '{guess}'?"),
+    },
     "plan.no_rows": {
         "id": ("belum ada baris rencana aksi", "tulis satu baris per sub kegiatan di bawah judul kolom"),
-        "en": ("has no plan rows", "add one row per sub-kegiatan below the headers")},
+        "en": ("has no plan rows", "add one row per sub-kegiatan below the headers"),
+    },
     "row.empty": {
         "id": ("baris kosong di antara baris data", "hapus baris kosong itu (klik kanan nomor baris > Delete)"),
-        "en": ("empty row between data rows", "delete the empty row")},
+        "en": ("empty row between data rows", "delete the empty row"),
+    },
     "cell.formula": {
         "id": ("berisi rumus ({formula})", "ketik teksnya langsung, bukan rumus (salin lalu Paste Special > Values)"),
-        "en": ("holds a formula ({formula})", "type the text itself, not a formula")},
+        "en": ("holds a formula ({formula})", "type the text itself, not a formula"),
+    },
     "cell.outside": {
         "id": ("ada isian di luar kolom tabel", "pindahkan ke kolom Keterangan atau hapus"),
-        "en": ("value outside the table's columns", "move it into the Keterangan column or delete it")},
+        "en": ("value outside the table's columns", "move it into the Keterangan column or delete it"),
+    },
     "cell.too_long": {
-        "id": ("teks sepanjang {length} karakter (paling banyak {max})",
-               "persingkat; sel sepanjang itu biasanya salah tempel"),
-        "en": ("text is {length} characters long (at most {max})",
-               "shorten it; a cell that long is usually a paste gone wrong")},
+        "id": (
+            "teks sepanjang {length} karakter (paling banyak {max})",
+            "persingkat; sel sepanjang itu biasanya salah tempel",
+        ),
+        "en": (
+            "text is {length} characters long (at most {max})",
+            "shorten it; a cell that long is usually a paste gone wrong",
+        ),
+    },
     "month.mark": {
         "id": ("tanda bulan '{mark}' tidak dikenali", "tulis x untuk menandai bulan itu, atau kosongkan selnya"),
-        "en": ("month mark '{mark}' not understood", "write x to mark the month, or leave the cell blank")},
+        "en": ("month mark '{mark}' not understood", "write x to mark the month, or leave the cell blank"),
+    },
     "plan.sub_empty": {
         "id": ("Sub Kegiatan kosong", "tulis sub kegiatannya (tanpa huruf a., b.; huruf dibuat otomatis)"),
-        "en": ("Sub Kegiatan is empty", "type the sub-kegiatan (without its letter)")},
+        "en": ("Sub Kegiatan is empty", "type the sub-kegiatan (without its letter)"),
+    },
     "plan.area_returns": {
         "id": ("area '{area}' sudah berakhir di baris {row}", "kumpulkan semua baris satu area berurutan"),
-        "en": ("area '{area}' already ended at row {row}", "keep all rows of an area together")},
+        "en": ("area '{area}' already ended at row {row}", "keep all rows of an area together"),
+    },
     "plan.area_missing": {
-        "id": ("Area Perubahan belum diisi pada baris rencana pertama",
-               "tulis areanya; sel kosong di bawahnya berarti 'sama dengan di atas'"),
-        "en": ("Area Perubahan is missing on the first plan row",
-               "type the area; blank cells below mean 'same as above'")},
+        "id": (
+            "Area Perubahan belum diisi pada baris rencana pertama",
+            "tulis areanya; sel kosong di bawahnya berarti 'sama dengan di atas'",
+        ),
+        "en": (
+            "Area Perubahan is missing on the first plan row",
+            "type the area; blank cells below mean 'same as above'",
+        ),
+    },
     "plan.kegiatan_missing": {
         "id": ("Kegiatan belum diisi untuk sub kegiatan ini", "tulis kegiatannya pada baris pertama setiap kegiatan"),
-        "en": ("Kegiatan is missing for this sub-kegiatan", "type the kegiatan on the first row of each kegiatan")},
+        "en": ("Kegiatan is missing for this sub-kegiatan", "type the kegiatan on the first row of each kegiatan"),
+    },
     "plan.kegiatan_returns": {
-        "id": ("kegiatan '{kegiatan}' sudah berakhir lebih awal di area ini", "kumpulkan semua baris satu kegiatan berurutan"),
-        "en": ("kegiatan '{kegiatan}' already ended earlier in this area", "keep all rows of a kegiatan together")},
+        "id": (
+            "kegiatan '{kegiatan}' sudah berakhir lebih awal di area ini",
+            "kumpulkan semua baris satu kegiatan berurutan",
+        ),
+        "en": ("kegiatan '{kegiatan}' already ended earlier in this area", "keep all rows of a kegiatan together"),
+    },
     "plan.indikator_missing": {
-        "id": ("Indikator Keberhasilan belum diisi pada baris pertama kegiatan",
-               "tulis indikatornya; sel kosong di bawahnya berarti indikator itu mencakup baris tersebut"),
-        "en": ("Indikator Keberhasilan is missing on the first row of a kegiatan",
-               "type the indikator; blank cells below it mean it covers those rows")},
-
+        "id": (
+            "Indikator Keberhasilan belum diisi pada baris pertama kegiatan",
+            "tulis indikatornya; sel kosong di bawahnya berarti indikator itu mencakup baris tersebut",
+        ),
+        "en": (
+            "Indikator Keberhasilan is missing on the first row of a kegiatan",
+            "type the indikator; blank cells below it mean it covers those rows",
+        ),
+    },
     # ---- the Keputusan sheet (labelled rows)
     "label.unknown": {
         "id": ("isian '{label}' tidak dikenal", "mungkin maksudnya '{guess}'?"),
-        "en": ("unknown entry '{label}'", "did you mean '{guess}'?")},
+        "en": ("unknown entry '{label}'", "did you mean '{guess}'?"),
+    },
     "label.unknown_noguess": {
         "id": ("isian '{label}' tidak dikenal", "hapus baris itu; isian yang dikenal tercantum di sheet Petunjuk"),
-        "en": ("unknown entry '{label}'", "delete the row; the known entries are listed in the Petunjuk sheet")},
+        "en": ("unknown entry '{label}'", "delete the row; the known entries are listed in the Petunjuk sheet"),
+    },
     "label.missing": {
         "id": ("baris '{label}' tidak ada", "tambahkan baris dengan label '{label}' di kolom A"),
-        "en": ("the row '{label}' is missing", "add a row labelled '{label}' in column A")},
+        "en": ("the row '{label}' is missing", "add a row labelled '{label}' in column A"),
+    },
     "label.duplicate": {
         "id": ("baris '{label}' muncul dua kali (juga di baris {first})", "hapus salah satunya"),
-        "en": ("the row '{label}' appears twice (also on row {first})", "delete one of them")},
+        "en": ("the row '{label}' appears twice (also on row {first})", "delete one of them"),
+    },
     "label.no_label": {
         "id": ("ada nilai tanpa label di kolom A", "tulis labelnya di kolom A atau hapus nilainya"),
-        "en": ("a value without a label in column A", "write its label in column A or delete the value")},
-
+        "en": ("a value without a label in column A", "write its label in column A or delete the value"),
+    },
     # ---- the Kantor sheet (offices of a batch)
     "kantor.duplicate": {
-        "id": ("kode wilayah '{kode}' sudah dipakai di baris {first}", "setiap kantor ditulis sekali; hapus atau perbaiki baris ini"),
-        "en": ("region code '{kode}' already used on row {first}", "list each office once; delete or correct this row")},
+        "id": (
+            "kode wilayah '{kode}' sudah dipakai di baris {first}",
+            "setiap kantor ditulis sekali; hapus atau perbaiki baris ini",
+        ),
+        "en": ("region code '{kode}' already used on row {first}", "list each office once; delete or correct this row"),
+    },
     "kantor.code_missing": {
         "id": ("Kode Wilayah kosong", "tulis kode wilayah Kemendagri kantor ini (mis. 5201)"),
-        "en": ("Kode Wilayah is empty", "write the office's Kemendagri region code (e.g. 5201)")},
+        "en": ("Kode Wilayah is empty", "write the office's Kemendagri region code (e.g. 5201)"),
+    },
     "kantor.name_missing": {
         "id": ("Wilayah kosong", "tulis nama wilayahnya, mis. Kabupaten Lombok Barat"),
-        "en": ("Wilayah is empty", "write the region's name, e.g. Kabupaten Lombok Barat")},
-
+        "en": ("Wilayah is empty", "write the region's name, e.g. Kabupaten Lombok Barat"),
+    },
     # ---- revisions
     "revision.unknown": {
         "id": ("tidak ada revisi '{ref}' (yang ada: {known})", "sebutkan salah satu revisi yang ada, mis. rev-001"),
-        "en": ("no revision '{ref}' (there are: {known})", "name one of the revisions there are, e.g. rev-001")},
+        "en": ("no revision '{ref}' (there are: {known})", "name one of the revisions there are, e.g. rev-001"),
+    },
     "revision.too_few": {
-        "id": ("baru ada {n} revisi; perbandingan perlu dua", "ubah data lalu jalankan keputusan build lagi, atau sebutkan --from dan --to"),
-        "en": ("only {n} revision(s); a comparison needs two", "change the data and build again, or give --from and --to")},
+        "id": (
+            "baru ada {n} revisi; perbandingan perlu dua",
+            "ubah data lalu jalankan keputusan build lagi, atau sebutkan --from dan --to",
+        ),
+        "en": (
+            "only {n} revision(s); a comparison needs two",
+            "change the data and build again, or give --from and --to",
+        ),
+    },
     "revision.no_snapshot": {
-        "id": ("revisi {rev} tidak menyimpan data masukan (dibuat sebelum ada revisi)",
-               "bandingkan dengan revisi lain yang lebih baru"),
-        "en": ("revision {rev} kept no input snapshot (built before revisions existed)",
-               "compare other, newer revisions")},
+        "id": (
+            "revisi {rev} tidak menyimpan data masukan (dibuat sebelum ada revisi)",
+            "bandingkan dengan revisi lain yang lebih baru",
+        ),
+        "en": (
+            "revision {rev} kept no input snapshot (built before revisions existed)",
+            "compare other, newer revisions",
+        ),
+    },
     "revision.no_builds": {
         "id": ("belum ada hasil build di folder ini", "jalankan dulu keputusan build {case} --out {out}"),
-        "en": ("no builds in this folder yet", "run keputusan build {case} --out {out} first")},
+        "en": ("no builds in this folder yet", "run keputusan build {case} --out {out} first"),
+    },
 }
 
 
@@ -326,8 +475,7 @@ def problem(code: str, place: Place, **params: Any) -> Problem:
     if code not in CATALOGUE:
         raise KeyError(f"no message {code!r} in the catalogue")
     what, fix = text(code, "en", **params)
-    return Problem(where=place.render("en"), what=what, fix=fix, code=code,
-                   params=tuple(params.items()), place=place)
+    return Problem(where=place.render("en"), what=what, fix=fix, code=code, params=tuple(params.items()), place=place)
 
 
 def render_problem(p: Problem, lang: Lang = DEFAULT_LANG) -> tuple[str, str, str]:
@@ -350,8 +498,7 @@ def render_problems(problems: Iterable[Problem], lang: Lang = DEFAULT_LANG, case
     """The whole report: a heading, then one block per problem (place, what, fix)."""
     problems = list(problems)
     head, fix_label = HEADINGS[lang]
-    lines = [head.format(n=len(problems), s="" if len(problems) == 1 else "s",
-                         case=f" {case}" if case else "")]
+    lines = [head.format(n=len(problems), s="" if len(problems) == 1 else "s", case=f" {case}" if case else "")]
     for p in problems:
         where, what, fix = render_problem(p, lang)
         lines.append(f"  - {where}: {what}")
@@ -364,14 +511,17 @@ def render_problems(problems: Iterable[Problem], lang: Lang = DEFAULT_LANG, case
 SAYINGS: dict[str, dict[str, str]] = {
     "validate.ok": {
         "id": "{case}: data lengkap dan benar — nomor {nomor}, {rows} baris rencana aksi, {mengingat} dasar hukum{offices}.",
-        "en": "{case}: no problems — number {nomor}, {rows} plan rows, {mengingat} legal bases{offices}."},
+        "en": "{case}: no problems — number {nomor}, {rows} plan rows, {mengingat} legal bases{offices}.",
+    },
     "validate.offices": {"id": ", {n} kantor", "en": ", {n} offices"},
     "build.done": {
         "id": "nomor {nomor} dibuat dalam {seconds} detik: revisi baru {rev} ({folder})",
-        "en": "built {nomor} in {seconds} s: new revision {rev} ({folder})"},
+        "en": "built {nomor} in {seconds} s: new revision {rev} ({folder})",
+    },
     "build.unchanged": {
         "id": "tidak ada perubahan sejak {rev}: tidak ada revisi baru ({seconds} detik)",
-        "en": "nothing changed since {rev}: no new revision ({seconds} s)"},
+        "en": "nothing changed since {rev}: no new revision ({seconds} s)",
+    },
     "error.output": {"id": "tidak menulis hasil: {detail}", "en": "nothing written: {detail}"},
     "error.conversion": {"id": "LibreOffice gagal membuat PDF: {detail}", "en": "LibreOffice failed: {detail}"},
     "error.layout": {"id": "tata letak lampiran bermasalah: {detail}", "en": "layout problem: {detail}"},
@@ -384,18 +534,21 @@ SAYINGS: dict[str, dict[str, str]] = {
     "batch.status.failed": {"id": "gagal", "en": "failed"},
     "batch.summary": {
         "id": "{n} kantor: {built} dibuat, {unchanged} tidak berubah, {failed} gagal, dalam {seconds} detik{used}; "
-              "laporan: {report}",
+        "laporan: {report}",
         "en": "{n} offices: {built} built, {unchanged} unchanged, {failed} failed in {seconds} s{used}; "
-              "report: {report}"},
+        "report: {report}",
+    },
     "batch.used": {"id": " dengan {n} proses LibreOffice", "en": " with {n} LibreOffice process{es}"},
     "batch.incomplete": {
         "id": "{failed} dari {n} kantor gagal ({codes}); alasannya di atas dan di {report}",
-        "en": "{failed} of {n} offices failed ({codes}); reasons above and in {report}"},
+        "en": "{failed} of {n} offices failed ({codes}); reasons above and in {report}",
+    },
     "error.internal": {
         "id": "kesalahan internal ({kind}: {detail}). Tidak ada file yang ditulis setengah jadi. "
-              "Jalankan lagi dengan --verbose untuk rincian teknis dan laporkan ke pengembang.",
+        "Jalankan lagi dengan --verbose untuk rincian teknis dan laporkan ke pengembang.",
         "en": "internal error ({kind}: {detail}). Nothing was half-written. "
-              "Run again with --verbose for technical detail and report it to the developers."},
+        "Run again with --verbose for technical detail and report it to the developers.",
+    },
 }
 
 

@@ -3,6 +3,7 @@
 Models hold what staff typed, validated; everything counted or composed is derived from them
 in `numbering` and `layout`, never stored twice.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,16 +52,18 @@ class Nomor(_Strict):
         try:
             names = numbering.number_format_fields(value)
         except ValueError as exc:
-            raise PydanticCustomError("nomor.malformed", "malformed number format: {detail}",
-                                      {"detail": str(exc)}) from None
+            raise PydanticCustomError(
+                "nomor.malformed", "malformed number format: {detail}", {"detail": str(exc)}
+            ) from None
         unknown = [n for n in names if n not in numbering.NUMBER_FIELDS]
         if unknown:
             raise PydanticCustomError(
-                "nomor.unknown_part", "unknown part {{{part}}} in the number format; known parts: {known}",
-                {"part": unknown[0], "known": ", ".join("{" + n + "}" for n in numbering.NUMBER_FIELDS)})
+                "nomor.unknown_part",
+                "unknown part {{{part}}} in the number format; known parts: {known}",
+                {"part": unknown[0], "known": ", ".join("{" + n + "}" for n in numbering.NUMBER_FIELDS)},
+            )
         if "urut" not in names:
-            raise PydanticCustomError("nomor.no_urut",
-                                      "the number format must contain {{urut}}, the sequence number")
+            raise PydanticCustomError("nomor.no_urut", "the number format must contain {{urut}}, the sequence number")
         return value
 
 
@@ -133,15 +136,21 @@ class Decree(_Strict):
             if not item.strip():
                 raise PydanticCustomError("item.empty", "item {n} is empty", {"n": i + 1})
             if len(item) > MAX_TEXT:
-                raise PydanticCustomError("item.too_long", "item {n} is {length} characters long (at most {max})",
-                                          {"n": i + 1, "length": len(item), "max": MAX_TEXT})
+                raise PydanticCustomError(
+                    "item.too_long",
+                    "item {n} is {length} characters long (at most {max})",
+                    {"n": i + 1, "length": len(item), "max": MAX_TEXT},
+                )
         return items
 
     def missing_number_parts(self) -> list[str]:
         """Parts the number format needs that the data does not give (checked by the loader)."""
         parts = self.number_parts()
-        return [name for name in numbering.number_format_fields(self.nomor.format)
-                if parts.get(name) is None or str(parts[name]).strip() == ""]
+        return [
+            name
+            for name in numbering.number_format_fields(self.nomor.format)
+            if parts.get(name) is None or str(parts[name]).strip() == ""
+        ]
 
     def number_parts(self) -> dict[str, object]:
         month = self.ditetapkan.tanggal.month
@@ -187,10 +196,18 @@ class KantorBatch(_Strict):
 def decree_for_office(decree: Decree, office: KantorBatch) -> Decree:
     """The decree of one office of a batch: the office's own values over the shared ones."""
     data = decree.model_dump()
-    data["kantor"].update({k: v for k, v in (("kode_wilayah", office.kode_wilayah),
-                                              ("wilayah", office.wilayah),
-                                              ("lembaga", office.lembaga),
-                                              ("kedudukan", office.kedudukan)) if v is not None})
+    data["kantor"].update(
+        {
+            k: v
+            for k, v in (
+                ("kode_wilayah", office.kode_wilayah),
+                ("wilayah", office.wilayah),
+                ("lembaga", office.lembaga),
+                ("kedudukan", office.kedudukan),
+            )
+            if v is not None
+        }
+    )
     if office.kedudukan is not None:
         data["ditetapkan"]["tempat"] = office.kedudukan
     if office.urut is not None:
@@ -199,8 +216,12 @@ def decree_for_office(decree: Decree, office: KantorBatch) -> Decree:
         data["ditetapkan"]["tanggal"] = office.tanggal
     if office.penandatangan_nama is not None:
         data["penandatangan"]["nama"] = office.penandatangan_nama
-    for field_name, key in (("pengesah_unit", "unit"), ("pengesah_jabatan", "jabatan"),
-                            ("pengesah_nama", "nama"), ("pengesah_nip", "nip")):
+    for field_name, key in (
+        ("pengesah_unit", "unit"),
+        ("pengesah_jabatan", "jabatan"),
+        ("pengesah_nama", "nama"),
+        ("pengesah_nip", "nip"),
+    ):
         if getattr(office, field_name) is not None:
             data["pengesah_salinan"][key] = getattr(office, field_name)
     return Decree.model_validate(data)
@@ -208,6 +229,7 @@ def decree_for_office(decree: Decree, office: KantorBatch) -> Decree:
 
 # The plan table. Plain dataclasses: they are built by the workbook reader, which reports
 # problems by cell itself (pydantic's locations would be list indexes, useless to staff).
+
 
 @dataclass(frozen=True)
 class SubKegiatan:

@@ -3,6 +3,7 @@
 These are generated, never typed, so that a decree cannot print its own number two ways or
 skip a letter.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,18 @@ import string
 _UNITS = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 
 BULAN = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 ]
 
 NUMBER_FIELDS = ("urut", "klasifikasi", "kode_wilayah", "tahun", "bulan", "bulan_romawi", "kode_lembaga")
@@ -61,8 +72,21 @@ def roman(n: int) -> str:
     """Roman numeral in capitals: 12 -> XII."""
     if not 0 < n < 4000:
         raise ValueError(f"roman: {n} is outside 1-3999")
-    table = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    table = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ]
     out = []
     for value, symbol in table:
         count, n = divmod(n, value)
@@ -116,7 +140,7 @@ def compose_number(fmt: str, parts: dict[str, object]) -> str:
 
 # ---------------------------------------------------------------- the lampiran table
 
-AREA_COLUMNS = (0, 1)   # NO, AREA PERUBAHAN
+AREA_COLUMNS = (0, 1)  # NO, AREA PERUBAHAN
 KEGIATAN_COLUMN = 2
 INDIKATOR_COLUMN = 4
 
@@ -150,18 +174,20 @@ def lampiran_rows(plan, page_starts: frozenset[int] = frozenset()) -> list[dict]
                     starts.add("kegiatan")
                 if sub.indikator is not None or new_page or i == 0:
                     starts.add("indikator")
-                rows.append({
-                    "no": str(area_no) if "area" in starts else "",
-                    "area": area.nama if "area" in starts else "",
-                    "kegiatan": kegiatan.nama if "kegiatan" in starts else "",
-                    "huruf": "" if single else f"{item_letter(i)}.",
-                    "sub_kegiatan": sub.teks,
-                    "indikator": (indikator or "") if "indikator" in starts else "",
-                    "keterangan": sub.keterangan,
-                    "bulan": sorted(sub.bulan),
-                    "starts": sorted(starts),
-                    "area_no": area_no,
-                })
+                rows.append(
+                    {
+                        "no": str(area_no) if "area" in starts else "",
+                        "area": area.nama if "area" in starts else "",
+                        "kegiatan": kegiatan.nama if "kegiatan" in starts else "",
+                        "huruf": "" if single else f"{item_letter(i)}.",
+                        "sub_kegiatan": sub.teks,
+                        "indikator": (indikator or "") if "indikator" in starts else "",
+                        "keterangan": sub.keterangan,
+                        "bulan": sorted(sub.bulan),
+                        "starts": sorted(starts),
+                        "area_no": area_no,
+                    }
+                )
     _count_spans(rows)
     return rows
 

@@ -15,6 +15,7 @@ Menimbang, diktum, the secretariat, plan rows) are rewritten with each office's 
 of the batch as a whole (YAML, base case, office codes) stop the batch; a problem in one
 office's entry fails that office only, with its place.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import DataError, Problem
-from .load import (DECREE_FILE, OFFICES_FILE, WORKBOOK_FILE, _yaml_place, load_case, pydantic_problems,
-                   read_yaml, yaml_place)
+from .load import (
+    DECREE_FILE,
+    OFFICES_FILE,
+    WORKBOOK_FILE,
+    _yaml_place,
+    load_case,
+    pydantic_problems,
+    read_yaml,
+    yaml_place,
+)
 from .model import MAX_TEXT, Area, Case, Decree, KantorBatch, Kegiatan, RencanaAksi, SubKegiatan
 
 BATCH_FILE = "kantor.yaml"
@@ -74,7 +83,7 @@ class PlanChange(_Strict):
         return months
 
     @model_validator(mode="after")
-    def _one_action(self) -> "PlanChange":
+    def _one_action(self) -> PlanChange:
         actions = [name for name in ("hapus", "ubah", "tambah") if getattr(self, name) is not None]
         if len(actions) != 1:
             raise ValueError("each change needs exactly one of hapus, ubah or tambah")
@@ -134,8 +143,10 @@ class BatchSpec(_Strict):
                 raise ValueError("a name to replace is empty")
             for name in re.findall(r"{(\w*)}", target):
                 if name not in PLACEHOLDERS:
-                    raise ValueError(f"unknown placeholder {{{name}}} in '{target}'; known: "
-                                     + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
+                    raise ValueError(
+                        f"unknown placeholder {{{name}}} in '{target}'; known: "
+                        + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                    )
         return mapping
 
 
@@ -143,18 +154,18 @@ class BatchSpec(_Strict):
 class Office:
     """One office as listed: its place in the file, its folder, its raw entry (for hashing)."""
 
-    index: int                # position in `kantor`, 0-based
+    index: int  # position in `kantor`, 0-based
     kode: str
     wilayah: str
-    folder: str               # <kode>-<slug>: the office's output folder and file prefix
+    folder: str  # <kode>-<slug>: the office's output folder and file prefix
     raw: Any
-    place: str                # "kantor.yaml, kantor[3] (line 40)"
+    place: str  # "kantor.yaml, kantor[3] (line 40)"
 
 
 @dataclass
 class Batch:
     directory: Path
-    file: Path                # kantor.yaml, daftar-kantor.yaml or keputusan.xlsx: where the offices are
+    file: Path  # kantor.yaml, daftar-kantor.yaml or keputusan.xlsx: where the offices are
     spec: BatchSpec
     base_dir: Path
     offices: list[Office]
@@ -221,6 +232,7 @@ def slug(text: str) -> str:
 
 # ---------------------------------------------------------------- reading the batch file
 
+
 def read_batch(batch_dir: str | Path) -> Batch:
     """Read the offices of `batch_dir`; DataError for problems that stop the whole batch.
 
@@ -231,18 +243,33 @@ def read_batch(batch_dir: str | Path) -> Batch:
     batch_dir = Path(batch_dir)
     path = batch_dir / BATCH_FILE
     if not batch_dir.is_dir():
-        raise DataError([Problem(str(batch_dir), "is not a folder",
-                                 "give the path of a batch folder such as data/kpu-ntb-2022-kabkota")])
+        raise DataError(
+            [
+                Problem(
+                    str(batch_dir),
+                    "is not a folder",
+                    "give the path of a batch folder such as data/kpu-ntb-2022-kabkota",
+                )
+            ]
+        )
     if not path.is_file():
         if (batch_dir / DECREE_FILE).is_file() or (batch_dir / WORKBOOK_FILE).is_file():
             return _batch_of_case(batch_dir)
-        raise DataError([Problem(str(path), "file not found",
-                                 f"a batch folder must contain {BATCH_FILE} (see docs/data-format.md, Batch), "
-                                 "or a case must list its offices")])
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    "file not found",
+                    f"a batch folder must contain {BATCH_FILE} (see docs/data-format.md, Batch), "
+                    "or a case must list its offices",
+                )
+            ]
+        )
     raw, lines = read_yaml(path)
     if not isinstance(raw, dict):
-        raise DataError([Problem(str(path), "must be a mapping with dasar and kantor",
-                                 "see docs/data-format.md, Batch")])
+        raise DataError(
+            [Problem(str(path), "must be a mapping with dasar and kantor", "see docs/data-format.md, Batch")]
+        )
     try:
         spec = BatchSpec.model_validate(raw)
     except ValidationError as exc:
@@ -250,9 +277,13 @@ def read_batch(batch_dir: str | Path) -> Batch:
     problems: list[Problem] = []
     base_dir = batch_dir / spec.dasar
     if not (base_dir / DECREE_FILE).is_file() and not (base_dir / WORKBOOK_FILE).is_file():
-        problems.append(Problem(yaml_place(path, ("dasar",), lines),
-                                f"base case {base_dir} has no {DECREE_FILE} or {WORKBOOK_FILE}",
-                                "point dasar at the case folder whose plan the offices decree, e.g. ../kpu-ntb-2022"))
+        problems.append(
+            Problem(
+                yaml_place(path, ("dasar",), lines),
+                f"base case {base_dir} has no {DECREE_FILE} or {WORKBOOK_FILE}",
+                "point dasar at the case folder whose plan the offices decree, e.g. ../kpu-ntb-2022",
+            )
+        )
     offices = _offices(spec.kantor, lambda loc: yaml_place(path, loc, lines), problems)
     if problems:
         raise DataError(problems)
@@ -263,9 +294,16 @@ def _batch_of_case(case_dir: Path) -> Batch:
     """A case that lists its offices (daftar-kantor.yaml or the Kantor sheet) as a batch."""
     case = load_case(case_dir)
     if not case.offices:
-        raise DataError([Problem(str(case_dir), "is a single case and lists no offices",
-                                 f"build it with `keputusan build`, or list the offices in {OFFICES_FILE} "
-                                 f"or the Kantor sheet, or make a batch folder with {BATCH_FILE}")])
+        raise DataError(
+            [
+                Problem(
+                    str(case_dir),
+                    "is a single case and lists no offices",
+                    f"build it with `keputusan build`, or list the offices in {OFFICES_FILE} "
+                    f"or the Kantor sheet, or make a batch folder with {BATCH_FILE}",
+                )
+            ]
+        )
     yaml_file = case_dir / OFFICES_FILE
     lines: dict[tuple, int] = {}
     if case.form == "yaml" and yaml_file.is_file():
@@ -281,8 +319,7 @@ def _batch_of_case(case_dir: Path) -> Batch:
     offices = _offices(entries, where, problems)
     if problems:
         raise DataError(problems)
-    return Batch(directory=case_dir, file=file, spec=spec, base_dir=case_dir, offices=offices, lines=lines,
-                 _base=case)
+    return Batch(directory=case_dir, file=file, spec=spec, base_dir=case_dir, offices=offices, lines=lines, _base=case)
 
 
 def _offices(entries: list, where, problems: list[Problem]) -> list[Office]:
@@ -295,28 +332,44 @@ def _offices(entries: list, where, problems: list[Problem]) -> list[Office]:
             continue
         kode, wilayah = entry.get("kode_wilayah"), entry.get("wilayah")
         if not isinstance(kode, str) or not re.fullmatch(r"\d{2}(\d{2})?", kode.strip()):
-            problems.append(Problem(where(("kantor", i, "kode_wilayah")),
-                                    f"office code {kode!r} is not a region code",
-                                    "the Kemendagri code as text in quotes: \"52\" for a province, "
-                                    "\"5201\" for a kabupaten/kota"))
+            problems.append(
+                Problem(
+                    where(("kantor", i, "kode_wilayah")),
+                    f"office code {kode!r} is not a region code",
+                    'the Kemendagri code as text in quotes: "52" for a province, "5201" for a kabupaten/kota',
+                )
+            )
             continue
         kode = kode.strip()
         if kode in seen:
-            problems.append(Problem(where(("kantor", i, "kode_wilayah")),
-                                    f"office code {kode} is listed twice (also kantor[{seen[kode] + 1}])",
-                                    "each office once; its code names its output folder"))
+            problems.append(
+                Problem(
+                    where(("kantor", i, "kode_wilayah")),
+                    f"office code {kode} is listed twice (also kantor[{seen[kode] + 1}])",
+                    "each office once; its code names its output folder",
+                )
+            )
             continue
         seen[kode] = i
         if not isinstance(wilayah, str) or not wilayah.strip():
-            problems.append(Problem(where(("kantor", i, "wilayah")),
-                                    "required value is missing", "the region, e.g. Kabupaten Lombok Barat"))
+            problems.append(
+                Problem(
+                    where(("kantor", i, "wilayah")),
+                    "required value is missing",
+                    "the region, e.g. Kabupaten Lombok Barat",
+                )
+            )
             continue
-        offices.append(Office(index=i, kode=kode, wilayah=wilayah.strip(),
-                              folder=f"{kode}-{slug(wilayah)}", raw=entry, place=place))
+        offices.append(
+            Office(
+                index=i, kode=kode, wilayah=wilayah.strip(), folder=f"{kode}-{slug(wilayah)}", raw=entry, place=place
+            )
+        )
     return offices
 
 
 # ---------------------------------------------------------------- one office's case
+
 
 def office_case(batch: Batch, office: Office) -> Case:
     """The case of one office: the base case with the office's name, number, officials and rows.
@@ -330,8 +383,9 @@ def office_case(batch: Batch, office: Office) -> Case:
     try:
         entry = OfficeEntry.model_validate(office.raw)
     except ValidationError as exc:
-        raise DataError(pydantic_problems(exc, lambda loc: _yaml_place(path, prefix + tuple(loc), lines),
-                                          OfficeEntry)) from None
+        raise DataError(
+            pydantic_problems(exc, lambda loc: _yaml_place(path, prefix + tuple(loc), lines), OfficeEntry)
+        ) from None
 
     d = base.decree
     own = entry.kode_wilayah == d.kantor.kode_wilayah  # the base case's own office: inherits everything
@@ -339,21 +393,35 @@ def office_case(batch: Batch, office: Office) -> Case:
     problems: list[Problem] = []
     for key in ("kedudukan", "urut", "penandatangan_nama", "pengesah_nama"):
         if not own and getattr(entry, key) is None:
-            problems.append(Problem(here, f"{key} is required for an office other than the base case's own",
-                                    "every office enacts at its own seat, with its own number and officials"))
+            problems.append(
+                Problem(
+                    here,
+                    f"{key} is required for an office other than the base case's own",
+                    "every office enacts at its own seat, with its own number and officials",
+                )
+            )
     if problems:
         raise DataError(problems)
 
     kedudukan = entry.kedudukan or d.kantor.kedudukan
     lembaga = entry.lembaga or defaults.lembaga or d.kantor.lembaga
     nama = f"{lembaga} {entry.wilayah}"
-    values = {"nama": nama, "lembaga": lembaga, "wilayah": entry.wilayah, "kedudukan": kedudukan,
-              "kode_wilayah": entry.kode_wilayah}
+    values = {
+        "nama": nama,
+        "lembaga": lembaga,
+        "wilayah": entry.wilayah,
+        "kedudukan": kedudukan,
+        "kode_wilayah": entry.kode_wilayah,
+    }
     rename = _renamer(d.kantor.nama, batch.spec.ganti_sebutan, values)
 
     data = d.model_dump(mode="python")
-    data["kantor"] = {"lembaga": lembaga, "wilayah": entry.wilayah, "kode_wilayah": entry.kode_wilayah,
-                      "kedudukan": kedudukan}
+    data["kantor"] = {
+        "lembaga": lembaga,
+        "wilayah": entry.wilayah,
+        "kode_wilayah": entry.kode_wilayah,
+        "kedudukan": kedudukan,
+    }
     if entry.urut is not None:
         data["nomor"]["urut"] = entry.urut
     for key in ("tentang", "judul_lampiran"):
@@ -382,17 +450,27 @@ def office_case(batch: Batch, office: Office) -> Case:
     try:
         decree = Decree.model_validate(data)
     except ValidationError as exc:
-        raise DataError([Problem(here, f"the office's decree is invalid at {'.'.join(map(str, e['loc']))}: {e['msg']}")
-                         for e in exc.errors()]) from None
+        raise DataError(
+            [
+                Problem(here, f"the office's decree is invalid at {'.'.join(map(str, e['loc']))}: {e['msg']}")
+                for e in exc.errors()
+            ]
+        ) from None
     missing = decree.missing_number_parts()
     if missing:
         raise DataError([Problem(here, f"the number format needs {{{missing[0]}}}, which the office does not give")])
 
     plan = apply_changes(base.plan, entry.rencana_aksi, path, lines, prefix)
     plan = _rename_plan(plan, rename)
-    return Case(name=office.folder, directory=base.directory, decree=decree, mengingat=base.mengingat,
-                plan=plan, sources=tuple(dict.fromkeys(tuple(base.sources) + (batch.file.resolve(),))),
-                form=base.form)
+    return Case(
+        name=office.folder,
+        directory=base.directory,
+        decree=decree,
+        mengingat=base.mengingat,
+        plan=plan,
+        sources=tuple(dict.fromkeys(tuple(base.sources) + (batch.file.resolve(),))),
+        form=base.form,
+    )
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -416,16 +494,30 @@ def _renamer(base_name: str, extra: dict[str, str], values: dict[str, str]):
 
 
 def _rename_plan(plan: RencanaAksi, rename) -> RencanaAksi:
-    return RencanaAksi(tuple(
-        Area(rename(a.nama), tuple(
-            Kegiatan(rename(k.nama), tuple(
-                replace(s, teks=rename(s.teks), indikator=rename(s.indikator), keterangan=rename(s.keterangan))
-                for s in k.sub_kegiatan))
-            for k in a.kegiatan))
-        for a in plan.areas))
+    return RencanaAksi(
+        tuple(
+            Area(
+                rename(a.nama),
+                tuple(
+                    Kegiatan(
+                        rename(k.nama),
+                        tuple(
+                            replace(
+                                s, teks=rename(s.teks), indikator=rename(s.indikator), keterangan=rename(s.keterangan)
+                            )
+                            for s in k.sub_kegiatan
+                        ),
+                    )
+                    for k in a.kegiatan
+                ),
+            )
+            for a in plan.areas
+        )
+    )
 
 
 # ---------------------------------------------------------------- plan changes
+
 
 def _letter_index(letter: str) -> int:
     letter = letter.strip().rstrip(".").lower()
@@ -435,13 +527,16 @@ def _letter_index(letter: str) -> int:
     return index - 1
 
 
-def apply_changes(plan: RencanaAksi, changes: list[PlanChange], path: Path, lines: dict[tuple, int],
-                  prefix: tuple) -> RencanaAksi:
+def apply_changes(
+    plan: RencanaAksi, changes: list[PlanChange], path: Path, lines: dict[tuple, int], prefix: tuple
+) -> RencanaAksi:
     """The base plan with an office's changes. Rows are named as in the base plan (its letters),
     whatever the other changes do; every problem is reported with its place."""
     # mutable copy: [area, [[kegiatan, [rows]]]] with rows as dicts
-    areas = [[a.nama, [[k.nama, [dict(sub=s, drop=False, after=[]) for s in k.sub_kegiatan]]
-                       for k in a.kegiatan]] for a in plan.areas]
+    areas = [
+        [a.nama, [[k.nama, [dict(sub=s, drop=False, after=[]) for s in k.sub_kegiatan]] for k in a.kegiatan]]
+        for a in plan.areas
+    ]
     problems: list[Problem] = []
     for n, change in enumerate(changes):
         where = yaml_place(path, prefix + ("rencana_aksi", n), lines)
@@ -454,13 +549,23 @@ def apply_changes(plan: RencanaAksi, changes: list[PlanChange], path: Path, line
             continue
         kegiatan, rows = found
         if target.huruf is None and len(rows) > 1:
-            problems.append(Problem(where, f"kegiatan '{kegiatan}' has {len(rows)} sub-kegiatan",
-                                    "say which with huruf: a, b, ... as printed in the base lampiran"))
+            problems.append(
+                Problem(
+                    where,
+                    f"kegiatan '{kegiatan}' has {len(rows)} sub-kegiatan",
+                    "say which with huruf: a, b, ... as printed in the base lampiran",
+                )
+            )
             continue
         index = _letter_index(target.huruf) if target.huruf else 0
         if not 0 <= index < len(rows):
-            problems.append(Problem(where, f"kegiatan '{kegiatan}' has no sub-kegiatan {target.huruf}",
-                                    f"it has a to {chr(ord('a') + len(rows) - 1)}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"kegiatan '{kegiatan}' has no sub-kegiatan {target.huruf}",
+                    f"it has a to {chr(ord('a') + len(rows) - 1)}",
+                )
+            )
             continue
         row = rows[index]
         if change.action == "hapus":
@@ -473,7 +578,8 @@ def apply_changes(plan: RencanaAksi, changes: list[PlanChange], path: Path, line
                 indikator=change.indikator if change.indikator is not None else sub.indikator,
                 bulan=frozenset(change.bulan) if change.bulan is not None else sub.bulan,
                 keterangan=change.keterangan if change.keterangan is not None else sub.keterangan,
-                source=f"{where} (ubah)")
+                source=f"{where} (ubah)",
+            )
     if problems:
         raise DataError(problems)
 
@@ -500,8 +606,15 @@ def apply_changes(plan: RencanaAksi, changes: list[PlanChange], path: Path, line
         if new_kegiatan:
             new_areas.append(Area(area_name, tuple(new_kegiatan)))
     if not new_areas:
-        raise DataError([Problem(yaml_place(path, prefix + ("rencana_aksi",), lines),
-                                 "the changes drop every plan row", "keep at least one row")])
+        raise DataError(
+            [
+                Problem(
+                    yaml_place(path, prefix + ("rencana_aksi",), lines),
+                    "the changes drop every plan row",
+                    "keep at least one row",
+                )
+            ]
+        )
     return RencanaAksi(tuple(new_areas))
 
 
@@ -514,28 +627,41 @@ def _first_indikator(rows: list[dict]) -> str | None:
 
 def _find(areas: list, target: Target, where: str, problems: list[Problem]):
     """(kegiatan name, rows) of the target's kegiatan, or None with a problem recorded."""
-    candidates = [(a_name, k) for a_name, kegiatan in areas for k in kegiatan
-                  if k[0] == target.kegiatan and (target.area is None or a_name == target.area)]
+    candidates = [
+        (a_name, k)
+        for a_name, kegiatan in areas
+        for k in kegiatan
+        if k[0] == target.kegiatan and (target.area is None or a_name == target.area)
+    ]
     if not candidates:
         names = [k[0] for a_name, kegiatan in areas for k in kegiatan if target.area in (None, a_name)]
         guess = difflib.get_close_matches(target.kegiatan, names, n=1, cutoff=0.5)
         scope = f" in area '{target.area}'" if target.area else ""
-        problems.append(Problem(where, f"no kegiatan '{target.kegiatan}'{scope} in the base plan",
-                                f"did you mean '{guess[0]}'?" if guess else
-                                "write the kegiatan exactly as in the base plan's Kegiatan column"))
+        problems.append(
+            Problem(
+                where,
+                f"no kegiatan '{target.kegiatan}'{scope} in the base plan",
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else "write the kegiatan exactly as in the base plan's Kegiatan column",
+            )
+        )
         return None
     if len(candidates) > 1:
-        problems.append(Problem(where, f"kegiatan '{target.kegiatan}' is in several areas",
-                                "add area: to say which"))
+        problems.append(Problem(where, f"kegiatan '{target.kegiatan}' is in several areas", "add area: to say which"))
         return None
     return candidates[0][1][0], candidates[0][1][1]
 
 
 def _add(areas: list, change: PlanChange, where: str, problems: list[Problem]) -> None:
     target = change.target
-    sub = SubKegiatan(teks=change.sub_kegiatan, indikator=change.indikator,
-                      bulan=frozenset(change.bulan or ()), keterangan=change.keterangan or "",
-                      source=f"{where} (tambah)")
+    sub = SubKegiatan(
+        teks=change.sub_kegiatan,
+        indikator=change.indikator,
+        bulan=frozenset(change.bulan or ()),
+        keterangan=change.keterangan or "",
+        source=f"{where} (tambah)",
+    )
     if target.area is None:
         found = _find(areas, target, where, problems)
         if found is None:
@@ -555,8 +681,13 @@ def _add(areas: list, change: PlanChange, where: str, problems: list[Problem]) -
                 problems.append(Problem(where, "a new kegiatan needs its indikator", "add indikator:"))
                 return
             if target.setelah is not None:
-                problems.append(Problem(where, "setelah names a letter of an existing kegiatan",
-                                        f"kegiatan '{target.kegiatan}' is new in area '{target.area}'"))
+                problems.append(
+                    Problem(
+                        where,
+                        "setelah names a letter of an existing kegiatan",
+                        f"kegiatan '{target.kegiatan}' is new in area '{target.area}'",
+                    )
+                )
                 return
             area[1].append([target.kegiatan, [dict(sub=sub, drop=False, after=[], new=True)]])
             return

@@ -7,6 +7,7 @@ dictionary as PDF/A requires (title, author, subject, creator tool, producer, da
 `write` gives the file an ID computed from its own bytes. Dates come from the data (or
 SOURCE_DATE_EPOCH), never the clock, so the same case builds to the same bytes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,17 +44,17 @@ def build_time(day: dt.date) -> dt.datetime:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def pdf_date(moment: dt.datetime) -> str:
-    moment = moment.astimezone(dt.timezone.utc)
+    moment = moment.astimezone(dt.UTC)
     return moment.strftime("D:%Y%m%d%H%M%SZ")
 
 
 def xmp_date(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def xmp_packet(meta: DocMeta) -> bytes:
@@ -98,11 +99,17 @@ def finish(writer: PdfWriter, meta: DocMeta, intents) -> None:
     """Give `writer` the PDF/A-2b claim: XMP metadata, output intent, matching document info."""
     when = pdf_date(meta.created)
     writer._info = None  # drop whatever the source carried (LibreOffice's or pyHanko's dates)
-    writer.add_metadata({
-        "/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject,
-        "/Creator": CREATOR_TOOL, "/Producer": PRODUCER,
-        "/CreationDate": when, "/ModDate": when,
-    })
+    writer.add_metadata(
+        {
+            "/Title": meta.title,
+            "/Author": meta.author,
+            "/Subject": meta.subject,
+            "/Creator": CREATOR_TOOL,
+            "/Producer": PRODUCER,
+            "/CreationDate": when,
+            "/ModDate": when,
+        }
+    )
     stream = StreamObject()
     stream.set_data(xmp_packet(meta))  # unfiltered: PDF/A wants the XMP readable as is
     stream.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
@@ -129,7 +136,7 @@ def icc_with_date(icc: bytes, moment: dt.datetime) -> bytes:
     """
     if len(icc) < 128 or icc[36:40] != b"acsp":
         return icc
-    m = moment.astimezone(dt.timezone.utc)
+    m = moment.astimezone(dt.UTC)
     return icc[:24] + struct.pack(">6H", m.year, m.month, m.day, m.hour, m.minute, m.second) + icc[36:]
 
 
@@ -149,8 +156,6 @@ def _serialise(writer: PdfWriter) -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
-
-
 
 
 def rewrite(data: bytes, out: Path, meta: DocMeta) -> Path:

@@ -6,6 +6,7 @@ the output folder is replaced only if it is this tool's own, unchanged output (i
 in the previous manifest); anything else — a hand-edited or signed PDF — is kept and the build
 stops with a message.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,14 +34,20 @@ class BuildResult:
     bundles: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
-    revision: str = ""       # the revision folder built into (or found unchanged), e.g. "rev-002"
+    revision: str = ""  # the revision folder built into (or found unchanged), e.g. "rev-002"
     unchanged: bool = False  # True: nothing changed since that revision, nothing was rebuilt
     revision_dir: Path | None = None  # DIR/<case>/rev-NNN (out_dir and bundles are the stable links)
     layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
 
 
-def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, ...] = VARIANTS, *,
-          converter=None, templates: Path = DEFAULT_TEMPLATES) -> BuildResult:
+def build(
+    case_dir: str | Path,
+    out_root: str | Path,
+    variants: tuple[Variant, ...] = VARIANTS,
+    *,
+    converter=None,
+    templates: Path = DEFAULT_TEMPLATES,
+) -> BuildResult:
     """Build `variants` of the case in `case_dir` as a revision of `out_root/<case>/`: a new
     `rev-NNN/` folder when anything changed, with `latest` and `<case>-<variant>.pdf` linked to
     it (see revisions.py). The case is validated first: bad data writes nothing."""
@@ -50,9 +57,15 @@ def build(case_dir: str | Path, out_root: str | Path, variants: tuple[Variant, .
     return build_revision(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
 
 
-def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIANTS, *,
-               converter=None, templates: Path = DEFAULT_TEMPLATES,
-               layout_cache: layout.LayoutCache | None = None) -> BuildResult:
+def build_case(
+    case: Case,
+    out_dir: Path,
+    variants: tuple[Variant, ...] = VARIANTS,
+    *,
+    converter=None,
+    templates: Path = DEFAULT_TEMPLATES,
+    layout_cache: layout.LayoutCache | None = None,
+) -> BuildResult:
     """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch).
 
     Without a `converter`, one warm LibreOffice is started for this build and stopped after it
@@ -63,8 +76,7 @@ def build_case(case: Case, out_dir: Path, variants: tuple[Variant, ...] = VARIAN
     _refuse_signed([out_dir / f"{case.name}-{v}.pdf" for v in variants])
     if converter is None:
         with ConverterPool(1) as pool:
-            return build_case(case, out_dir, variants, converter=pool, templates=templates,
-                              layout_cache=layout_cache)
+            return build_case(case, out_dir, variants, converter=pool, templates=templates, layout_cache=layout_cache)
     result = BuildResult(case=case, out_dir=out_dir)
     with output_folder(out_dir), tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
         work = Path(tmp)
@@ -99,8 +111,15 @@ def output_folder(path: Path):
         raise
 
 
-def _produce(case: Case, variants, converter, templates: Path, work: Path, result: BuildResult,
-             layout_cache: layout.LayoutCache | None = None) -> list[tuple[str, Path]]:
+def _produce(
+    case: Case,
+    variants,
+    converter,
+    templates: Path,
+    work: Path,
+    result: BuildResult,
+    layout_cache: layout.LayoutCache | None = None,
+) -> list[tuple[str, Path]]:
     decree = case.decree
     produced: list[tuple[str, Path]] = []
     # the decrees first: they need no layout, so a batch converts them while another office's
@@ -126,8 +145,15 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path, resul
         starts = None
         try:
             starts, passes, lampiran_pdf = layout.lay_out_lampiran(
-                case, variant, lampiran_docx, work / f"{stem}-lampiran.pdf", converter, templates,
-                first_page_number=first, guess=guess)
+                case,
+                variant,
+                lampiran_docx,
+                work / f"{stem}-lampiran.pdf",
+                converter,
+                templates,
+                first_page_number=first,
+                guess=guess,
+            )
         finally:
             if owner:  # other offices with the same table wait for this result
                 layout_cache.finish(key, rows, starts)
@@ -137,17 +163,28 @@ def _produce(case: Case, variants, converter, templates: Path, work: Path, resul
         guess = starts
         meta = pdfa.DocMeta(
             title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
-            author=decree.kantor.nama, subject=decree.tentang,
-            created=pdfa.build_time(decree.ditetapkan.tanggal))
+            author=decree.kantor.nama,
+            subject=decree.tentang,
+            created=pdfa.build_time(decree.ditetapkan.tanggal),
+        )
         pdf = bundle.merge(
-            [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)], work / f"{stem}.pdf",
-            title=meta.title, author=meta.author, subject=meta.subject, created=meta.created)
+            [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)],
+            work / f"{stem}.pdf",
+            title=meta.title,
+            author=meta.author,
+            subject=meta.subject,
+            created=meta.created,
+        )
         result.bundles[variant] = pdf
         result.pages[variant] = decree_pages + len(lampiran_pdf.pages)
         # signature fields go in last, after merging: nothing may change the file once signed
         _, signing_json = fields.prepare(case, variant, pdf, decree_pages, result.pages[variant], meta)
-        produced += [(pdf.name, pdf), (signing_json.name, signing_json), (keputusan_docx.name, keputusan_docx),
-                     (lampiran_docx.name, lampiran_docx)]
+        produced += [
+            (pdf.name, pdf),
+            (signing_json.name, signing_json),
+            (keputusan_docx.name, keputusan_docx),
+            (lampiran_docx.name, lampiran_docx),
+        ]
     return produced
 
 
@@ -169,8 +206,10 @@ def _check_overwrites(out_dir: Path, names: list[str]) -> None:
             kept.append(target)
     if kept:
         listing = ", ".join(str(p) for p in kept)
-        raise OutputError(f"not overwriting {listing}: changed since this tool wrote it (signed or edited?) "
-                          "or not written by it; move it away or choose another --out folder")
+        raise OutputError(
+            f"not overwriting {listing}: changed since this tool wrote it (signed or edited?) "
+            "or not written by it; move it away or choose another --out folder"
+        )
 
 
 def why_kept(path: Path) -> str:
@@ -183,8 +222,10 @@ def why_kept(path: Path) -> str:
 def _refuse_signed(paths: list[Path]) -> None:
     for target in paths:
         if target.suffix == ".pdf" and target.exists() and signing.is_signed(target):
-            raise OutputError(f"not overwriting {target}: it is signed (it carries a digital signature) "
-                              "and a signed PDF is never touched; move it away or choose another --out folder")
+            raise OutputError(
+                f"not overwriting {target}: it is signed (it carries a digital signature) "
+                "and a signed PDF is never touched; move it away or choose another --out folder"
+            )
 
 
 def _write_manifest(case: Case, out_dir: Path, outputs: list[Path], templates: Path) -> None:

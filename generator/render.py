@@ -4,6 +4,7 @@ The templates own the look (fonts, borders, spacing, wording); this module owns 
 counted or structural: the context of generated numbers, page setup from the office profile,
 the page-number start, the column-number row, merged cells and shaded months of the table.
 """
+
 from __future__ import annotations
 
 import copy
@@ -29,7 +30,7 @@ VARIANTS: tuple[Variant, ...] = ("asli", "salinan")
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MONTH_FILL = "7F7F7F"  # scheduled months: a grey that survives photocopying
 ROW_ANCHOR = "kptbaris{:04d}"  # bookmark of each lampiran row: where LibreOffice put it (layout.py)
-_ANCHOR_ID_BASE = 900000        # bookmark ids of the anchors, clear of any the template has
+_ANCHOR_ID_BASE = 900000  # bookmark ids of the anchors, clear of any the template has
 
 _WILAYAH = re.compile(r"\s+(?=(Provinsi|Kabupaten|Kota)\b)", re.IGNORECASE)
 
@@ -51,7 +52,8 @@ def context(case: Case, variant: Variant) -> dict:
     menimbang.append(
         f"bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam "
         f"{numbering.huruf_list(len(d.menimbang))}, perlu menetapkan Keputusan {office} "
-        f"tentang {d.tentang};")
+        f"tentang {d.tentang};"
+    )
     diktum = list(d.diktum) + ["Keputusan ini mulai berlaku pada tanggal ditetapkan."]
     jabatan = f"{d.penandatangan.jabatan} {office}"
     return {
@@ -138,8 +140,10 @@ def jinja_env() -> jinja2.Environment:
 
 _PATCHED = _Recent()
 # grid columns a table row covers: its cells, plus what their gridSpans add
-_GRID_CELLS = etree.XPath("count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan)",
-                          namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
+_GRID_CELLS = etree.XPath(
+    "count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan)",
+    namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
+)
 
 
 class _Template(DocxTemplate):
@@ -182,7 +186,9 @@ def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{template}: the template uses a field the data does not have ({exc.message})") from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{template}: broken template tag near line {exc.lineno} of its XML ({exc.message})") from None
+        raise TemplateError(
+            f"{template}: broken template tag near line {exc.lineno} of its XML ({exc.message})"
+        ) from None
     except FileNotFoundError:
         raise TemplateError(f"{template}: template not found") from None
     except Exception as exc:  # a corrupt .docx raises zip/XML errors of many kinds
@@ -198,6 +204,7 @@ def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
 
 def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = DEFAULT_TEMPLATES) -> Path:
     """Render the decree itself (portrait) to `out` (.docx)."""
+
     def prepare(doc: DocxTemplate) -> None:
         _page_setup(doc, case, landscape=False)
         _keep_tables_on_page(doc)
@@ -243,8 +250,15 @@ def _keep_next(p) -> None:
             p_pr.insert(0, el)
 
 
-def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_number: int = 1,
-                    page_starts: frozenset[int] = frozenset(), templates: Path = DEFAULT_TEMPLATES) -> Path:
+def render_lampiran(
+    case: Case,
+    variant: Variant,
+    out: Path,
+    *,
+    first_page_number: int = 1,
+    page_starts: frozenset[int] = frozenset(),
+    templates: Path = DEFAULT_TEMPLATES,
+) -> Path:
     """Render the lampiran (landscape table) to `out` (.docx).
 
     `page_starts`: table rows that begin a page (from a measuring pass), where merged groups
@@ -271,6 +285,7 @@ def render_lampiran(case: Case, variant: Variant, out: Path, *, first_page_numbe
 
 
 # ---------------------------------------------------------------- structure after rendering
+
 
 def _page_setup(doc: DocxTemplate, case: Case, *, landscape: bool, first_page_number: int = 1) -> None:
     profil = case.decree.profil
@@ -326,8 +341,9 @@ def _signature_anchor(doc: DocxTemplate, case: Case, variant: Variant) -> None:
                         run = paragraphs[i - 1].add_run(anchor)
                         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
                         return
-    raise TemplateError(f"no blank line above '{name}' in a signature block of the template, "
-                        "where the signing anchor goes")
+    raise TemplateError(
+        f"no blank line above '{name}' in a signature block of the template, where the signing anchor goes"
+    )
 
 
 def _plan_table(doc: DocxTemplate):
@@ -339,8 +355,9 @@ def _plan_table(doc: DocxTemplate):
         first = tbl.find(qn("w:tr"))
         if first is not None and first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None:
             return tbl
-    raise TemplateError("templates/lampiran.docx: no table with repeating header rows "
-                        "(Table Properties > Row > 'Repeat as header row')")
+    raise TemplateError(
+        "templates/lampiran.docx: no table with repeating header rows (Table Properties > Row > 'Repeat as header row')"
+    )
 
 
 def _header_row_count(tbl) -> int:
@@ -364,12 +381,17 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
         _set_text(tc, str(i))
     body = trs[headers:]
     if len(body) != len(rows):
-        raise TemplateError(f"templates/lampiran.docx: expected {len(rows)} table rows after rendering, "
-                            f"found {len(body)}; keep the {{%tr for row in rows %}} loop around one row")
+        raise TemplateError(
+            f"templates/lampiran.docx: expected {len(rows)} table rows after rendering, "
+            f"found {len(body)}; keep the {{%tr for row in rows %}} loop around one row"
+        )
     for index, (tr, data) in enumerate(zip(body, rows)):
         cells = tr.findall(qn("w:tc"))
-        for group, columns_ in (("area", numbering.AREA_COLUMNS), ("kegiatan", (numbering.KEGIATAN_COLUMN,)),
-                                ("indikator", (numbering.INDIKATOR_COLUMN,))):
+        for group, columns_ in (
+            ("area", numbering.AREA_COLUMNS),
+            ("kegiatan", (numbering.KEGIATAN_COLUMN,)),
+            ("indikator", (numbering.INDIKATOR_COLUMN,)),
+        ):
             for col in columns_:
                 if group in data["starts"]:
                     if data["span"][group] > 1:
@@ -434,7 +456,7 @@ def _set_widths(tbl, widths: list[int]) -> None:
         for _, tc_pr, col, span in _cells(tr):
             tc_w = tc_pr.find(qn("w:tcW"))
             if tc_w is not None:
-                tc_w.set(qn("w:w"), str(sum(widths[col:col + span])))
+                tc_w.set(qn("w:w"), str(sum(widths[col : col + span])))
                 tc_w.set(qn("w:type"), "dxa")
 
 
@@ -535,10 +557,12 @@ def _flatten_table_style(doc: DocxTemplate, tbl):
     style_props: dict[str | None, dict[str, set[str]]] = {}
     for r, tr in enumerate(trs):
         for tc, tc_pr, col, span in _cells(tr):
-            sides = (("top", "top" if r == 0 else "insideH"),
-                     ("left", "left" if col == 0 else "insideV"),
-                     ("bottom", "bottom" if r == len(trs) - 1 else "insideH"),
-                     ("right", "right" if col + span >= columns else "insideV"))
+            sides = (
+                ("top", "top" if r == 0 else "insideH"),
+                ("left", "left" if col == 0 else "insideV"),
+                ("bottom", "bottom" if r == len(trs) - 1 else "insideH"),
+                ("right", "right" if col + span >= columns else "insideV"),
+            )
             if sides not in made:
                 made[sides] = _borders_element({side: borders.get(source) for side, source in sides})
             _cell_borders(tc_pr, made[sides])
@@ -607,8 +631,9 @@ def _cell_borders(tc_pr, borders, *, replace: bool = False) -> None:
             ooxml.insert_ordered(own, copy.deepcopy(line), _TC_BORDER_ORDER)
 
 
-def _carry_paragraph_props(doc: DocxTemplate, p, props: dict[str, dict[str, str]],
-                           style_props: dict[str | None, dict[str, set[str]]]) -> None:
+def _carry_paragraph_props(
+    doc: DocxTemplate, p, props: dict[str, dict[str, str]], style_props: dict[str | None, dict[str, set[str]]]
+) -> None:
     """Give paragraph `p` the table style's paragraph properties its own style chain leaves
     unset. `style_props` caches what each paragraph style sets."""
     if not props:

@@ -11,6 +11,7 @@ A revision is never changed once made. A rebuild whose content (what staff typed
 files intact, makes no new revision. Each revision keeps a snapshot of its input in
 `masukan/` (`data.json`, the canonical content `diff` compares, and copies of the input files).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import file_sha256 as _sha256
 from .content import canonical_json, case_content, content_hash
+from .content import file_sha256 as _sha256
 from .errors import DataError, OutputError
 from .messages import Place, problem
 from .model import Case
@@ -88,8 +89,9 @@ def find_revision(case_out: Path, ref: str) -> Revision:
     for rev in revisions:
         if match and rev.number == int(match.group(1)):
             return rev
-    raise DataError([problem("revision.unknown", Place(str(case_out)), ref=ref,
-                             known=", ".join(r.name for r in revisions) or "-")])
+    raise DataError(
+        [problem("revision.unknown", Place(str(case_out)), ref=ref, known=", ".join(r.name for r in revisions) or "-")]
+    )
 
 
 def fingerprint(content: dict[str, Any], templates: Path) -> str:
@@ -116,9 +118,16 @@ def _state(rev: Revision) -> tuple[list[Path], list[Path]]:
     return missing, changed
 
 
-def build_revision(case: Case, case_out: Path, variants: tuple[Variant, ...] = VARIANTS, *,
-                   converter=None, templates: Path = DEFAULT_TEMPLATES, force: bool = False,
-                   **build_options):
+def build_revision(
+    case: Case,
+    case_out: Path,
+    variants: tuple[Variant, ...] = VARIANTS,
+    *,
+    converter=None,
+    templates: Path = DEFAULT_TEMPLATES,
+    force: bool = False,
+    **build_options,
+):
     """Build `case` into a new revision folder of `case_out` unless the newest one already is this
     build (or `force`); point `latest` and the stable paths at it. Returns pipeline.BuildResult,
     with `revision` and `unchanged` set. `build_options` go to `pipeline.build_case`."""
@@ -129,8 +138,15 @@ def build_revision(case: Case, case_out: Path, variants: tuple[Variant, ...] = V
         return _build_revision(case, case_out, variants, converter, templates, force, build_options)
 
 
-def _build_revision(case: Case, case_out: Path, variants, converter, templates: Path, force: bool = False,
-                    build_options: dict | None = None):
+def _build_revision(
+    case: Case,
+    case_out: Path,
+    variants,
+    converter,
+    templates: Path,
+    force: bool = False,
+    build_options: dict | None = None,
+):
     from .pipeline import BuildResult, build_case
 
     _adopt_old_layout(case_out)
@@ -148,8 +164,10 @@ def _build_revision(case: Case, case_out: Path, variants, converter, templates: 
                 from .pipeline import why_kept
 
                 listing = "; ".join(f"{case_out / p.name}: {why_kept(p)}" for p in changed)
-                raise OutputError(f"not overwriting {listing}; the data has not changed since {newest.name}, "
-                                  "so there is nothing to rebuild; move the file away to build afresh")
+                raise OutputError(
+                    f"not overwriting {listing}; the data has not changed since {newest.name}, "
+                    "so there is nothing to rebuild; move the file away to build afresh"
+                )
             _link_latest(case_out, newest)
             result = BuildResult(case=case, out_dir=case_out)
             result.revision, result.unchanged, result.revision_dir = newest.name, True, newest.path
@@ -248,21 +266,29 @@ def _link_latest(case_out: Path, rev: Revision) -> None:
             continue  # someone's own file: never replaced (checked before building, too)
         _symlink_atomic(f"{LATEST}/{name}", link)
     for child in case_out.iterdir():
-        if child.is_symlink() and child.name != LATEST and os.readlink(child).startswith(f"{LATEST}/") \
-                and child.name not in names:
+        if (
+            child.is_symlink()
+            and child.name != LATEST
+            and os.readlink(child).startswith(f"{LATEST}/")
+            and child.name not in names
+        ):
             child.unlink()
 
 
 def _check_stable_paths(case_out: Path, name: str, variants) -> None:
     """The paths the newest revision will be linked at must be free or links already."""
-    wanted = [MANIFEST] + [f"{name}-{v}{suffix}" for v in variants
-                           for suffix in (".pdf", ".signing.json", "-keputusan.docx", "-lampiran.docx")]
+    wanted = [MANIFEST] + [
+        f"{name}-{v}{suffix}"
+        for v in variants
+        for suffix in (".pdf", ".signing.json", "-keputusan.docx", "-lampiran.docx")
+    ]
     kept = [case_out / n for n in wanted if (case_out / n).exists() and not (case_out / n).is_symlink()]
     if kept:
         from .pipeline import why_kept
 
-        raise OutputError("not overwriting " + "; ".join(f"{p}: {why_kept(p)}" for p in kept)
-                          + "; move it away, then build again")
+        raise OutputError(
+            "not overwriting " + "; ".join(f"{p}: {why_kept(p)}" for p in kept) + "; move it away, then build again"
+        )
 
 
 def _adopt_old_layout(case_out: Path) -> None:
@@ -273,8 +299,13 @@ def _adopt_old_layout(case_out: Path) -> None:
         return
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        outputs = [o for o in manifest.get("outputs", []) if (case_out / o["file"]).is_file()
-                   and not (case_out / o["file"]).is_symlink() and _sha256(case_out / o["file"]) == o["sha256"]]
+        outputs = [
+            o
+            for o in manifest.get("outputs", [])
+            if (case_out / o["file"]).is_file()
+            and not (case_out / o["file"]).is_symlink()
+            and _sha256(case_out / o["file"]) == o["sha256"]
+        ]
     except (OSError, ValueError, KeyError, TypeError):
         return
     if not outputs:
@@ -283,6 +314,14 @@ def _adopt_old_layout(case_out: Path) -> None:
     for o in outputs:
         os.replace(case_out / o["file"], work / o["file"])
     os.replace(manifest_path, work / MANIFEST)
-    _claim_number(case_out, work, {"kasus": manifest.get("case"), "nomor": manifest.get("number"),
-                                   "versi": manifest.get("version"), "lama": True,
-                                   "catatan": "hasil build sebelum ada revisi; tanpa salinan data masukan"})
+    _claim_number(
+        case_out,
+        work,
+        {
+            "kasus": manifest.get("case"),
+            "nomor": manifest.get("number"),
+            "versi": manifest.get("version"),
+            "lama": True,
+            "catatan": "hasil build sebelum ada revisi; tanpa salinan data masukan",
+        },
+    )

@@ -12,6 +12,7 @@ valid (the cryptographic signature checks out), trusted (the certificate chains 
 `--trust` root certificates; without them nothing is trusted and trust is not required), and coverage (the whole file, or the whole
 revision with only further signatures after it).
 """
+
 from __future__ import annotations
 
 import io
@@ -39,6 +40,7 @@ for _name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
 
 
 # ---------------------------------------------------------------- reading a bundle
+
 
 def _open_pdf(path: Path):
     from pyhanko.pdf_utils.misc import PdfReadError
@@ -99,6 +101,7 @@ def field_info(bundle: Path, field_name: str) -> dict:
 
 # ---------------------------------------------------------------- signing
 
+
 def _load_signer(p12: Path, passphrase: str | None):
     from pyhanko.sign import signers
 
@@ -106,15 +109,18 @@ def _load_signer(p12: Path, passphrase: str | None):
         raise SigningError(f"{p12}: certificate file not found")
     try:
         signer = signers.SimpleSigner.load_pkcs12(
-            pfx_file=str(p12), passphrase=passphrase.encode() if passphrase else None)
+            pfx_file=str(p12), passphrase=passphrase.encode() if passphrase else None
+        )
     except Exception as exc:  # pyHanko wraps cryptography's errors in several types
         signer = None
         detail = str(exc)
     else:
         detail = ""
     if signer is None:
-        raise SigningError(f"{p12}: cannot open the certificate: wrong passphrase, or not a PKCS#12 "
-                           f"(.p12/.pfx) file{f' ({detail})' if detail else ''}")
+        raise SigningError(
+            f"{p12}: cannot open the certificate: wrong passphrase, or not a PKCS#12 "
+            f"(.p12/.pfx) file{f' ({detail})' if detail else ''}"
+        )
     return signer
 
 
@@ -129,8 +135,10 @@ def stamp_font() -> Path:
     fallback = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
     if fallback.is_file():
         return fallback
-    raise SigningError(f"no font for the signature's visible text: install {STAMP_FONT} "
-                       "(`make setup`, or apt-get install fonts-liberation2)")
+    raise SigningError(
+        f"no font for the signature's visible text: install {STAMP_FONT} "
+        "(`make setup`, or apt-get install fonts-liberation2)"
+    )
 
 
 def _stamp_style(work: Path):
@@ -151,7 +159,8 @@ def _stamp_style(work: Path):
     return TextStampStyle(
         stamp_text=STAMP_TEXT,
         text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(path)), font_size=8),
-        background=None, border_width=1,
+        background=None,
+        border_width=1,
     )
 
 
@@ -174,17 +183,21 @@ def sign(bundle: Path, p12: Path, out: Path, passphrase: str | None, field_name:
     empty = [name for name, signed in existing if not signed]
     if field_name is None:
         if not empty:
-            raise SigningError(f"{bundle}: no empty signature field to sign"
-                               + (f" (signed already: {', '.join(n for n, _ in existing)})" if existing else ""))
+            raise SigningError(
+                f"{bundle}: no empty signature field to sign"
+                + (f" (signed already: {', '.join(n for n, _ in existing)})" if existing else "")
+            )
         if len(empty) > 1:
-            raise SigningError(f"{bundle} has {len(empty)} empty signature fields: "
-                               f"choose one with --field ({', '.join(empty)})")
+            raise SigningError(
+                f"{bundle} has {len(empty)} empty signature fields: choose one with --field ({', '.join(empty)})"
+            )
         field_name = empty[0]
     elif field_name not in empty:
         signed = [n for n, s in existing if s]
         why = "is signed already" if field_name in signed else "does not exist"
-        raise SigningError(f"{bundle}: signature field '{field_name}' {why}; empty fields: "
-                           + (", ".join(empty) or "none"))
+        raise SigningError(
+            f"{bundle}: signature field '{field_name}' {why}; empty fields: " + (", ".join(empty) or "none")
+        )
     if out.exists():
         raise OutputError(f"not overwriting {out}: it exists; choose another --out")
     signer = _load_signer(p12, passphrase)
@@ -198,8 +211,12 @@ def sign(bundle: Path, p12: Path, out: Path, passphrase: str | None, field_name:
     earlier = [str(v["/Location"]) for v in signed_dicts if v.get("/Location")]
     location = info.get("location") or (earlier[0] if earlier else None)
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name, reason=reason, location=location, md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES)
+        field_name=field_name,
+        reason=reason,
+        location=location,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic.replacing(out) as tmp, tempfile.TemporaryDirectory(prefix="keputusan-sign-") as work:
@@ -210,6 +227,7 @@ def sign(bundle: Path, p12: Path, out: Path, passphrase: str | None, field_name:
 
 
 # ---------------------------------------------------------------- verifying
+
 
 @dataclass
 class SignatureReport:
@@ -286,8 +304,21 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
         try:
             status = validate_pdf_signature(sig, signer_validation_context=context)
         except Exception as exc:  # a mangled signature dictionary or CMS blob
-            reports.append(SignatureReport(sig.field_name, "?", None, None, None, False, False, False,
-                                           "unknown", False, [f"cannot be validated: {exc}"]))
+            reports.append(
+                SignatureReport(
+                    sig.field_name,
+                    "?",
+                    None,
+                    None,
+                    None,
+                    False,
+                    False,
+                    False,
+                    "unknown",
+                    False,
+                    [f"cannot be validated: {exc}"],
+                )
+            )
             continue
         sig_obj = sig.sig_object
         coverage = status.coverage
@@ -312,11 +343,21 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
         if status.docmdp_ok is False:
             problems.append("changes after signing break the document's modification policy")
         signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
-        reports.append(SignatureReport(
-            field=sig.field_name, signer=status.signing_cert.subject.human_friendly, signed_at=signed_at,
-            reason=_text(sig_obj.get("/Reason")), location=_text(sig_obj.get("/Location")),
-            intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
-            coverage=coverage_text, whole_file=whole_file, problems=problems))
+        reports.append(
+            SignatureReport(
+                field=sig.field_name,
+                signer=status.signing_cert.subject.human_friendly,
+                signed_at=signed_at,
+                reason=_text(sig_obj.get("/Reason")),
+                location=_text(sig_obj.get("/Location")),
+                intact=bool(status.intact),
+                valid=bool(status.valid),
+                trusted=bool(status.trusted),
+                coverage=coverage_text,
+                whole_file=whole_file,
+                problems=problems,
+            )
+        )
     return VerifyReport(bundle, reports, empty, trust_given=bool(trust))
 
 
@@ -327,8 +368,10 @@ def _text(value) -> str | None:
 def check(report: VerifyReport) -> None:
     """Raise SignatureInvalid when the report shows no signature or a failing one."""
     if not report.signatures:
-        raise SignatureInvalid(f"{report.path}: no signatures"
-                               + (f" (empty fields: {', '.join(report.empty_fields)})" if report.empty_fields else ""))
+        raise SignatureInvalid(
+            f"{report.path}: no signatures"
+            + (f" (empty fields: {', '.join(report.empty_fields)})" if report.empty_fields else "")
+        )
     failing = [s for s in report.signatures if not s.ok]
     if failing:
         raise SignatureInvalid("; ".join(f"{s.field}: {', '.join(s.problems)}" for s in failing))

@@ -15,6 +15,7 @@ empty) and exits, so a killed parent leaves nothing running and nothing behind.
 
 Only the standard library and uno: it may run on a Python other than the project's.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,10 @@ def convert_one(uno, desktop, request: dict) -> None:
     if doc is None:
         raise RuntimeError(f"LibreOffice could not open {os.path.basename(request['src'])}")
     try:
-        store_props = (PropertyValue(Name="FilterName", Value="writer_pdf_Export"),
-                       PropertyValue(Name="FilterData", Value=_filter_data(uno, request.get("filter", {}))))
+        store_props = (
+            PropertyValue(Name="FilterName", Value="writer_pdf_Export"),
+            PropertyValue(Name="FilterData", Value=_filter_data(uno, request.get("filter", {}))),
+        )
         uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(request["dst"]), store_props))
     finally:
         doc.close(True)
@@ -88,8 +91,9 @@ def main(argv: list[str] | None = None, convert=convert_one) -> int:
         ctx = connect(uno, pipe, timeout)
         smgr = ctx.ServiceManager
         desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        user = smgr.createInstanceWithContext("com.sun.star.util.PathSubstitution", ctx) \
-            .getSubstituteVariableValue("$(user)")
+        user = smgr.createInstanceWithContext("com.sun.star.util.PathSubstitution", ctx).getSubstituteVariableValue(
+            "$(user)"
+        )
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which decides
         _reply({"ready": False, "error": f"cannot reach LibreOffice: {type(exc).__name__}: {exc}"})
         return 1
@@ -152,7 +156,7 @@ def _remove(paths: list[str]) -> None:
     for path in paths:
         if path.startswith("rmdir:"):  # a folder others may share: removed only once empty
             try:
-                os.rmdir(path[len("rmdir:"):])
+                os.rmdir(path[len("rmdir:") :])
             except OSError:
                 pass
         elif os.path.isdir(path) and not os.path.islink(path):

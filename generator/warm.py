@@ -18,6 +18,7 @@ its LibreOffice as soon as this process's pipe closes, so nothing survives even 
 The pool has the converter interface of `convert.SofficeConverter`: `convert(src, dst) -> dst`,
 the PDF appearing at `dst` only when complete.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -37,13 +38,20 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .convert import (DEFAULT_TIMEOUT, PDF_EXPORT, check_pdf, find_soffice, ipc_leftovers,
-                      remove_leftovers, start_listener)
+from .convert import (
+    DEFAULT_TIMEOUT,
+    PDF_EXPORT,
+    check_pdf,
+    find_soffice,
+    ipc_leftovers,
+    remove_leftovers,
+    start_listener,
+)
 from .errors import ConversionError, ConversionTimeout, ConverterMissing
 
 HELPER = Path(__file__).with_name("uno_helper.py")
-DEFAULT_RECYCLE = 200      # conversions before a process is replaced
-START_TIMEOUT = 60.0       # seconds for a fresh LibreOffice to accept its UNO connection
+DEFAULT_RECYCLE = 200  # conversions before a process is replaced
+START_TIMEOUT = 60.0  # seconds for a fresh LibreOffice to accept its UNO connection
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
@@ -67,15 +75,16 @@ def find_uno_python() -> str:
         if candidate not in _uno_python:
             probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('uno') is None)"
             try:
-                ok = subprocess.run([candidate, "-I", "-c", probe], capture_output=True,
-                                    timeout=30).returncode == 0
+                ok = subprocess.run([candidate, "-I", "-c", probe], capture_output=True, timeout=30).returncode == 0
             except (OSError, subprocess.SubprocessError):
                 ok = False
             _uno_python[candidate] = ok
         if _uno_python[candidate]:
             return candidate
-    raise ConverterMissing("no Python with LibreOffice's UNO bridge was found: run `make setup` "
-                           "(or apt-get install python3-uno), or set KEPUTUSAN_UNO_PYTHON")
+    raise ConverterMissing(
+        "no Python with LibreOffice's UNO bridge was found: run `make setup` "
+        "(or apt-get install python3-uno), or set KEPUTUSAN_UNO_PYTHON"
+    )
 
 
 class _Fault(Exception):
@@ -90,11 +99,11 @@ class _Fault(Exception):
 class PoolStats:
     """What the pool did, for reports and benchmarks. Times in seconds."""
 
-    conversions: int = 0          # successful conversions
-    failed_attempts: int = 0      # attempts that killed their process (then retried or reported)
-    starts: int = 0               # LibreOffice processes started (first starts, restarts, recycles)
-    recycles: int = 0             # processes replaced after `recycle_after` conversions
-    start_seconds: float = 0.0    # time spent starting processes
+    conversions: int = 0  # successful conversions
+    failed_attempts: int = 0  # attempts that killed their process (then retried or reported)
+    starts: int = 0  # LibreOffice processes started (first starts, restarts, recycles)
+    recycles: int = 0  # processes replaced after `recycle_after` conversions
+    start_seconds: float = 0.0  # time spent starting processes
     convert_seconds: float = 0.0  # time spent in conversions (successful or not)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -109,14 +118,13 @@ class PoolStats:
         return self.start_seconds + self.convert_seconds
 
     def as_dict(self) -> dict:
-        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()
-                if k != "lock"}
+        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items() if k != "lock"}
 
 
 class _Worker:
     """One LibreOffice listener and the helper that drives it."""
 
-    def __init__(self, pool: "ConverterPool", index: int):
+    def __init__(self, pool: ConverterPool, index: int):
         self.pool = pool
         self.index = index
         self.dir = pool.root / f"worker-{index}"
@@ -159,16 +167,33 @@ class _Worker:
                 try:
                     # same process group as its LibreOffice: one kill stops both
                     # what the helper removes if this process dies without closing the pool
-                    leftovers = [str(run), *map(str, ipc_leftovers(self.profile, pipe)),
-                                 str(self.dir / "libreoffice.log"), f"rmdir:{self.dir}", f"rmdir:{self.pool.root}"]
+                    leftovers = [
+                        str(run),
+                        *map(str, ipc_leftovers(self.profile, pipe)),
+                        str(self.dir / "libreoffice.log"),
+                        f"rmdir:{self.dir}",
+                        f"rmdir:{self.pool.root}",
+                    ]
                     self.helper = subprocess.Popen(
-                        [self.pool.uno_python, "-I", str(self.pool.helper), pipe, str(self.pool.start_timeout),
-                         *leftovers],
-                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, bufsize=0,
-                        process_group=self.office.pid, cwd=str(run))
+                        [
+                            self.pool.uno_python,
+                            "-I",
+                            str(self.pool.helper),
+                            pipe,
+                            str(self.pool.start_timeout),
+                            *leftovers,
+                        ],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=log,
+                        bufsize=0,
+                        process_group=self.office.pid,
+                        cwd=str(run),
+                    )
                 except OSError as exc:
-                    raise ConverterMissing(f"cannot start the UNO helper ({self.pool.uno_python}): "
-                                           f"{exc.strerror}") from None
+                    raise ConverterMissing(
+                        f"cannot start the UNO helper ({self.pool.uno_python}): {exc.strerror}"
+                    ) from None
             finally:
                 log.close()
         self.pool.stats.add(starts=1)
@@ -181,15 +206,17 @@ class _Worker:
             if code is not None:
                 raise ConversionError(f"LibreOffice exited at start (exit {code})" + self._log_tail()) from None
             if isinstance(fault.error, ConversionTimeout):
-                raise ConversionError(f"LibreOffice did not start within {self.pool.start_timeout:g} s"
-                                      + self._log_tail()) from None
+                raise ConversionError(
+                    f"LibreOffice did not start within {self.pool.start_timeout:g} s" + self._log_tail()
+                ) from None
             raise ConversionError("LibreOffice stopped while starting" + self._log_tail()) from None
         finally:
             self.pool.stats.add(start_seconds=time.monotonic() - started)
         if not reply.get("ready"):
             self.kill()
-            raise ConverterMissing(f"LibreOffice could not be started for conversions: {reply.get('error')}"
-                                   + self._log_tail())
+            raise ConverterMissing(
+                f"LibreOffice could not be started for conversions: {reply.get('error')}" + self._log_tail()
+            )
         if not str(reply.get("user", "")).startswith(self.profile.as_uri()):
             self.kill()  # whoever answered is not the LibreOffice we started
             raise ConversionError(f"a LibreOffice with another profile answered ({reply.get('user')})")
@@ -206,8 +233,11 @@ class _Worker:
                 reply = self._read(timeout)
             except _Fault as fault:
                 if isinstance(fault.error, ConversionTimeout):
-                    raise _Fault(ConversionTimeout(
-                        f"LibreOffice did not convert {src.name} within {timeout:g} s and was stopped")) from None
+                    raise _Fault(
+                        ConversionTimeout(
+                            f"LibreOffice did not convert {src.name} within {timeout:g} s and was stopped"
+                        )
+                    ) from None
                 raise _Fault(ConversionError(f"LibreOffice stopped while converting {src.name}")) from None
         finally:
             self.pool.stats.add(convert_seconds=time.monotonic() - started)
@@ -280,7 +310,7 @@ class _Worker:
         return f" ({lines[-1].strip()})" if lines else ""
 
 
-_open_pools: "weakref.WeakSet[ConverterPool]" = weakref.WeakSet()
+_open_pools: weakref.WeakSet[ConverterPool] = weakref.WeakSet()
 
 
 @atexit.register
@@ -296,10 +326,18 @@ class ConverterPool:
     meanwhile; the first `convert` waits for a process that is ready.
     """
 
-    def __init__(self, size: int | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-                 recycle_after: int = DEFAULT_RECYCLE, retries: int = 1,
-                 start_timeout: float = START_TIMEOUT, soffice: str | None = None,
-                 uno_python: str | None = None, helper: Path = HELPER):
+    def __init__(
+        self,
+        size: int | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        recycle_after: int = DEFAULT_RECYCLE,
+        retries: int = 1,
+        start_timeout: float = START_TIMEOUT,
+        soffice: str | None = None,
+        uno_python: str | None = None,
+        helper: Path = HELPER,
+    ):
         if size is not None and size < 1:
             raise ValueError("a converter pool needs at least one process")
         self.size = size or default_jobs()
@@ -320,7 +358,7 @@ class ConverterPool:
 
     # -- lifecycle
 
-    def __enter__(self) -> "ConverterPool":
+    def __enter__(self) -> ConverterPool:
         self.start()
         return self
 
@@ -336,8 +374,9 @@ class ConverterPool:
         _open_pools.add(self)
         self._workers = [_Worker(self, i) for i in range(self.size)]
         for worker in self._workers:
-            threading.Thread(target=self._boot, args=(worker,), daemon=True,
-                             name=f"keputusan-boot-{worker.index}").start()
+            threading.Thread(
+                target=self._boot, args=(worker,), daemon=True, name=f"keputusan-boot-{worker.index}"
+            ).start()
 
     def _boot(self, worker: _Worker) -> None:
         try:

@@ -13,6 +13,7 @@ Sheets:
 `load_workbook_case` reads it into the same `Case` the YAML form gives, every problem named
 by its cell. `write_yaml_case` writes the YAML form, so a case converts both ways.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,19 @@ from pydantic import ValidationError
 from . import atomic
 from .content import decree_dict, default_profil, office_dicts
 from .errors import DataError, OutputError, Problem
-from .load import (DECREE_FILE, OFFICES_FILE, PLAN_HEADERS, PLAN_SHEET, WORKBOOK_FILE, find_sheet,
-                   merged_problems, open_workbook, plan_from_sheet, pydantic_problems, read_yaml)
+from .load import (
+    DECREE_FILE,
+    OFFICES_FILE,
+    PLAN_HEADERS,
+    PLAN_SHEET,
+    WORKBOOK_FILE,
+    find_sheet,
+    merged_problems,
+    open_workbook,
+    plan_from_sheet,
+    pydantic_problems,
+    read_yaml,
+)
 from .messages import Place, problem
 from .model import MAX_TEXT, Case, Decree, KantorBatch, RencanaAksi
 
@@ -58,27 +70,66 @@ class Row:
 
 DECREE_ROWS: tuple[Row, ...] = (
     Row("Lembaga", ("kantor", "lembaga"), "text", "Komisi Pemilihan Umum (di Aceh: Komisi Independen Pemilihan)"),
-    Row("Wilayah", ("kantor", "wilayah"), "text", "mis. Provinsi Nusa Tenggara Barat, Kabupaten Lombok Barat, Kota Mataram"),
-    Row("Kode Wilayah", ("kantor", "kode_wilayah"), "code", "kode wilayah Kemendagri: 2 angka (provinsi) atau 4 angka (kabupaten/kota), mis. 52"),
+    Row(
+        "Wilayah",
+        ("kantor", "wilayah"),
+        "text",
+        "mis. Provinsi Nusa Tenggara Barat, Kabupaten Lombok Barat, Kota Mataram",
+    ),
+    Row(
+        "Kode Wilayah",
+        ("kantor", "kode_wilayah"),
+        "code",
+        "kode wilayah Kemendagri: 2 angka (provinsi) atau 4 angka (kabupaten/kota), mis. 52",
+    ),
     Row("Kedudukan", ("kantor", "kedudukan"), "text", "tempat kedudukan kantor, mis. Mataram"),
-    Row("Format Nomor", ("nomor", "format"), "text",
-        "susunan nomor dari bagiannya: {urut} {klasifikasi} {kode_wilayah} {tahun} {bulan} {bulan_romawi} {kode_lembaga}"),
+    Row(
+        "Format Nomor",
+        ("nomor", "format"),
+        "text",
+        "susunan nomor dari bagiannya: {urut} {klasifikasi} {kode_wilayah} {tahun} {bulan} {bulan_romawi} {kode_lembaga}",
+    ),
     Row("Nomor Urut", ("nomor", "urut"), "urut", "nomor urut keputusan, mis. 19"),
     Row("Klasifikasi", ("nomor", "klasifikasi"), "text", "kode klasifikasi, mis. ORT.07"),
     Row("Kode Lembaga", ("nomor", "kode_lembaga"), "text", "hanya bila format nomor memakai {kode_lembaga}, mis. KPU"),
     Row("Tahun", ("tahun",), "int", "tahun keputusan, mis. 2022"),
-    Row("Tentang", ("tentang",), "long", "judul keputusan sesudah kata TENTANG, huruf biasa (dicetak kapital otomatis)"),
+    Row(
+        "Tentang", ("tentang",), "long", "judul keputusan sesudah kata TENTANG, huruf biasa (dicetak kapital otomatis)"
+    ),
     Row("Judul Lampiran", ("judul_lampiran",), "long", "judul tabel lampiran"),
-    Row("Menimbang", ("menimbang",), "list",
-        "satu butir per baris berlabel Menimbang; huruf a., b. dan butir terakhir (yang menyatakan ulang Tentang) dibuat otomatis"),
-    Row("Diktum", ("diktum",), "list",
-        "satu diktum per baris berlabel Diktum; KESATU, KEDUA dan diktum penutup (mulai berlaku) dibuat otomatis"),
-    Row("Tanggal Ditetapkan", ("ditetapkan", "tanggal"), "date", "tanggal penetapan (sel tanggal), dicetak mis. 17 Januari 2022"),
+    Row(
+        "Menimbang",
+        ("menimbang",),
+        "list",
+        "satu butir per baris berlabel Menimbang; huruf a., b. dan butir terakhir (yang menyatakan ulang Tentang) dibuat otomatis",
+    ),
+    Row(
+        "Diktum",
+        ("diktum",),
+        "list",
+        "satu diktum per baris berlabel Diktum; KESATU, KEDUA dan diktum penutup (mulai berlaku) dibuat otomatis",
+    ),
+    Row(
+        "Tanggal Ditetapkan",
+        ("ditetapkan", "tanggal"),
+        "date",
+        "tanggal penetapan (sel tanggal), dicetak mis. 17 Januari 2022",
+    ),
     Row("Tempat Ditetapkan", ("ditetapkan", "tempat"), "text", "kosongkan bila sama dengan Kedudukan"),
     Row("Jabatan Penandatangan", ("penandatangan", "jabatan"), "text", "mis. Ketua"),
     Row("Nama Penandatangan", ("penandatangan", "nama"), "text", "nama pejabat yang menetapkan (dicetak kapital)"),
-    Row("Unit Pengesah Salinan", ("pengesah_salinan", "unit"), "long", "mis. Sekretariat Komisi Pemilihan Umum Provinsi ..."),
-    Row("Jabatan Pengesah Salinan", ("pengesah_salinan", "jabatan"), "text", "mis. Kepala Bagian Hukum dan Sumber Daya Manusia"),
+    Row(
+        "Unit Pengesah Salinan",
+        ("pengesah_salinan", "unit"),
+        "long",
+        "mis. Sekretariat Komisi Pemilihan Umum Provinsi ...",
+    ),
+    Row(
+        "Jabatan Pengesah Salinan",
+        ("pengesah_salinan", "jabatan"),
+        "text",
+        "mis. Kepala Bagian Hukum dan Sumber Daya Manusia",
+    ),
     Row("Nama Pengesah Salinan", ("pengesah_salinan", "nama"), "text", "nama pejabat yang mengesahkan salinan"),
     Row("NIP Pengesah Salinan", ("pengesah_salinan", "nip"), "code", "18 angka; boleh dikosongkan"),
     Row("Kertas", ("profil", "kertas"), "choice", "F4 (215 x 330 mm) atau A4", ("F4", "A4")),
@@ -89,8 +140,13 @@ DECREE_ROWS: tuple[Row, ...] = (
     Row("Huruf", ("profil", "font"), "text", "nama huruf, mis. Bookman Old Style"),
     Row("Ukuran Huruf", ("profil", "ukuran_font"), "number", "ukuran huruf keputusan dalam poin (6 sampai 16)"),
     Row("Ukuran Huruf Tabel", ("profil", "ukuran_font_tabel"), "number", "ukuran huruf tabel lampiran (6 sampai 14)"),
-    Row("Nomor Halaman Lampiran", ("profil", "nomor_halaman_lampiran"), "choice",
-        "lanjut: melanjutkan nomor halaman keputusan; ulang: mulai lagi dari 1", ("lanjut", "ulang")),
+    Row(
+        "Nomor Halaman Lampiran",
+        ("profil", "nomor_halaman_lampiran"),
+        "choice",
+        "lanjut: melanjutkan nomor halaman keputusan; ulang: mulai lagi dari 1",
+        ("lanjut", "ulang"),
+    ),
 )
 ROW_BY_LABEL = {row.label.casefold(): row for row in DECREE_ROWS}
 ROW_BY_PATH = {row.path: row for row in DECREE_ROWS}
@@ -136,25 +192,27 @@ DATA_ROWS = 1000  # rows of the plan/offices sheets that get dropdowns and forma
 
 # ---------------------------------------------------------------- the content to write
 
+
 @dataclass
 class WorkbookContent:
     """What a workbook holds, possibly incomplete (a starter case has blanks)."""
 
     decree: dict[str, Any] = field(default_factory=lambda: yaml.safe_load(yaml.safe_dump(STARTER_DECREE)))
-    mengingat: list[tuple[str, str]] = field(default_factory=list)   # (key, citation)
+    mengingat: list[tuple[str, str]] = field(default_factory=list)  # (key, citation)
     plan: RencanaAksi = field(default_factory=lambda: RencanaAksi(()))
     offices: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def from_case(cls, case: Case) -> "WorkbookContent":
+    def from_case(cls, case: Case) -> WorkbookContent:
         decree = decree_dict(case)
         decree["ditetapkan"]["tanggal"] = case.decree.ditetapkan.tanggal
         offices = office_dicts(case.offices)
         for office in offices:
             if "tanggal" in office:
                 office["tanggal"] = dt.date.fromisoformat(office["tanggal"])
-        return cls(decree=decree, mengingat=list(zip(case.decree.mengingat, case.mengingat)),
-                   plan=case.plan, offices=offices)
+        return cls(
+            decree=decree, mengingat=list(zip(case.decree.mengingat, case.mengingat)), plan=case.plan, offices=offices
+        )
 
 
 def value_at(data: dict, path: tuple[str, ...]) -> Any:
@@ -167,6 +225,7 @@ def value_at(data: dict, path: tuple[str, ...]) -> Any:
 
 
 # ---------------------------------------------------------------- writing
+
 
 def write_workbook(content: WorkbookContent, path: Path) -> Path:
     """Write `keputusan.xlsx` atomically (beside `path`, then renamed)."""
@@ -241,10 +300,16 @@ def _validation(kind: str, **kwargs):
 
 
 def _date_validation(cells: str):
-    dv = _validation("date", operator="between", formula1=str(int(_excel_date(dt.date(1945, 1, 1)))),
-                     formula2=str(int(_excel_date(dt.date(2200, 12, 31)))),
-                     errorTitle="Bukan tanggal", error="Tulis tanggal yang ada, mis. 17/01/2022.",
-                     promptTitle="Tanggal", prompt="Tulis tanggal, mis. 17/01/2022.")
+    dv = _validation(
+        "date",
+        operator="between",
+        formula1=str(int(_excel_date(dt.date(1945, 1, 1)))),
+        formula2=str(int(_excel_date(dt.date(2200, 12, 31)))),
+        errorTitle="Bukan tanggal",
+        error="Tulis tanggal yang ada, mis. 17/01/2022.",
+        promptTitle="Tanggal",
+        prompt="Tulis tanggal, mis. 17/01/2022.",
+    )
     dv.add(cells)
     return dv
 
@@ -279,23 +344,53 @@ def _write_decree_sheet(sheet, decree: dict[str, Any]) -> None:
                 else:
                     validations["date"] = _date_validation(cell.coordinate)
             elif spec.kind == "int":
-                dv = validations.setdefault("year", _validation(
-                    "whole", operator="between", formula1="1945", formula2="2200",
-                    errorTitle="Bukan tahun", error="Tulis tahun dengan 4 angka, mis. 2022."))
+                dv = validations.setdefault(
+                    "year",
+                    _validation(
+                        "whole",
+                        operator="between",
+                        formula1="1945",
+                        formula2="2200",
+                        errorTitle="Bukan tahun",
+                        error="Tulis tahun dengan 4 angka, mis. 2022.",
+                    ),
+                )
                 dv.add(cell.coordinate)
             elif spec.kind == "choice":
-                dv = validations.setdefault(spec.label, _validation(
-                    "list", formula1='"' + ",".join(spec.choices) + '"',
-                    errorTitle="Pilihan tidak dikenal", error="Pilih salah satu: " + ", ".join(spec.choices) + "."))
+                dv = validations.setdefault(
+                    spec.label,
+                    _validation(
+                        "list",
+                        formula1='"' + ",".join(spec.choices) + '"',
+                        errorTitle="Pilihan tidak dikenal",
+                        error="Pilih salah satu: " + ", ".join(spec.choices) + ".",
+                    ),
+                )
                 dv.add(cell.coordinate)
             elif spec.kind == "number":
-                dv = validations.setdefault("number", _validation(
-                    "decimal", operator="between", formula1="5", formula2="60",
-                    errorTitle="Bukan angka", error="Tulis angka (milimeter atau poin)."))
+                dv = validations.setdefault(
+                    "number",
+                    _validation(
+                        "decimal",
+                        operator="between",
+                        formula1="5",
+                        formula2="60",
+                        errorTitle="Bukan angka",
+                        error="Tulis angka (milimeter atau poin).",
+                    ),
+                )
                 if spec.path[-1] in ("ukuran_font", "ukuran_font_tabel"):
-                    dv = validations.setdefault("size", _validation(
-                        "decimal", operator="between", formula1="6", formula2="16",
-                        errorTitle="Ukuran huruf", error="Tulis ukuran huruf dalam poin, 6 sampai 16."))
+                    dv = validations.setdefault(
+                        "size",
+                        _validation(
+                            "decimal",
+                            operator="between",
+                            formula1="6",
+                            formula2="16",
+                            errorTitle="Ukuran huruf",
+                            error="Tulis ukuran huruf dalam poin, 6 sampai 16.",
+                        ),
+                    )
                 dv.add(cell.coordinate)
     for dv in validations.values():
         sheet.add_data_validation(dv)
@@ -326,9 +421,14 @@ def write_plan_sheet(sheet, plan: RencanaAksi) -> None:
         for k_index, kegiatan in enumerate(area.kegiatan):
             for s_index, sub in enumerate(kegiatan.sub_kegiatan):
                 months = ["x" if m in sub.bulan else None for m in range(1, 13)]
-                values = [area.nama if k_index == 0 and s_index == 0 else None,
-                          kegiatan.nama if s_index == 0 else None,
-                          sub.teks, sub.indikator, *months, sub.keterangan or None]
+                values = [
+                    area.nama if k_index == 0 and s_index == 0 else None,
+                    kegiatan.nama if s_index == 0 else None,
+                    sub.teks,
+                    sub.indikator,
+                    *months,
+                    sub.keterangan or None,
+                ]
                 r = sheet.max_row + 1
                 for c, value in enumerate(values, start=1):
                     _put(sheet.cell(row=r, column=c), value)
@@ -360,14 +460,24 @@ def _letter(col: int) -> str:
 
 def _add_plan_validations(sheet) -> None:
     last = DATA_ROWS + 1
-    areas = _validation("list", formula1=f"={LISTS_SHEET}!$A$2:$A$60", errorStyle="warning",
-                        errorTitle="Area belum ada di daftar",
-                        error="Area ini tidak ada di daftar (sheet Daftar). Lanjutkan bila memang area baru.",
-                        promptTitle="Area Perubahan", prompt="Pilih area; kosongkan bila sama dengan baris di atas.")
+    areas = _validation(
+        "list",
+        formula1=f"={LISTS_SHEET}!$A$2:$A$60",
+        errorStyle="warning",
+        errorTitle="Area belum ada di daftar",
+        error="Area ini tidak ada di daftar (sheet Daftar). Lanjutkan bila memang area baru.",
+        promptTitle="Area Perubahan",
+        prompt="Pilih area; kosongkan bila sama dengan baris di atas.",
+    )
     areas.add(f"A2:A{last}")
-    months = _validation("list", formula1='"x"', errorTitle="Tanda bulan",
-                         error="Tulis x untuk menandai bulan pelaksanaan, atau kosongkan.",
-                         promptTitle="Bulan pelaksanaan", prompt="x = dilaksanakan pada bulan ini")
+    months = _validation(
+        "list",
+        formula1='"x"',
+        errorTitle="Tanda bulan",
+        error="Tulis x untuk menandai bulan pelaksanaan, atau kosongkan.",
+        promptTitle="Bulan pelaksanaan",
+        prompt="x = dilaksanakan pada bulan ini",
+    )
     months.add(f"E2:P{last}")
     sheet.add_data_validation(areas)
     sheet.add_data_validation(months)
@@ -414,7 +524,7 @@ PETUNJUK = (
     "YANG DIBUAT OTOMATIS (JANGAN DIKETIK)",
     "Nomor area, huruf sub kegiatan (a., b., ...), ordinal diktum (KESATU, KEDUA, ...), baris nomor kolom,",
     "nomor halaman, nomor keputusan (disusun dari Format Nomor dan bagian-bagiannya), butir Menimbang terakhir",
-    "dan diktum penutup (\"Keputusan ini mulai berlaku pada tanggal ditetapkan.\").",
+    'dan diktum penutup ("Keputusan ini mulai berlaku pada tanggal ditetapkan.").',
     "Teks diketik persis seperti akan dicetak.",
     "",
     "SHEET Keputusan",
@@ -456,6 +566,7 @@ def _write_petunjuk_sheet(sheet) -> None:
 
 
 # ---------------------------------------------------------------- reading
+
 
 def load_workbook_case(case_dir: Path) -> Case:
     """The workbook form: keputusan.xlsx holds the decree, Mengingat, the plan and the offices."""
@@ -499,8 +610,9 @@ def load_workbook_case(case_dir: Path) -> Case:
             for part in decree.missing_number_parts():
                 part_path = ("kantor", part) if part == "kode_wilayah" else ("nomor", part)
                 spec = ROW_BY_PATH.get(part_path)
-                problems.append(problem("nomor.part_missing", placer(part_path), part=part,
-                                        label=spec.label if spec else part))
+                problems.append(
+                    problem("nomor.part_missing", placer(part_path), part=part, label=spec.label if spec else part)
+                )
 
     plan = RencanaAksi(())
     if sheets[PLAN_SHEET] is not None:
@@ -511,8 +623,16 @@ def load_workbook_case(case_dir: Path) -> Case:
     if problems:
         raise DataError(problems)
     assert decree is not None
-    return Case(name=case_dir.resolve().name, directory=case_dir, decree=decree, mengingat=tuple(texts),
-                plan=plan, sources=(path.resolve(),), offices=offices, form="workbook")
+    return Case(
+        name=case_dir.resolve().name,
+        directory=case_dir,
+        decree=decree,
+        mengingat=tuple(texts),
+        plan=plan,
+        sources=(path.resolve(),),
+        offices=offices,
+        form="workbook",
+    )
 
 
 def _nearest(places: dict[tuple, Place], loc: tuple, default: Place) -> Place:
@@ -533,9 +653,26 @@ def _cell_text(value: Any) -> str:
 
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_BULAN = {name.casefold(): i for i, name in enumerate(
-    ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-     "Oktober", "November", "Desember"], start=1)}
+_BULAN = {
+    name.casefold(): i
+    for i, name in enumerate(
+        [
+            "Januari",
+            "Februari",
+            "Maret",
+            "April",
+            "Mei",
+            "Juni",
+            "Juli",
+            "Agustus",
+            "September",
+            "Oktober",
+            "November",
+            "Desember",
+        ],
+        start=1,
+    )
+}
 _LONG_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$")
 
 
@@ -596,8 +733,9 @@ def _read_decree_sheet(sheet, file: str, problems: list[Problem]) -> tuple[dict,
     for col, expected in enumerate(DECREE_HEADERS, start=1):
         cell = sheet.cell(row=1, column=col)
         if _cell_text(cell.value) != expected:
-            problems.append(problem("header.wrong", at(cell.coordinate), value=_cell_text(cell.value),
-                                    expected=expected))
+            problems.append(
+                problem("header.wrong", at(cell.coordinate), value=_cell_text(cell.value), expected=expected)
+            )
     if len(problems) > start:
         return {}, {}
     raw: dict[str, Any] = {}
@@ -672,7 +810,9 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _read_table(sheet, file: str, headers: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, list[Any]]] | None:
+def _read_table(
+    sheet, file: str, headers: tuple[str, ...], problems: list[Problem]
+) -> list[tuple[int, list[Any]]] | None:
     """Header check, merged cells, formulas, empty rows in the middle: the rows of a simple table."""
     at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
     start = len(problems)
@@ -711,16 +851,18 @@ def _read_table(sheet, file: str, headers: tuple[str, ...], problems: list[Probl
                 problems.append(problem("cell.outside", at(cell.coordinate)))
                 ok = False
             elif isinstance(cell.value, str) and len(cell.value.strip()) > MAX_TEXT:
-                problems.append(problem("cell.too_long", at(cell.coordinate), length=len(cell.value.strip()),
-                                        max=MAX_TEXT))
+                problems.append(
+                    problem("cell.too_long", at(cell.coordinate), length=len(cell.value.strip()), max=MAX_TEXT)
+                )
                 ok = False
         if ok:
-            out.append((r, [c.value for c in cells[:len(headers)]]))
+            out.append((r, [c.value for c in cells[: len(headers)]]))
     return out
 
 
-def _read_mengingat_sheet(sheet, file: str, problems: list[Problem],
-                          places: dict[tuple, Place]) -> tuple[list[str], list[str]]:
+def _read_mengingat_sheet(
+    sheet, file: str, problems: list[Problem], places: dict[tuple, Place]
+) -> tuple[list[str], list[str]]:
     at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
     places[("mengingat",)] = at("A2")
     rows = _read_table(sheet, file, MENGINGAT_HEADERS, problems)
@@ -744,10 +886,18 @@ def _read_mengingat_sheet(sheet, file: str, problems: list[Problem],
     return derived, texts
 
 
-_KINDS = (("undang-undang", "uu"), ("peraturan pemerintah pengganti undang-undang", "perppu"),
-          ("peraturan pemerintah", "pp"), ("peraturan presiden", "perpres"), ("keputusan presiden", "keppres"),
-          ("peraturan komisi pemilihan umum", "pkpu"), ("keputusan komisi pemilihan umum", "kepkpu"),
-          ("peraturan menteri", "permen"), ("keputusan menteri", "kepmen"), ("peraturan daerah", "perda"))
+_KINDS = (
+    ("undang-undang", "uu"),
+    ("peraturan pemerintah pengganti undang-undang", "perppu"),
+    ("peraturan pemerintah", "pp"),
+    ("peraturan presiden", "perpres"),
+    ("keputusan presiden", "keppres"),
+    ("peraturan komisi pemilihan umum", "pkpu"),
+    ("keputusan komisi pemilihan umum", "kepkpu"),
+    ("peraturan menteri", "permen"),
+    ("keputusan menteri", "kepmen"),
+    ("peraturan daerah", "perda"),
+)
 
 
 def citation_key(text: str) -> str:
@@ -798,12 +948,19 @@ def _read_kantor_sheet(sheet, file: str, problems: list[Problem]) -> tuple[Kanto
             office = KantorBatch.model_validate(data)
         except ValidationError as exc:
             for p in pydantic_problems(exc, lambda loc: at(columns.get(str(loc[0]), f"A{r}")), KantorBatch):
-                problems.append(problem("date.invalid_cell", p.place, **dict(p.params))
-                                if p.code == "date.invalid" else p)
+                problems.append(
+                    problem("date.invalid_cell", p.place, **dict(p.params)) if p.code == "date.invalid" else p
+                )
             continue
         if office.kode_wilayah in seen:
-            problems.append(problem("kantor.duplicate", at(columns["kode_wilayah"]), kode=office.kode_wilayah,
-                                    first=seen[office.kode_wilayah]))
+            problems.append(
+                problem(
+                    "kantor.duplicate",
+                    at(columns["kode_wilayah"]),
+                    kode=office.kode_wilayah,
+                    first=seen[office.kode_wilayah],
+                )
+            )
             continue
         seen[office.kode_wilayah] = r
         offices.append(office)
@@ -811,6 +968,7 @@ def _read_kantor_sheet(sheet, file: str, problems: list[Problem]) -> tuple[Kanto
 
 
 # ---------------------------------------------------------------- the YAML form
+
 
 def write_yaml_case(case: Case, dest: Path, library: Path | None = None) -> None:
     """Write `case` in the YAML form into the (new, empty) folder `dest`.
@@ -830,23 +988,29 @@ def write_yaml_case(case: Case, dest: Path, library: Path | None = None) -> None
         except DataError:
             existing = None
         if isinstance(existing, dict) and all(
-                isinstance(existing.get(k), str) and existing[k].strip().rstrip(";") == t for k, t in pairs):
+            isinstance(existing.get(k), str) and existing[k].strip().rstrip(";") == t for k, t in pairs
+        ):
             library_ref = os.path.relpath(library, dest)
     data = case.decree.model_dump(mode="python", exclude_none=True)
     data["rencana_aksi"] = "rencana-aksi.xlsx"
     data["dasar_hukum"] = library_ref or "dasar-hukum.yaml"
     if data.get("profil") == Decree.model_fields["profil"].default.model_dump(exclude_none=True):
         data["profil"] = {}
-    header = ("# Keputusan dalam bentuk YAML (docs/data-format.md). Nomor, huruf, ordinal diktum, butir\n"
-              "# Menimbang terakhir dan diktum penutup dihasilkan oleh alat, tidak diketik di sini.\n")
+    header = (
+        "# Keputusan dalam bentuk YAML (docs/data-format.md). Nomor, huruf, ordinal diktum, butir\n"
+        "# Menimbang terakhir dan diktum penutup dihasilkan oleh alat, tidak diketik di sini.\n"
+    )
     files = {DECREE_FILE: header + _yaml_dump(data)}
     if library_ref is None:
-        files["dasar-hukum.yaml"] = ("# Pustaka dasar hukum (Mengingat) kasus ini: kunci -> kutipan lengkap tanpa ';'.\n"
-                                     + _yaml_dump(dict(pairs)))
+        files["dasar-hukum.yaml"] = (
+            "# Pustaka dasar hukum (Mengingat) kasus ini: kunci -> kutipan lengkap tanpa ';'.\n"
+            + _yaml_dump(dict(pairs))
+        )
     if case.offices:
-        files[OFFICES_FILE] = ("# Kantor-kantor dalam satu batch; isian yang tidak ditulis mengikuti keputusan.yaml.\n"
-                               + _yaml_dump({"kantor": [o.model_dump(mode="python", exclude_none=True)
-                                                        for o in case.offices]}))
+        files[OFFICES_FILE] = (
+            "# Kantor-kantor dalam satu batch; isian yang tidak ditulis mengikuti keputusan.yaml.\n"
+            + _yaml_dump({"kantor": [o.model_dump(mode="python", exclude_none=True) for o in case.offices]})
+        )
     book = openpyxl.Workbook()
     book.active.title = PLAN_SHEET
     write_plan_sheet(book.active, case.plan)
@@ -858,6 +1022,7 @@ def write_yaml_case(case: Case, dest: Path, library: Path | None = None) -> None
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
         book.save(folder / "rencana-aksi.xlsx")
+
     _new_folder(dest, write)
 
 
@@ -890,6 +1055,7 @@ def _new_folder(dest: Path, fill) -> None:
 
 
 # ---------------------------------------------------------------- init and convert
+
 
 def init_case(dest: Path, source: Path | None = None) -> Path:
     """A new case in the workbook form at `dest`: a starter, or filled from the case `source`

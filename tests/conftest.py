@@ -1,5 +1,6 @@
 """Shared fixtures. The NTB sample is built once per test session (it takes a few seconds of
 real LibreOffice) and shared read-only by the end-to-end tests."""
+
 from __future__ import annotations
 
 import re

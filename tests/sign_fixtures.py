@@ -3,6 +3,7 @@
 Imported by the test modules that use them (`from sign_fixtures import ...`). The certificate
 comes from tools/test_certificate.py, the same tool the README offers for trying `sign`.
 """
+
 from __future__ import annotations
 
 import importlib.util

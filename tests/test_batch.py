@@ -3,6 +3,7 @@
 The NTB batch is built once for the module, by the command as a user runs it; the fault and
 locking tests use a small three-office batch on the small test case, which converts quickly.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,14 @@ KECIL = ROOT / "tests" / "fixtures" / "kecil"
 
 def keputusan(*args, env=None, timeout=600):
     """The command as a user runs it, messages in English (KEPUTUSAN_LANG=en) unless `env` says otherwise."""
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, "KEPUTUSAN_LANG": "en", **(env or {})}, cwd=ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KEPUTUSAN_LANG": "en", **(env or {})},
+        cwd=ROOT,
+        timeout=timeout,
+    )
 
 
 def report(out: Path) -> dict:
@@ -47,8 +54,9 @@ def ntb(tmp_path_factory):
     """The NTB batch built by `keputusan batch ... --jobs 2`; (out folder, completed process)."""
     out = tmp_path_factory.mktemp("ntb-batch") / "out"
     tmp = tmp_path_factory.mktemp("ntb-batch-tmp")
-    result = keputusan("batch", NTB_BATCH, "--out", out, "--jobs", "2",
-                       env={"TMPDIR": str(tmp), "KEPUTUSAN_LANG": ""})  # staff's default: Indonesian
+    result = keputusan(
+        "batch", NTB_BATCH, "--out", out, "--jobs", "2", env={"TMPDIR": str(tmp), "KEPUTUSAN_LANG": ""}
+    )  # staff's default: Indonesian
     assert result.returncode == 0, result.stderr
     assert processes_mentioning(str(tmp)) == []  # no LibreOffice left running
     return out, result
@@ -68,10 +76,19 @@ def bundle(out: Path, kode: str, variant: str) -> Path:
 def test_eleven_offices_each_with_asli_and_salinan(ntb):
     out, result = ntb
     folders = sorted(p.name for p in out.iterdir() if p.is_dir())
-    assert folders == ["52-provinsi-nusa-tenggara-barat", "5201-kabupaten-lombok-barat",
-                       "5202-kabupaten-lombok-tengah", "5203-kabupaten-lombok-timur", "5204-kabupaten-sumbawa",
-                       "5205-kabupaten-dompu", "5206-kabupaten-bima", "5207-kabupaten-sumbawa-barat",
-                       "5208-kabupaten-lombok-utara", "5271-kota-mataram", "5272-kota-bima"]
+    assert folders == [
+        "52-provinsi-nusa-tenggara-barat",
+        "5201-kabupaten-lombok-barat",
+        "5202-kabupaten-lombok-tengah",
+        "5203-kabupaten-lombok-timur",
+        "5204-kabupaten-sumbawa",
+        "5205-kabupaten-dompu",
+        "5206-kabupaten-bima",
+        "5207-kabupaten-sumbawa-barat",
+        "5208-kabupaten-lombok-utara",
+        "5271-kota-mataram",
+        "5272-kota-bima",
+    ]
     for folder in folders:
         for variant in ("asli", "salinan"):
             assert (out / folder / f"{folder}-{variant}.pdf").read_bytes().startswith(b"%PDF-")
@@ -125,11 +142,13 @@ def test_each_lampiran_repeats_its_area_at_page_tops(ntb, cases, kode):
 def test_office_changes_are_in_their_lampiran(ntb):
     out, _ = ntb
     assert squash("Sosialisasi pengendalian gratifikasi kepada badan ad hoc") in squash(
-        pdf_text(bundle(out, "5201", "asli")))
+        pdf_text(bundle(out, "5201", "asli"))
+    )
     assert squash("Pemanfaatan aplikasi") not in squash(pdf_text(bundle(out, "5204", "asli")))
     assert squash("Pemanfaatan aplikasi") in squash(pdf_text(bundle(out, "5205", "asli")))
     assert squash("Whistle Blowing System ke seluruh pegawai dan badan ad hoc") in squash(
-        pdf_text(bundle(out, "5271", "asli")))
+        pdf_text(bundle(out, "5271", "asli"))
+    )
 
 
 def test_an_unchanged_batch_rebuilds_nothing(ntb, tmp_path):
@@ -170,15 +189,27 @@ def test_a_changed_office_alone_is_rebuilt(ntb, tmp_path):
 
 # ---------------------------------------------------------------- the small batch
 
+
 @pytest.fixture
 def small(tmp_path):
     """Three offices on the small test case (A4, five rows): quick to convert."""
     folder = tmp_path / "batch"
     folder.mkdir()
     offices = [{"kode_wilayah": "5201", "wilayah": "Kabupaten Lombok Barat", "kedudukan": "Gerung"}]
-    for kode, wilayah, seat in (("5202", "Kabupaten Lombok Tengah", "Praya"), ("5203", "Kabupaten Lombok Timur", "Selong")):
-        offices.append({"kode_wilayah": kode, "wilayah": wilayah, "kedudukan": seat, "urut": int(kode[-1]),
-                        "penandatangan_nama": f"[Contoh] Ketua {seat}", "pengesah_nama": f"[Contoh] Pengesah {seat}"})
+    for kode, wilayah, seat in (
+        ("5202", "Kabupaten Lombok Tengah", "Praya"),
+        ("5203", "Kabupaten Lombok Timur", "Selong"),
+    ):
+        offices.append(
+            {
+                "kode_wilayah": kode,
+                "wilayah": wilayah,
+                "kedudukan": seat,
+                "urut": int(kode[-1]),
+                "penandatangan_nama": f"[Contoh] Ketua {seat}",
+                "pengesah_nama": f"[Contoh] Pengesah {seat}",
+            }
+        )
     (folder / "kantor.yaml").write_text(yaml.safe_dump({"dasar": str(KECIL), "kantor": offices}))
     return folder
 
@@ -189,9 +220,14 @@ def pdfs(out: Path) -> list[str]:
     return sorted(p.name for p in out.glob("*/*.pdf") if p.exists())
 
 
-ALL_SIX = ["5201-kabupaten-lombok-barat-asli.pdf", "5201-kabupaten-lombok-barat-salinan.pdf",
-           "5202-kabupaten-lombok-tengah-asli.pdf", "5202-kabupaten-lombok-tengah-salinan.pdf",
-           "5203-kabupaten-lombok-timur-asli.pdf", "5203-kabupaten-lombok-timur-salinan.pdf"]
+ALL_SIX = [
+    "5201-kabupaten-lombok-barat-asli.pdf",
+    "5201-kabupaten-lombok-barat-salinan.pdf",
+    "5202-kabupaten-lombok-tengah-asli.pdf",
+    "5202-kabupaten-lombok-tengah-salinan.pdf",
+    "5203-kabupaten-lombok-timur-asli.pdf",
+    "5203-kabupaten-lombok-timur-salinan.pdf",
+]
 
 
 def test_force_rebuilds_every_office_and_only_picks_some(small, tmp_path):
@@ -205,9 +241,12 @@ def test_force_rebuilds_every_office_and_only_picks_some(small, tmp_path):
 
 
 def test_transient_faults_are_retried_and_every_office_is_built(small, tmp_path, monkeypatch):
-    monkeypatch.setenv("KEPUTUSAN_TEST_FAULTS", "crash:5201-kabupaten-lombok-barat-salinan-lampiran;"
-                                                "hang:5202-kabupaten-lombok-tengah-asli-keputusan;"
-                                                "nofile:5203-kabupaten-lombok-timur-salinan-keputusan")
+    monkeypatch.setenv(
+        "KEPUTUSAN_TEST_FAULTS",
+        "crash:5201-kabupaten-lombok-barat-salinan-lampiran;"
+        "hang:5202-kabupaten-lombok-tengah-asli-keputusan;"
+        "nofile:5203-kabupaten-lombok-timur-salinan-keputusan",
+    )
     monkeypatch.setenv("KEPUTUSAN_TEST_FAULT_DIR", str(tmp_path))
     out = tmp_path / "out"
     with ConverterPool(2, helper=FAULTY, timeout=5) as pool:
@@ -249,16 +288,23 @@ def test_bad_data_in_one_office_fails_that_office_with_its_place(small, tmp_path
     out = tmp_path / "out"
     result = keputusan("batch", small, "--out", out, "--jobs", "1")
     assert result.returncode == 1
-    assert re.search(r"5203 Kabupaten Lombok Timur: .*kantor.yaml, key kantor\[3\]\.urutan \(line \d+\): "
-                     r"unknown key 'urutan'\s+Fix: did you mean 'urut'\?", result.stderr, re.S), result.stderr
+    assert re.search(
+        r"5203 Kabupaten Lombok Timur: .*kantor.yaml, key kantor\[3\]\.urutan \(line \d+\): "
+        r"unknown key 'urutan'\s+Fix: did you mean 'urut'\?",
+        result.stderr,
+        re.S,
+    ), result.stderr
     assert "1 of 3 offices failed (5203)" in result.stderr and "Traceback" not in result.stderr
     assert len(pdfs(out)) == 4
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["--only", "5209"], "--only 5209: no office with code 5209"),
-    ([], "key kantor[2].kode_wilayah (line"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--only", "5209"], "--only 5209: no office with code 5209"),
+        ([], "key kantor[2].kode_wilayah (line"),
+    ],
+)
 def test_bad_batch_data_exits_2_and_writes_nothing(small, tmp_path, args, expected):
     if not args:
         text = (small / "kantor.yaml").read_text().replace("kode_wilayah: '5202'", "kode_wilayah: '520'")
@@ -274,8 +320,9 @@ def test_an_invalid_base_case_exits_2_names_it_and_writes_nothing(small, tmp_pat
     base = tmp_path / "kecil"
     shutil.copytree(KECIL, base)
     text = (base / "keputusan.yaml").read_text().replace("tanggal: 2023-03-09", "tanggal: 2023-02-30")
-    (base / "keputusan.yaml").write_text(text.replace("../../../data/dasar-hukum.yaml",
-                                                      str(ROOT / "data" / "dasar-hukum.yaml")))
+    (base / "keputusan.yaml").write_text(
+        text.replace("../../../data/dasar-hukum.yaml", str(ROOT / "data" / "dasar-hukum.yaml"))
+    )
     (small / "kantor.yaml").write_text((small / "kantor.yaml").read_text().replace(str(KECIL), str(base)))
     out = tmp_path / "out"
     result = keputusan("batch", small, "--out", out)
@@ -297,8 +344,9 @@ def test_a_second_batch_on_the_same_folder_is_refused(small, tmp_path):
 def test_two_batches_started_at_once_never_mix_their_files(small, tmp_path):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "generator", "batch", str(small), "--out", str(out), "--jobs", "1"]
-    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     results = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
     codes = sorted(code for code, _ in results)
     assert codes == [0, 4], results
@@ -309,9 +357,14 @@ def test_two_batches_started_at_once_never_mix_their_files(small, tmp_path):
 def test_ctrl_c_stops_everything_and_leaves_no_partial_file(small, tmp_path):
     out, tmp = tmp_path / "out", tmp_path / "tmp"
     tmp.mkdir()
-    run = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(small), "--out", str(out), "--jobs", "2"],
-                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env={**os.environ, "TMPDIR": str(tmp)})
+    run = subprocess.Popen(
+        [sys.executable, "-m", "generator", "batch", str(small), "--out", str(out), "--jobs", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    )
     deadline = time.monotonic() + 60
     while not processes_mentioning(str(tmp)) and time.monotonic() < deadline:
         time.sleep(0.05)

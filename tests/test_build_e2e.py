@@ -1,4 +1,5 @@
 """End to end on real LibreOffice: the NTB 2022 decree built from data, read back from the PDF."""
+
 from __future__ import annotations
 
 import re
@@ -34,9 +35,15 @@ def asli(ntb_build):
 def test_outputs_are_where_the_readme_says(ntb_build):
     folder = ntb_build.out_dir
     assert folder.name == "kpu-ntb-2022"
-    for name in ("kpu-ntb-2022-asli.pdf", "kpu-ntb-2022-salinan.pdf", "kpu-ntb-2022-asli-keputusan.docx",
-                 "kpu-ntb-2022-asli-lampiran.docx", "kpu-ntb-2022-salinan-keputusan.docx",
-                 "kpu-ntb-2022-salinan-lampiran.docx", "manifest.json"):
+    for name in (
+        "kpu-ntb-2022-asli.pdf",
+        "kpu-ntb-2022-salinan.pdf",
+        "kpu-ntb-2022-asli-keputusan.docx",
+        "kpu-ntb-2022-asli-lampiran.docx",
+        "kpu-ntb-2022-salinan-keputusan.docx",
+        "kpu-ntb-2022-salinan-lampiran.docx",
+        "manifest.json",
+    ):
         assert (folder / name).is_file(), name
     assert not [p for p in folder.iterdir() if p.name.startswith(".")], "work files left behind"
 
@@ -45,9 +52,14 @@ def test_every_menimbang_and_mengingat_item_is_printed(salinan, case):
     text = squash(body_text(salinan))
     for i, item in enumerate(case.decree.menimbang):
         assert squash(f"{item_letter(i)}. {item}") in text
-    assert squash("b. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan "
-                  "Keputusan Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat tentang Rencana Aksi Reformasi "
-                  "Birokrasi di Lingkungan Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat Tahun 2022;") in text
+    assert (
+        squash(
+            "b. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan "
+            "Keputusan Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat tentang Rencana Aksi Reformasi "
+            "Birokrasi di Lingkungan Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat Tahun 2022;"
+        )
+        in text
+    )
     for n, citation in enumerate(case.mengingat, start=1):
         assert squash(f"{n}. {citation};") in text
 
@@ -75,10 +87,18 @@ def test_closing_diktum_is_complete(salinan):
 
 
 def _word_boxes(pdf: Path, page: int) -> list[tuple[float, float, str]]:
-    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          check=True, capture_output=True, text=True).stdout
-    return [(float(x), float(y), w) for x, y, w in
-            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)]
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [
+        (float(x), float(y), w)
+        for x, y, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html
+        )
+    ]
 
 
 def _lampiran_pages(pdf: Path) -> list[int]:
@@ -104,8 +124,7 @@ def test_areas_numbered_once_and_repeated_at_page_tops(salinan, case):
         # left of the AREA column's centre stand only the NO cells and the start of area names;
         # area names hold no bare numbers
         area_centre = min(x for x, y, w in boxes if w == "2" and abs(y - column_row) < 2)
-        numbers = [(y, w) for x, y, w in boxes
-                   if x < area_centre and y > column_row + 2 and re.fullmatch(r"\d+\.?", w)]
+        numbers = [(y, w) for x, y, w in boxes if x < area_centre and y > column_row + 2 and re.fullmatch(r"\d+\.?", w)]
         assert numbers, f"page {page}: the first row carries no area number"
         first_row_y = min(y for x, y, w in boxes if y > column_row + 2)
         assert abs(min(numbers)[0] - first_row_y) < 2, f"page {page}: area not repeated at the top"

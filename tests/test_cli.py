@@ -1,4 +1,5 @@
 """The `keputusan` command as staff run it: exit codes, messages, nothing half-written."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,13 @@ KECIL = ROOT / "tests" / "fixtures" / "kecil"
 
 
 def keputusan(*args, env=None, cwd=None):
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd or ROOT,
+    )
 
 
 def test_help_on_every_command():
@@ -68,8 +74,9 @@ def test_a4_and_restarting_lampiran_numbers(kecil_build):
     tops = [t.splitlines()[0].strip() for t in texts]
     assert lampiran_first > 1
     # the decree counts from 1 (its first page unnumbered), the lampiran restarts at 1
-    expected = [f"- {n} -" for n in range(2, lampiran_first)] + \
-               [f"- {n} -" for n in range(2, len(texts) - lampiran_first + 2)]
+    expected = [f"- {n} -" for n in range(2, lampiran_first)] + [
+        f"- {n} -" for n in range(2, len(texts) - lampiran_first + 2)
+    ]
     shown = [top for i, top in enumerate(tops, start=1) if i not in (1, lampiran_first)]
     assert shown == expected
     out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -81,10 +88,15 @@ def test_lampiran_table_stays_within_the_margins(kecil_build):
     """On A4 the month columns are narrow ("10" does not fit on one line): the table keeps its
     columns and stays inside the page's right margin instead of growing past the edge."""
     import re
+
     pdf = kecil_build / "kecil-asli.pdf"
     page = next(i for i, t in enumerate(pages_text(pdf), start=1) if "PELAKSANAAN (BULAN)" in t)
-    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
     right_edge = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
     margin = 20 / 25.4 * 72  # the default profile's right margin (kanan), 20 mm
@@ -96,10 +108,15 @@ def test_lampiran_header_words_stay_whole_on_a4(kecil_build):
     """The header is drawn for F4; on A4 its columns narrow and its type shrinks with them, so
     no header word breaks across lines (it broke as PERUBAHA/N and 1/0 before)."""
     import re
+
     pdf = kecil_build / "kecil-asli.pdf"
     page = next(i for i, t in enumerate(pages_text(pdf), start=1) if "PELAKSANAAN (BULAN)" in t)
-    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     words = re.findall(r">([^<]+)</word>", bbox)
     for whole in ("PERUBAHAN", "KEBERHASILAN", "10", "11", "12", "18"):
         assert whole in words, f"{whole} broken across lines: {words[:60]}"
@@ -109,10 +126,10 @@ def _gray(pgm: bytes, x: int, y: int) -> int:
     header_end, fields = 0, []
     while len(fields) < 4:  # P5 width height maxval
         start = header_end
-        while pgm[start:start + 1].isspace():
+        while pgm[start : start + 1].isspace():
             start += 1
         end = start
-        while not pgm[end:end + 1].isspace():
+        while not pgm[end : end + 1].isspace():
             end += 1
         fields.append(pgm[start:end])
         header_end = end
@@ -124,17 +141,27 @@ def _gray(pgm: bytes, x: int, y: int) -> int:
 def test_scheduled_months_are_visibly_shaded(kecil_build, tmp_path):
     """Staff see the schedule: the January cell of row a. is grey, its March cell is white."""
     import re
+
     pdf = kecil_build / "kecil-asli.pdf"
     page = next(i for i, t in enumerate(pages_text(pdf), start=1) if "PELAKSANAAN (BULAN)" in t)
-    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', bbox)]
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [
+        (float(a), float(b), float(c), float(d), w)
+        for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', bbox
+        )
+    ]
     column_row_y = max(w[1] for w in words if w[4] == "18")
     col = {w[4]: (w[0] + w[2]) / 2 for w in words if abs(w[1] - column_row_y) < 2}
     row_y = next(w[1] for w in words if w[4] == "Membentuk") + 3
-    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), str(pdf),
-                    str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), str(pdf), str(tmp_path / "p")], check=True
+    )
     pgm = next(tmp_path.glob("p*.pgm")).read_bytes()
     january, february, march = (_gray(pgm, int(col[str(n)]), int(row_y)) for n in (6, 7, 8))
     assert january < 180 and february < 180, "scheduled months not shaded"

@@ -3,6 +3,7 @@
 Each fake is a small shell script standing in for soffice, as an administrator might find a
 broken installation; the real engine is exercised by the end-to-end tests.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Finding the signature space in laid-out words (no LibreOffice: synthetic pages)."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,9 +7,15 @@ import pytest
 from generator.errors import LayoutError
 from generator.fields import FieldSpec, Page, Signer, Word, locate
 
-SPEC = FieldSpec(name="ttd_ketua", signer=Signer("Suhardi Soud", "Ketua KPU"),
-                 title_words=("KETUA", "KPU", "NTB,"), name_words=("SUHARDI", "SOUD"),
-                 pages=(1, 3), reason="Menetapkan", location="Mataram")
+SPEC = FieldSpec(
+    name="ttd_ketua",
+    signer=Signer("Suhardi Soud", "Ketua KPU"),
+    title_words=("KETUA", "KPU", "NTB,"),
+    name_words=("SUHARDI", "SOUD"),
+    pages=(1, 3),
+    reason="Menetapkan",
+    location="Mataram",
+)
 
 
 def line(text: str, x: float, top: float, height: float = 15.6, width: float = 40.0) -> list[Word]:
@@ -27,9 +34,9 @@ def test_field_fills_the_gap_between_title_and_name():
     placed = locate(SPEC, [p])
     llx, lly, urx, ury = placed.rect
     assert placed.page == 3
-    assert (llx, urx) == (300, 384)                     # the block's width: its widest line
-    assert ury == pytest.approx(936 - (131.6 + 2))      # 2 pt below the title's last line
-    assert lly == pytest.approx(936 - (180 - 2))        # 2 pt above the name
+    assert (llx, urx) == (300, 384)  # the block's width: its widest line
+    assert ury == pytest.approx(936 - (131.6 + 2))  # 2 pt below the title's last line
+    assert lly == pytest.approx(936 - (180 - 2))  # 2 pt above the name
 
 
 def test_text_in_the_gap_is_refused():
@@ -63,15 +70,20 @@ def test_pages_outside_the_part_are_not_searched():
 
 
 def test_name_in_another_column_is_not_taken_for_this_block():
-    p = page(line("KETUA KPU NTB,", 300, 100), line("SUHARDI SOUD", 60, 180),
-             line("SUHARDI SOUD", 300, 200))
+    p = page(line("KETUA KPU NTB,", 300, 100), line("SUHARDI SOUD", 60, 180), line("SUHARDI SOUD", 300, 200))
     placed = locate(SPEC, [p])
     assert placed.rect[0] == 300 and placed.rect[1] == pytest.approx(936 - 198)
 
 
 def test_ligatures_read_as_their_letters():
-    spec = FieldSpec(name="ttd_pengesah_salinan", signer=Signer("Rafiq Afifah", "Kepala"),
-                     title_words=("Kepala,",), name_words=("Rafiq", "Afifah"), pages=(1, 3),
-                     reason="", location="")
+    spec = FieldSpec(
+        name="ttd_pengesah_salinan",
+        signer=Signer("Rafiq Afifah", "Kepala"),
+        title_words=("Kepala,",),
+        name_words=("Rafiq", "Afifah"),
+        pages=(1, 3),
+        reason="",
+        location="",
+    )
     p = page(line("Kepala,", 80, 100), line("Ra\ufb01q A\ufb01fah", 80, 180))  # "Raﬁq Aﬁfah"
     assert locate(spec, [p]).page == 3

@@ -1,4 +1,5 @@
 """Loading the case: the NTB data as the seed has it, and every problem named by its place."""
+
 from __future__ import annotations
 
 import re
@@ -58,18 +59,38 @@ YAML_CASES = [
     ("missing value", lambda d: d["penandatangan"].pop("nama"), "penandatangan.nama", "penandatangan", "missing"),
     ("typo key", lambda d: d.__setitem__("tentnag", "x"), "tentnag", "tentnag", "did you mean 'tentang'"),
     ("nested typo", lambda d: d["kantor"].__setitem__("kedudkan", "x"), "kantor.kedudkan", "kedudkan", "unknown key"),
-    ("impossible date", lambda d: d["ditetapkan"].__setitem__("tanggal", "2022-02-30"),
-     "ditetapkan.tanggal", "tanggal", "YYYY-MM-DD"),
+    (
+        "impossible date",
+        lambda d: d["ditetapkan"].__setitem__("tanggal", "2022-02-30"),
+        "ditetapkan.tanggal",
+        "tanggal",
+        "YYYY-MM-DD",
+    ),
     ("number part missing", lambda d: d["nomor"].pop("klasifikasi"), "nomor", "nomor", "{klasifikasi}"),
-    ("unknown number part", lambda d: d["nomor"].__setitem__("format", "{urut}/{kode}"), "nomor.format",
-     "format", "unknown part {kode}"),
-    ("bad region code", lambda d: d["kantor"].__setitem__("kode_wilayah", "52a"), "kantor.kode_wilayah",
-     "kode_wilayah", "region code"),
+    (
+        "unknown number part",
+        lambda d: d["nomor"].__setitem__("format", "{urut}/{kode}"),
+        "nomor.format",
+        "format",
+        "unknown part {kode}",
+    ),
+    (
+        "bad region code",
+        lambda d: d["kantor"].__setitem__("kode_wilayah", "52a"),
+        "kantor.kode_wilayah",
+        "kode_wilayah",
+        "region code",
+    ),
     ("unknown paper", lambda d: d.__setitem__("profil", {"kertas": "Letter"}), "profil.kertas", "kertas", "F4"),
     ("empty menimbang", lambda d: d.__setitem__("menimbang", []), "menimbang", "menimbang", "at least 1"),
     ("absurdly long", lambda d: d.__setitem__("tentang", "x" * 5000), "tentang", "tentang", "at most 2000"),
-    ("unknown legal basis", lambda d: d["mengingat"].__setitem__(2, "uu-7-2071"), "mengingat[3]",
-     "mengingat", "did you mean 'uu-7-2017'"),
+    (
+        "unknown legal basis",
+        lambda d: d["mengingat"].__setitem__(2, "uu-7-2071"),
+        "mengingat[3]",
+        "mengingat",
+        "did you mean 'uu-7-2017'",
+    ),
 ]
 
 
@@ -99,14 +120,17 @@ PLAN_CASES = [
     ("month mark", lambda s: s.__setitem__("G5", "maybe"), "G5", "month mark 'maybe'"),
     ("formula", lambda s: s.__setitem__("C6", "=A2&B2"), "C6", "formula"),
     ("merged", lambda s: s.merge_cells("A2:A4"), "A2:A4", "merged"),
-    ("empty row", lambda s: [s.cell(row=10, column=c).__setattr__("value", None) for c in range(1, 18)],
-     "A10:Q10", "empty row"),
+    (
+        "empty row",
+        lambda s: [s.cell(row=10, column=c).__setattr__("value", None) for c in range(1, 18)],
+        "A10:Q10",
+        "empty row",
+    ),
     ("no sub-kegiatan", lambda s: s.__setitem__("C20", None), "C20", "Sub Kegiatan is empty"),
     ("first row without area", lambda s: s.__setitem__("A2", None), "A2", "Area Perubahan is missing"),
     ("first row without kegiatan", lambda s: s.__setitem__("B2", None), "B2", "Kegiatan is missing"),
     ("area returns", lambda s: s.__setitem__("A84", "Manajemen Perubahan"), "A84", "already ended"),
-    ("long cell", lambda s: s.__setitem__("E7", None) or s.__setitem__("Q7", "y" * 2500), "Q7",
-     "characters long"),
+    ("long cell", lambda s: s.__setitem__("E7", None) or s.__setitem__("Q7", "y" * 2500), "Q7", "characters long"),
     ("extra column", lambda s: s.__setitem__("R1", "Catatan"), "R1", "unknown column"),
 ]
 
@@ -115,8 +139,9 @@ PLAN_CASES = [
 def test_plan_problem_names_sheet_and_cell(case_copy, what, edit, place, words):
     _edit_plan(case_copy, edit)
     problems = _problems(case_copy)
-    assert any(p.where == f"{case_copy / 'rencana-aksi.xlsx'}, Rencana Aksi!{place}" and words in str(p)
-               for p in problems), problems
+    assert any(
+        p.where == f"{case_copy / 'rencana-aksi.xlsx'}, Rencana Aksi!{place}" and words in str(p) for p in problems
+    ), problems
 
 
 def test_every_problem_is_reported_at_once(case_copy):

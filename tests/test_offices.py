@@ -1,4 +1,5 @@
 """The batch data: each office's decree derived from the base case, as an office would check it."""
+
 from __future__ import annotations
 
 import shutil
@@ -40,8 +41,13 @@ def cases(ntb):
 
 def all_texts(case) -> str:
     d = case.decree
-    plan = [t for a in case.plan.areas for k in a.kegiatan for s in k.sub_kegiatan
-            for t in (a.nama, k.nama, s.teks, s.indikator or "", s.keterangan)]
+    plan = [
+        t
+        for a in case.plan.areas
+        for k in a.kegiatan
+        for s in k.sub_kegiatan
+        for t in (a.nama, k.nama, s.teks, s.indikator or "", s.keterangan)
+    ]
     return "\n".join([d.tentang, d.judul_lampiran, *d.menimbang, *d.diktum, d.pengesah_salinan.unit, *plan])
 
 
@@ -109,17 +115,28 @@ def test_plan_changes_add_drop_and_reword(cases):
 
 # ---------------------------------------------------------------- changes and mistakes
 
+
 def write_batch(tmp_path: Path, offices: list[dict], **extra) -> Path:
     folder = tmp_path / "batch"
     folder.mkdir(exist_ok=True)
-    data = {"dasar": str(ROOT / "data" / "kpu-ntb-2022"), "ganti_sebutan": {"KPU Provinsi NTB": "KPU {wilayah}"},
-            **extra, "kantor": offices}
+    data = {
+        "dasar": str(ROOT / "data" / "kpu-ntb-2022"),
+        "ganti_sebutan": {"KPU Provinsi NTB": "KPU {wilayah}"},
+        **extra,
+        "kantor": offices,
+    }
     (folder / "kantor.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     return folder
 
 
-DOMPU = {"kode_wilayah": "5205", "wilayah": "Kabupaten Dompu", "kedudukan": "Dompu", "urut": 3,
-         "penandatangan_nama": "[Contoh] K", "pengesah_nama": "[Contoh] P"}
+DOMPU = {
+    "kode_wilayah": "5205",
+    "wilayah": "Kabupaten Dompu",
+    "kedudukan": "Dompu",
+    "urut": 3,
+    "penandatangan_nama": "[Contoh] K",
+    "pengesah_nama": "[Contoh] P",
+}
 
 
 def one(tmp_path, **changes):
@@ -142,34 +159,55 @@ def test_dropping_the_row_that_carries_an_indikator_keeps_it_for_the_rows_below(
 
 
 def test_a_new_kegiatan_and_a_new_area(tmp_path):
-    case = one(tmp_path, rencana_aksi=[
-        {"tambah": {"area": "Penguatan Pengawasan", "kegiatan": "Kegiatan Baru"}, "sub_kegiatan": "Satu",
-         "indikator": "Ada"},
-        {"tambah": {"area": "Area Baru", "kegiatan": "K"}, "sub_kegiatan": "Dua", "indikator": "Ada juga",
-         "bulan": [12]},
-    ])
+    case = one(
+        tmp_path,
+        rencana_aksi=[
+            {
+                "tambah": {"area": "Penguatan Pengawasan", "kegiatan": "Kegiatan Baru"},
+                "sub_kegiatan": "Satu",
+                "indikator": "Ada",
+            },
+            {
+                "tambah": {"area": "Area Baru", "kegiatan": "K"},
+                "sub_kegiatan": "Dua",
+                "indikator": "Ada juga",
+                "bulan": [12],
+            },
+        ],
+    )
     assert case.plan.areas[-1].nama == "Area Baru" and case.plan.areas[-1].kegiatan[0].sub_kegiatan[0].bulan == {12}
     pengawasan = [a for a in case.plan.areas if a.nama == "Penguatan Pengawasan"][0]
     assert pengawasan.kegiatan[-1].nama == "Kegiatan Baru"
 
 
-@pytest.mark.parametrize("changes, expected", [
-    ({"urut": None}, "kantor[1] (line 5), office 5205: urut is required"),
-    ({"penandatangan_nama": None}, "penandatangan_nama is required"),
-    ({"kedudukan": None}, "kedudukan is required"),
-    ({"urutan": 4}, "unknown key 'urutan' — did you mean 'urut'?"),
-    ({"tanggal": "2022-02-30"}, "key kantor[1].tanggal"),
-    ({"rencana_aksi": [{"hapus": {"kegiatan": "Gratifkasi", "huruf": "a"}}]},
-     "kantor[1].rencana_aksi[1] (line 12): no kegiatan 'Gratifkasi' in the base plan — did you mean 'Gratifikasi'?"),
-    ({"rencana_aksi": [{"hapus": {"kegiatan": "Gratifikasi"}}]}, "has 4 sub-kegiatan — say which with huruf"),
-    ({"rencana_aksi": [{"ubah": {"kegiatan": "Gratifikasi", "huruf": "f"}, "sub_kegiatan": "x"}]},
-     "has no sub-kegiatan f — it has a to d"),
-    ({"rencana_aksi": [{"ubah": {"kegiatan": "Gratifikasi", "huruf": "a"}}]}, "ubah needs what to change"),
-    ({"rencana_aksi": [{"tambah": {"kegiatan": "Gratifikasi"}, "sub_kegiatan": "x", "bulan": [13]}]},
-     "month 13 is not 1-12"),
-    ({"rencana_aksi": [{"hapus": {"kegiatan": "Gratifikasi", "huruf": "a"}, "ubah": {"kegiatan": "x"}}]},
-     "exactly one of hapus, ubah or tambah"),
-])
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"urut": None}, "kantor[1] (line 5), office 5205: urut is required"),
+        ({"penandatangan_nama": None}, "penandatangan_nama is required"),
+        ({"kedudukan": None}, "kedudukan is required"),
+        ({"urutan": 4}, "unknown key 'urutan' — did you mean 'urut'?"),
+        ({"tanggal": "2022-02-30"}, "key kantor[1].tanggal"),
+        (
+            {"rencana_aksi": [{"hapus": {"kegiatan": "Gratifkasi", "huruf": "a"}}]},
+            "kantor[1].rencana_aksi[1] (line 12): no kegiatan 'Gratifkasi' in the base plan — did you mean 'Gratifikasi'?",
+        ),
+        ({"rencana_aksi": [{"hapus": {"kegiatan": "Gratifikasi"}}]}, "has 4 sub-kegiatan — say which with huruf"),
+        (
+            {"rencana_aksi": [{"ubah": {"kegiatan": "Gratifikasi", "huruf": "f"}, "sub_kegiatan": "x"}]},
+            "has no sub-kegiatan f — it has a to d",
+        ),
+        ({"rencana_aksi": [{"ubah": {"kegiatan": "Gratifikasi", "huruf": "a"}}]}, "ubah needs what to change"),
+        (
+            {"rencana_aksi": [{"tambah": {"kegiatan": "Gratifikasi"}, "sub_kegiatan": "x", "bulan": [13]}]},
+            "month 13 is not 1-12",
+        ),
+        (
+            {"rencana_aksi": [{"hapus": {"kegiatan": "Gratifikasi", "huruf": "a"}, "ubah": {"kegiatan": "x"}}]},
+            "exactly one of hapus, ubah or tambah",
+        ),
+    ],
+)
 def test_a_mistake_in_one_office_names_its_place(tmp_path, changes, expected):
     entry = {k: v for k, v in {**DOMPU, **changes}.items() if v is not None}
     batch = read_batch(write_batch(tmp_path, [entry]))
@@ -179,12 +217,15 @@ def test_a_mistake_in_one_office_names_its_place(tmp_path, changes, expected):
     assert "kantor.yaml" in str(info.value)
 
 
-@pytest.mark.parametrize("offices, expected", [
-    ([DOMPU, DOMPU], "office code 5205 is listed twice"),
-    ([{**DOMPU, "kode_wilayah": 5205}], "office code 5205 is not a region code"),
-    ([{**DOMPU, "kode_wilayah": "52050"}], "is not a region code"),
-    ([{**DOMPU, "wilayah": ""}], "kantor[1].wilayah (line"),
-])
+@pytest.mark.parametrize(
+    "offices, expected",
+    [
+        ([DOMPU, DOMPU], "office code 5205 is listed twice"),
+        ([{**DOMPU, "kode_wilayah": 5205}], "office code 5205 is not a region code"),
+        ([{**DOMPU, "kode_wilayah": "52050"}], "is not a region code"),
+        ([{**DOMPU, "wilayah": ""}], "kantor[1].wilayah (line"),
+    ],
+)
 def test_problems_of_the_whole_batch(tmp_path, offices, expected):
     with pytest.raises(DataError) as info:
         read_batch(write_batch(tmp_path, offices))
@@ -207,10 +248,23 @@ def test_a_case_without_offices_is_not_a_batch():
 @pytest.mark.parametrize("form", ["yaml", "workbook"])
 def test_a_case_that_lists_its_offices_is_a_batch(case_copy, tmp_path, form):
     """The offices of issue 4's forms (daftar-kantor.yaml, the Kantor sheet) feed the same batch."""
-    (case_copy / "daftar-kantor.yaml").write_text(yaml.safe_dump({"kantor": [
-        {"kode_wilayah": "5201", "wilayah": "Kabupaten Lombok Barat", "kedudukan": "Gerung", "urut": 4,
-         "penandatangan_nama": "[Contoh] Ketua", "pengesah_nama": "[Contoh] Pengesah"},
-        {"kode_wilayah": "5272", "wilayah": "Kota Bima"}]}))
+    (case_copy / "daftar-kantor.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "kantor": [
+                    {
+                        "kode_wilayah": "5201",
+                        "wilayah": "Kabupaten Lombok Barat",
+                        "kedudukan": "Gerung",
+                        "urut": 4,
+                        "penandatangan_nama": "[Contoh] Ketua",
+                        "pengesah_nama": "[Contoh] Pengesah",
+                    },
+                    {"kode_wilayah": "5272", "wilayah": "Kota Bima"},
+                ]
+            }
+        )
+    )
     folder = case_copy
     if form == "workbook":
         from generator.workbook import convert_case
@@ -233,8 +287,13 @@ def test_an_unknown_placeholder_is_refused(tmp_path):
 
 
 def test_aceh_offices_use_their_own_lembaga(tmp_path):
-    case = one(tmp_path, kode_wilayah="1101", wilayah="Kabupaten Simeulue", kedudukan="Sinabang",
-               lembaga="Komisi Independen Pemilihan")
+    case = one(
+        tmp_path,
+        kode_wilayah="1101",
+        wilayah="Kabupaten Simeulue",
+        kedudukan="Sinabang",
+        lembaga="Komisi Independen Pemilihan",
+    )
     assert case.decree.kantor.nama == "Komisi Independen Pemilihan Kabupaten Simeulue"
     assert "Komisi Independen Pemilihan Kabupaten Simeulue" in case.decree.tentang
     assert case.decree.nomor_lengkap == "3/ORT.07/1101/2022"

@@ -1,4 +1,5 @@
 """PDF/A-2b: the bundles claim it and keep it true through merging, adding fields and signing."""
+
 from __future__ import annotations
 
 import re
@@ -8,12 +9,11 @@ from pathlib import Path
 import page  # page-validation, a PDF/A validator from PyPI (a test dependency)
 import pytest
 from pypdf import PdfReader
-
-from generator.convert import SofficeConverter
 from sign_fixtures import certs, signed_asli  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.libreoffice
+from generator.convert import SofficeConverter
 
+pytestmark = pytest.mark.libreoffice
 
 
 def xmp(pdf: Path) -> str:
@@ -56,7 +56,9 @@ def test_bundle_claims_pdfa_2b_with_matching_metadata(ntb_build, variant):
     info = reader.metadata
     # the information dictionary and the XMP must say the same (PDF/A 6.6.3)
     assert xmp_value(meta, "dc:title") == info["/Title"]
-    assert info["/Title"].startswith("Keputusan Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat Nomor 19/ORT.07/52/2022")
+    assert info["/Title"].startswith(
+        "Keputusan Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat Nomor 19/ORT.07/52/2022"
+    )
     assert xmp_value(meta, "dc:creator") == info["/Author"]
     assert xmp_value(meta, "dc:description") == info["/Subject"]
     assert xmp_value(meta, "pdf:Producer") == info["/Producer"]

@@ -1,4 +1,5 @@
 """Rendering on the DOCX: generated numbers, standard wording, escaping, table structure."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,8 +44,10 @@ def test_variants_differ_only_in_copy_marks(ntb, tmp_path):
 
 def test_standard_wording_is_generated(kecil, tmp_path):
     text = doc_text(render.render_keputusan(kecil, "asli", tmp_path / "k.docx"))
-    assert ("bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan "
-            "Keputusan Komisi Pemilihan Umum Kabupaten Lombok Barat tentang Rencana Aksi Uji Coba Tahun 2023;") in text
+    assert (
+        "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu menetapkan "
+        "Keputusan Komisi Pemilihan Umum Kabupaten Lombok Barat tentang Rencana Aksi Uji Coba Tahun 2023;"
+    ) in text
     for label in ("KESATU", "KEDUA", "KETIGA", "KEEMPAT"):
         assert label in text
     assert "KEEMPAT\n:\nKeputusan ini mulai berlaku pada tanggal ditetapkan." in text
@@ -118,8 +121,14 @@ def test_scheduled_months_are_shaded(kecil, tmp_path):
 
 @pytest.mark.parametrize("paper, size_mm", [("F4", (215, 330)), ("A4", (210, 297))])
 def test_paper_from_profile(kecil, tmp_path, paper, size_mm):
-    case = kecil.__class__(**{**kecil.__dict__, "decree": kecil.decree.model_copy(
-        update={"profil": kecil.decree.profil.model_copy(update={"kertas": paper})})})
+    case = kecil.__class__(
+        **{
+            **kecil.__dict__,
+            "decree": kecil.decree.model_copy(
+                update={"profil": kecil.decree.profil.model_copy(update={"kertas": paper})}
+            ),
+        }
+    )
     portrait = Document(str(render.render_keputusan(case, "asli", tmp_path / "k.docx"))).sections[0]
     landscape = Document(str(render.render_lampiran(case, "asli", tmp_path / "l.docx"))).sections[0]
     assert (round(portrait.page_width.mm), round(portrait.page_height.mm)) == size_mm
@@ -133,8 +142,9 @@ def test_lampiran_page_numbers_start_where_told(ntb, tmp_path):
 
 def _plan_tbl(path: Path):
     tables = Document(str(path)).tables
-    return next(t for t in tables if t.rows[0]._tr.trPr is not None
-                and t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None)._tbl
+    return next(
+        t for t in tables if t.rows[0]._tr.trPr is not None and t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    )._tbl
 
 
 def _sides(tc) -> dict[str, str]:
@@ -186,6 +196,7 @@ def _templates_with_table_style(tmp_path: Path, edit) -> Path:
 def test_table_style_with_a_distinct_bottom_edge(kecil, tmp_path):
     """A restyled template whose table style draws a heavier outer edge: the rendered table's
     last row gets the bottom edge, the rows of the loop the inside line."""
+
     def double_bottom(style: str) -> str:
         bottom = style.index("<w:bottom ")
         end = style.index("/>", bottom)
@@ -201,7 +212,8 @@ def test_table_style_with_a_distinct_bottom_edge(kecil, tmp_path):
 def test_table_style_with_conditional_formats_is_kept(kecil, tmp_path):
     """What cannot be carried over exactly (here: a bold first row from the style) stays a style."""
     templates = _templates_with_table_style(
-        tmp_path, lambda style: style + '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr></w:tblStylePr>')
+        tmp_path, lambda style: style + '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr></w:tblStylePr>'
+    )
     tbl = _plan_tbl(render.render_lampiran(kecil, "asli", tmp_path / "l.docx", templates=templates))
     assert tbl.tblPr.find(qn("w:tblStyle")).get(qn("w:val")) == "TableGrid"
 
@@ -223,8 +235,10 @@ def test_rows_wider_than_their_grid_are_still_repaired():
     using colspan); the shortcut for tables that match their grid must not skip that."""
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     cell = "<w:tc><w:p/></w:tc>"
-    xml = (f'<w:body {w}><w:tbl><w:tblGrid><w:gridCol w:w="100"/><w:gridCol w:w="100"/></w:tblGrid>'
-           f"<w:tr>{cell * 2}</w:tr><w:tr>{cell * 3}</w:tr></w:tbl></w:body>")
+    xml = (
+        f'<w:body {w}><w:tbl><w:tblGrid><w:gridCol w:w="100"/><w:gridCol w:w="100"/></w:tblGrid>'
+        f"<w:tr>{cell * 2}</w:tr><w:tr>{cell * 3}</w:tr></w:tbl></w:body>"
+    )
     template = render._Template(str(ROOT / "templates" / "lampiran.docx"))
     tree = template.fix_tables(xml)
     assert len(tree.findall(f".//{qn('w:gridCol')}")) == 3

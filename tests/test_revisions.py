@@ -1,5 +1,6 @@
 """Revisions and diff: a changed build never overwrites the one before, an unchanged one makes
 none, the stable paths follow the newest, and `diff` names what changed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,7 +40,10 @@ def test_new_case_builds_and_revisions_follow_its_changes(tmp_path, capsys):
     assert os.readlink(folder / "kpu-lobar-2024-asli.pdf") == "latest/kpu-lobar-2024-asli.pdf"
     assert (folder / "kpu-lobar-2024-salinan.pdf").resolve() == (first / "kpu-lobar-2024-salinan.pdf").resolve()
     assert (folder / "manifest.json").resolve() == (first / "manifest.json").resolve()
-    assert json.loads((first / "masukan" / "data.json").read_text())["rencana_aksi"][0]["sub_kegiatan"] == "Pembentukan Tim"
+    assert (
+        json.loads((first / "masukan" / "data.json").read_text())["rencana_aksi"][0]["sub_kegiatan"]
+        == "Pembentukan Tim"
+    )
     assert (first / "masukan" / "keputusan.xlsx").is_file()  # the input itself, kept with its build
     built = {p.name: _sha(p) for p in first.iterdir() if p.is_file()}
     assert "3/ORT.07/5201/2024" in pdf_text(folder / "kpu-lobar-2024-salinan.pdf")
@@ -80,6 +84,7 @@ def test_new_case_builds_and_revisions_follow_its_changes(tmp_path, capsys):
     assert main(["diff", str(folder), "--pdf"]) == 0
     pdf = folder / "daftar-perubahan-rev-001-rev-002.pdf"
     from generator.bundle import page_count
+
     assert page_count(pdf) == 1
     printed = pdf_text(pdf)
     assert "DAFTAR PERUBAHAN" in printed and "Nomor Urut: 3 → 4" in printed
@@ -129,8 +134,12 @@ def test_a_build_from_before_revisions_is_kept_as_a_revision(tmp_path):
     files = {"kecil-asli.pdf": b"%PDF old asli", "kecil-salinan.pdf": b"%PDF old salinan"}
     for name, data in files.items():
         (folder / name).write_bytes(data)
-    manifest = {"case": "kecil", "number": "7", "version": "0.1.0",
-                "outputs": [{"file": n, "sha256": hashlib.sha256(d).hexdigest()} for n, d in files.items()]}
+    manifest = {
+        "case": "kecil",
+        "number": "7",
+        "version": "0.1.0",
+        "outputs": [{"file": n, "sha256": hashlib.sha256(d).hexdigest()} for n, d in files.items()],
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest))
     _adopt_old_layout(folder)
     [rev] = list_revisions(folder)
@@ -147,16 +156,31 @@ def test_diff_without_two_revisions_says_what_to_do(tmp_path, capsys):
 
 # ---------------------------------------------------------------- comparing snapshots
 
+
 def _row(area, kegiatan, sub, indikator=None, bulan=(), keterangan=""):
-    return {"area": area, "kegiatan": kegiatan, "sub_kegiatan": sub, "indikator": indikator,
-            "bulan": list(bulan), "keterangan": keterangan}
+    return {
+        "area": area,
+        "kegiatan": kegiatan,
+        "sub_kegiatan": sub,
+        "indikator": indikator,
+        "bulan": list(bulan),
+        "keterangan": keterangan,
+    }
 
 
 def _snapshot(rows, **decree):
-    base = {"tentang": "Rencana Aksi 2023", "menimbang": ["bahwa satu;"], "diktum": ["Menetapkan."],
-            "nomor": {"urut": 7, "format": "{urut}"}}
-    return {"keputusan": base | decree, "mengingat": [{"kunci": "a", "teks": "UU 1"}, {"kunci": "b", "teks": "UU 2"}],
-            "rencana_aksi": rows, "kantor_batch": []}
+    base = {
+        "tentang": "Rencana Aksi 2023",
+        "menimbang": ["bahwa satu;"],
+        "diktum": ["Menetapkan."],
+        "nomor": {"urut": 7, "format": "{urut}"},
+    }
+    return {
+        "keputusan": base | decree,
+        "mengingat": [{"kunci": "a", "teks": "UU 1"}, {"kunci": "b", "teks": "UU 2"}],
+        "rencana_aksi": rows,
+        "kantor_batch": [],
+    }
 
 
 OLD_ROWS = [

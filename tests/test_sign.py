@@ -1,6 +1,7 @@
 """Signing-ready bundles, end to end on real LibreOffice: fields where the signatures go,
 signing.json, PAdES signing and verification with a throw-away certificate, PDF/A-2b, and
 nothing ever overwriting a signed bundle."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,19 +10,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import NTB_CASE, pdf_text, squash
+from pypdf import PdfReader
 from sign_fixtures import PASSPHRASE, certs, signed_asli  # noqa: F401 - fixtures
+
 from generator import fields, signing
 from generator.cli import main
 from generator.pipeline import MANIFEST, sha256
-
 
 pytestmark = pytest.mark.libreoffice
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def words_on(pdf: Path, page: int) -> list[fields.Word]:
     return list(fields.read_words(pdf, page, page)[0].words)
@@ -42,8 +43,8 @@ def find_line(words, text: str) -> list[fields.Word]:
     """The words of `text` as printed consecutively (first occurrence)."""
     wanted = text.split()
     for i in range(len(words) - len(wanted) + 1):
-        if [w.text for w in words[i:i + len(wanted)]] == wanted:
-            return words[i:i + len(wanted)]
+        if [w.text for w in words[i : i + len(wanted)]] == wanted:
+            return words[i : i + len(wanted)]
     raise AssertionError(f"'{text}' not printed on the page")
 
 
@@ -74,6 +75,7 @@ def bundles(ntb_build, tmp_path):
 
 
 # ---------------------------------------------------------------- fields where the signatures go
+
 
 def test_asli_has_an_empty_ketua_field_exactly_in_the_signature_space(ntb_build):
     pdf = ntb_build.bundles["asli"]
@@ -113,14 +115,16 @@ def test_salinan_field_sits_in_the_authentication_block(ntb_build):
     assert heading[0].top < box[1]
     assert max(w.bottom for w in title_end) <= box[1] and box[3] <= min(w.top for w in name)
     assert box[0] == pytest.approx(heading[0].x0, abs=0.5)  # the left column, bottom left
-    assert box[2] < ketua[0].x0                              # never into the Ketua's column
+    assert box[2] < ketua[0].x0  # never into the Ketua's column
     assert box[3] - box[1] >= 40
     assert not [w.text for w in words if overlaps(w, box)]
 
 
 def test_signing_json_describes_each_field_in_both_coordinate_forms(ntb_build):
-    for variant, field_name, signer in (("asli", "ttd_ketua", "Suhardi Soud"),
-                                        ("salinan", "ttd_pengesah_salinan", "Lalu Nizamudin Afandi Arungan")):
+    for variant, field_name, signer in (
+        ("asli", "ttd_ketua", "Suhardi Soud"),
+        ("salinan", "ttd_pengesah_salinan", "Lalu Nizamudin Afandi Arungan"),
+    ):
         pdf = ntb_build.bundles[variant]
         doc = json.loads(pdf.with_name(f"kpu-ntb-2022-{variant}.signing.json").read_text(encoding="utf-8"))
         assert doc["bundle"] == pdf.name and doc["sha256"] == sha256(pdf)
@@ -142,6 +146,7 @@ def test_signing_json_describes_each_field_in_both_coordinate_forms(ntb_build):
 
 # ---------------------------------------------------------------- signing and verifying
 
+
 def test_signed_asli_validates_intact_valid_trusted_over_the_whole_file(ntb_build, signed_asli, certs, capsys):
     report = signing.verify(signed_asli, [certs["root"]])
     [sig] = report.signatures
@@ -159,14 +164,16 @@ def test_signing_appends_and_leaves_the_printed_text_unchanged(ntb_build, signed
     bundle = ntb_build.bundles["asli"]
     original = bundle.read_bytes()
     signed = signed_asli.read_bytes()
-    assert signed[:len(original)] == original  # an incremental update: the bundle's bytes untouched
+    assert signed[: len(original)] == original  # an incremental update: the bundle's bytes untouched
     # the pages print the same text; the signature's own box adds its line on top
-    assert [p.extract_text() for p in PdfReader(str(signed_asli)).pages] == \
-        [p.extract_text() for p in PdfReader(str(bundle)).pages]
+    assert [p.extract_text() for p in PdfReader(str(signed_asli)).pages] == [
+        p.extract_text() for p in PdfReader(str(bundle)).pages
+    ]
     shown = pdf_text(signed_asli, first=3, last=3)
     assert "Ditandatangani secara elektronik oleh:" in shown and "Suhardi Soud" in shown
-    assert squash(pdf_text(signed_asli)).replace(squash(shown), "") == \
-        squash(pdf_text(bundle)).replace(squash(pdf_text(bundle, first=3, last=3)), "")
+    assert squash(pdf_text(signed_asli)).replace(squash(shown), "") == squash(pdf_text(bundle)).replace(
+        squash(pdf_text(bundle, first=3, last=3)), ""
+    )
     page, rect, is_signed = sig_widgets(signed_asli)["ttd_ketua"]
     assert is_signed and page == 3
     assert rect == pytest.approx(sig_widgets(bundle)["ttd_ketua"][1])
@@ -195,10 +202,12 @@ def test_verify_reports_an_unsigned_bundle_as_failing(ntb_build, capsys):
     assert "ttd_ketua: not signed yet" in out and "no signatures" in err
 
 
-@pytest.mark.parametrize("case", ["wrong passphrase", "missing field", "not a pdf", "not a p12", "no bundle",
-                                  "out exists", "signed already"])
-def test_bad_signing_input_gets_a_clear_message_and_no_file(case, ntb_build, signed_asli, certs, tmp_path,
-                                                            monkeypatch, capsys):
+@pytest.mark.parametrize(
+    "case", ["wrong passphrase", "missing field", "not a pdf", "not a p12", "no bundle", "out exists", "signed already"]
+)
+def test_bad_signing_input_gets_a_clear_message_and_no_file(
+    case, ntb_build, signed_asli, certs, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("KEPUTUSAN_P12_PASSPHRASE", PASSPHRASE)
     bundle, p12, out = ntb_build.bundles["asli"], certs["p12"], tmp_path / "signed.pdf"
     args, expect, code_wanted = [], "", 2
@@ -234,12 +243,14 @@ def test_passphrase_is_never_a_command_line_option(capsys):
 def test_verify_rejects_what_is_not_a_pdf(ntb_build, certs, capsys):
     code, _, err = run_cli(["verify", str(ntb_build.out_dir / MANIFEST)], capsys)
     assert code == 2 and "not a PDF" in err
-    code, _, err = run_cli(["verify", str(ntb_build.bundles["asli"]), "--trust",
-                            str(ntb_build.out_dir / MANIFEST)], capsys)
+    code, _, err = run_cli(
+        ["verify", str(ntb_build.bundles["asli"]), "--trust", str(ntb_build.out_dir / MANIFEST)], capsys
+    )
     assert code == 2 and "not an X.509 certificate" in err
 
 
 # ---------------------------------------------------------------- a signed bundle is never touched
+
 
 @pytest.mark.parametrize("where", ["in its revision", "at the stable path"])
 def test_build_refuses_to_overwrite_a_signed_bundle(where, bundles, signed_asli, capsys):
@@ -256,6 +267,7 @@ def test_build_refuses_to_overwrite_a_signed_bundle(where, bundles, signed_asli,
 
 
 # ---------------------------------------------------------------- manifest
+
 
 def test_manifest_lists_every_output_with_hash_and_size(ntb_build):
     manifest = json.loads((ntb_build.out_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -275,10 +287,12 @@ def test_manifest_lists_every_output_with_hash_and_size(ntb_build):
     templates = {e["file"]: e["sha256"] for e in manifest["templates"]}
     assert set(templates) == {"keputusan.docx", "lampiran.docx"}
     from generator import __version__
+
     assert manifest["version"] == __version__
 
 
 # ---------------------------------------------------------------- reproducible bytes
+
 
 def test_two_builds_are_byte_identical(ntb_build, tmp_path):
     from generator.pipeline import build
@@ -296,4 +310,4 @@ def test_dates_come_from_the_data_or_source_date_epoch(ntb_build, monkeypatch):
     info = PdfReader(str(ntb_build.bundles["asli"])).metadata
     assert info["/CreationDate"] == info["/ModDate"] == "D:20220117000000Z"  # ditetapkan 2022-01-17
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert pdfa.build_time(dt.date(2022, 1, 17)) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+    assert pdfa.build_time(dt.date(2022, 1, 17)) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)

@@ -1,5 +1,6 @@
 """Profile settings for signing: a field in the lampiran's closing block, and an invisible
 anchor character in each signature space for signing services that search for one."""
+
 from __future__ import annotations
 
 import json
@@ -9,14 +10,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 from pypdf import PdfReader
+from sign_fixtures import PASSPHRASE, certs  # noqa: F401 - fixtures
+from test_sign import find_line, overlaps, sig_widgets, top_left, words_on
 
 from generator import signing
 from generator.cli import main
 from generator.errors import DataError
 from generator.load import load_case
 from generator.pipeline import build
-from sign_fixtures import PASSPHRASE, certs  # noqa: F401 - fixtures
-from test_sign import find_line, overlaps, sig_widgets, top_left, words_on
 
 
 def set_profil(case_dir: Path, profil: str) -> None:
@@ -46,10 +47,14 @@ def profiled_build(tmp_path_factory):
 def test_lampiran_fields_sit_in_the_closing_blocks(profiled_build):
     last = profiled_build.pages["asli"]
     expected = {
-        "asli": {"ttd_ketua": (3, "PROVINSI NUSA TENGGARA BARAT,", "SUHARDI SOUD"),
-                 "ttd_ketua_lampiran": (last, "PROVINSI NUSA TENGGARA BARAT,", "SUHARDI SOUD")},
-        "salinan": {"ttd_pengesah_salinan": (3, "Manusia,", "Lalu Nizamudin Afandi Arungan"),
-                    "ttd_pengesah_salinan_lampiran": (last, "Sumber Daya Manusia,", "Lalu Nizamudin Afandi Arungan")},
+        "asli": {
+            "ttd_ketua": (3, "PROVINSI NUSA TENGGARA BARAT,", "SUHARDI SOUD"),
+            "ttd_ketua_lampiran": (last, "PROVINSI NUSA TENGGARA BARAT,", "SUHARDI SOUD"),
+        },
+        "salinan": {
+            "ttd_pengesah_salinan": (3, "Manusia,", "Lalu Nizamudin Afandi Arungan"),
+            "ttd_pengesah_salinan_lampiran": (last, "Sumber Daya Manusia,", "Lalu Nizamudin Afandi Arungan"),
+        },
     }
     for variant, wanted in expected.items():
         pdf = profiled_build.bundles[variant]
@@ -96,8 +101,9 @@ def _paragraphs(doc):
 
 
 @pytest.mark.libreoffice
-def test_two_fields_are_signed_one_after_the_other_and_both_validate(profiled_build, certs, tmp_path,
-                                                                     monkeypatch, capsys):
+def test_two_fields_are_signed_one_after_the_other_and_both_validate(
+    profiled_build, certs, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("KEPUTUSAN_P12_PASSPHRASE", PASSPHRASE)
     bundle = profiled_build.bundles["asli"]
     first, second = tmp_path / "ttd1.pdf", tmp_path / "ttd2.pdf"

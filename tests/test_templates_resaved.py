@@ -1,4 +1,5 @@
 """Staff open the templates in LibreOffice (or Word), restyle them and save: they must still render."""
+
 from __future__ import annotations
 
 import subprocess
@@ -19,11 +20,23 @@ def resaved_templates(tmp_path_factory):
     """templates/*.docx opened and saved again as Word 2007-365 by LibreOffice."""
     out = tmp_path_factory.mktemp("resaved")
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([find_soffice(), "--headless", "--norestore",
-                        f"-env:UserInstallation={Path(profile).as_uri()}",
-                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out),
-                        str(ROOT / "templates" / "keputusan.docx"), str(ROOT / "templates" / "lampiran.docx")],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                find_soffice(),
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(out),
+                str(ROOT / "templates" / "keputusan.docx"),
+                str(ROOT / "templates" / "lampiran.docx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     assert sorted(p.name for p in out.iterdir()) == ["keputusan.docx", "lampiran.docx"]
     # the re-saved file is LibreOffice's own XML, not our bytes
     assert (out / "lampiran.docx").read_bytes() != (ROOT / "templates" / "lampiran.docx").read_bytes()

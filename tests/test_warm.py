@@ -3,6 +3,7 @@
 Faults come from tests/helpers/faulty_uno_helper.py: the real UNO helper, told by environment
 variables to misbehave on documents whose name contains a token.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,6 +69,7 @@ def faults(tmp_path, monkeypatch):
     def set_rules(rules: str):
         monkeypatch.setenv("KEPUTUSAN_TEST_FAULTS", rules)
         monkeypatch.setenv("KEPUTUSAN_TEST_FAULT_DIR", str(tmp_path))
+
     return set_rules
 
 
@@ -78,8 +80,10 @@ def no_partial_files(folder: Path) -> bool:
 def test_two_processes_convert_side_by_side_and_stop_with_the_pool(docs, tmp_path):
     out = tmp_path / "out"
     with ConverterPool(2) as pool:
-        threads = [threading.Thread(target=lambda n=n: [pool.convert(docs[n], out / f"{n}-{i}.pdf")
-                                                        for i in range(3)]) for n in ("satu", "dua")]
+        threads = [
+            threading.Thread(target=lambda n=n: [pool.convert(docs[n], out / f"{n}-{i}.pdf") for i in range(3)])
+            for n in ("satu", "dua")
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -116,11 +120,14 @@ def test_a_fault_is_retried_on_a_fresh_process(kind, docs, faults, tmp_path):
     assert no_partial_files(tmp_path) and ours() == [] and sockets_left(os.getpid()) == []
 
 
-@pytest.mark.parametrize("kind, error, message", [
-    ("crash", ConversionError, "LibreOffice stopped while converting rusak.docx"),
-    ("hang", ConversionTimeout, "did not convert rusak.docx within 3 s"),
-    ("nofile", ConversionError, "exited without writing a PDF for rusak.docx"),
-])
+@pytest.mark.parametrize(
+    "kind, error, message",
+    [
+        ("crash", ConversionError, "LibreOffice stopped while converting rusak.docx"),
+        ("hang", ConversionTimeout, "did not convert rusak.docx within 3 s"),
+        ("nofile", ConversionError, "exited without writing a PDF for rusak.docx"),
+    ],
+)
 def test_a_fault_that_persists_is_a_typed_error_and_writes_nothing(kind, error, message, docs, faults, tmp_path):
     faults(f"{kind}:rusak:always")
     out = tmp_path / "out"
@@ -145,7 +152,7 @@ def test_libreoffice_that_cannot_start_is_reported(tmp_path, docs):
 
 def test_a_python_without_the_uno_bridge_is_named(tmp_path, docs):
     no_uno = tmp_path / "python-without-uno"
-    no_uno.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")  # -S: no site-packages, no uno
+    no_uno.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')  # -S: no site-packages, no uno
     no_uno.chmod(0o755)
     with ConverterPool(1, uno_python=str(no_uno)) as pool:
         with pytest.raises(ConverterMissing, match="cannot import uno.*python3-uno"):
@@ -162,7 +169,8 @@ def test_nothing_survives_a_killed_parent(tmp_path, docs):
         "pool.start()\n"
         f"pool.convert(Path({str(docs['satu'])!r}), Path({str(tmp_path / 'x.pdf')!r}))\n"
         "print(pool.root, flush=True)\n"
-        "time.sleep(120)\n")
+        "time.sleep(120)\n"
+    )
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         root = Path(child.stdout.readline().strip())

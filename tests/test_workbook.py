@@ -1,5 +1,6 @@
 """The workbook form: init writes a workbook staff can fill; both forms load into the same model
 and convert into each other without loss."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,15 @@ import pytest
 from generator.cli import main
 from generator.content import case_content
 from generator.load import load_case
-from generator.workbook import (DECREE_ROWS, KANTOR_SHEET, MENGINGAT_SHEET, PETUNJUK_SHEET, PLAN_SHEET,
-                                convert_case, init_case)
+from generator.workbook import (
+    DECREE_ROWS,
+    KANTOR_SHEET,
+    MENGINGAT_SHEET,
+    PETUNJUK_SHEET,
+    PLAN_SHEET,
+    convert_case,
+    init_case,
+)
 from tests.conftest import NTB_CASE, ROOT
 
 KECIL = ROOT / "tests" / "fixtures" / "kecil"
@@ -116,25 +124,33 @@ def _fill_starter(path: Path) -> None:
     book = openpyxl.load_workbook(path)
     decree = book["Keputusan"]
     values = {
-        "Wilayah": "Kabupaten Lombok Barat", "Kode Wilayah": "5201", "Kedudukan": "Gerung",
-        "Nomor Urut": 3, "Klasifikasi": "ORT.07", "Tahun": 2024,
+        "Wilayah": "Kabupaten Lombok Barat",
+        "Kode Wilayah": "5201",
+        "Kedudukan": "Gerung",
+        "Nomor Urut": 3,
+        "Klasifikasi": "ORT.07",
+        "Tahun": 2024,
         "Tentang": "Rencana Aksi Reformasi Birokrasi Tahun 2024",
         "Judul Lampiran": "Rencana Aksi Reformasi Birokrasi di Lingkungan Sekretariat Tahun 2024",
         "Menimbang": "bahwa perlu menyusun Rencana Aksi Reformasi Birokrasi Tahun 2024;",
         "Diktum": "Menetapkan Rencana Aksi sebagaimana tercantum dalam Lampiran.",
         "Tanggal Ditetapkan": dt.datetime(2024, 1, 15),
-        "Nama Penandatangan": "Nama Contoh", "Unit Pengesah Salinan": "Sekretariat KPU Kabupaten Lombok Barat",
-        "Jabatan Pengesah Salinan": "Kepala Subbagian Hukum", "Nama Pengesah Salinan": "Pengesah Contoh",
+        "Nama Penandatangan": "Nama Contoh",
+        "Unit Pengesah Salinan": "Sekretariat KPU Kabupaten Lombok Barat",
+        "Jabatan Pengesah Salinan": "Kepala Subbagian Hukum",
+        "Nama Pengesah Salinan": "Pengesah Contoh",
     }
     for label, value in values.items():
         decree.cell(row=_label_row(decree, label), column=2, value=value)
     book[MENGINGAT_SHEET].append(["Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum", None])
     plan = book[PLAN_SHEET]
-    plan.append(["Manajemen Perubahan", "Tim Reformasi Birokrasi", "Pembentukan Tim", "SK Tim",
-                 "x", "x", *[None] * 10, None])
+    plan.append(
+        ["Manajemen Perubahan", "Tim Reformasi Birokrasi", "Pembentukan Tim", "SK Tim", "x", "x", *[None] * 10, None]
+    )
     plan.append([None, None, "Rapat koordinasi Tim", None, None, None, "x", *[None] * 9, None])
-    plan.append(["Penguatan Pengawasan", "Gratifikasi", "Sosialisasi gratifikasi", "Laporan",
-                 *[None] * 11, "x", "tiap tahun"])
+    plan.append(
+        ["Penguatan Pengawasan", "Gratifikasi", "Sosialisasi gratifikasi", "Laporan", *[None] * 11, "x", "tiap tahun"]
+    )
     book.save(path)
 
 
@@ -146,9 +162,23 @@ def test_starter_opens_in_libreoffice_keeps_dropdowns_and_validates(tmp_path):
     _fill_starter(path)
     out = tmp_path / "lo"
     profile = (tmp_path / "profile").as_uri()
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile}",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
-                   check=True, capture_output=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     resaved = openpyxl.load_workbook(out / "keputusan.xlsx")
     assert {"Keputusan", "Mengingat", "Rencana Aksi", "Kantor", "Petunjuk"} <= set(resaved.sheetnames)
     plan_checks = {dv.formula1 for dv in resaved[PLAN_SHEET].data_validations.dataValidation}
@@ -169,9 +199,17 @@ def test_offices_of_a_batch_round_trip_and_apply_to_the_decree(tmp_path):
     init_case(tmp_path / "wb", NTB_CASE)
     book = openpyxl.load_workbook(tmp_path / "wb" / "keputusan.xlsx")
     kantor = book[KANTOR_SHEET]
-    for coord, value in dict(A2="5201", B2="Kabupaten Lombok Barat", D2="Gerung", E2=4,
-                             F2=dt.datetime(2022, 1, 20), G2="Ketua Contoh (placeholder)",
-                             A3="5271", B3="Kota Mataram", K3="198001012005011001").items():
+    for coord, value in dict(
+        A2="5201",
+        B2="Kabupaten Lombok Barat",
+        D2="Gerung",
+        E2=4,
+        F2=dt.datetime(2022, 1, 20),
+        G2="Ketua Contoh (placeholder)",
+        A3="5271",
+        B3="Kota Mataram",
+        K3="198001012005011001",
+    ).items():
         kantor[coord] = value
     book.save(tmp_path / "wb" / "keputusan.xlsx")
     case = load_case(tmp_path / "wb")

@@ -15,6 +15,7 @@ of wall time outside LibreOffice: 1 - (time LibreOffice processes spent starting
 A benchmark, not a test: it prints figures and the issue's targets beside them; machine load
 (other LibreOffice processes, load average) is printed too, since it skews every figure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,6 +43,7 @@ PROVINCES = 38
 
 
 # ---------------------------------------------------------------- measuring
+
 
 class TreeMemory:
     """Peak memory of a process and all its descendants (PSS, see `tree_memory`), sampled
@@ -115,10 +117,13 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def run(cmd: list[str], *, memory: bool = False, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess, TreeMemory | None]:
+def run(
+    cmd: list[str], *, memory: bool = False, env: dict | None = None
+) -> tuple[float, subprocess.CompletedProcess, TreeMemory | None]:
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **(env or {})}
+    )
     sampler = TreeMemory(proc.pid) if memory else None
     if sampler:
         with sampler:
@@ -154,7 +159,7 @@ def _is_soffice(entry: Path) -> bool:
         stat = (entry / "stat").read_text()
     except OSError:
         return False
-    name, state = stat[stat.find("(") + 1:stat.rfind(")")], stat[stat.rfind(")") + 2:][:1]
+    name, state = stat[stat.find("(") + 1 : stat.rfind(")")], stat[stat.rfind(")") + 2 :][:1]
     return name == "soffice.bin" and state != "Z"
 
 
@@ -163,6 +168,7 @@ def mb(n: int) -> str:
 
 
 # ---------------------------------------------------------------- the national batch
+
 
 def national_batch(folder: Path, count: int) -> Path:
     """kantor.yaml with `count` offices generated from the NTB ones: 38 provinces, the rest
@@ -174,10 +180,17 @@ def national_batch(folder: Path, count: int) -> Path:
     per_province = (NATIONAL_OFFICES - PROVINCES) // PROVINCES + 1
     for p in range(PROVINCES):
         code = f"{11 + p:02d}"
-        offices.append({"kode_wilayah": code, "wilayah": f"Provinsi Contoh {code}", "kedudukan": f"Ibu Kota {code}",
-                        "urut": 19, "penandatangan_nama": f"[Contoh] Ketua KPU Provinsi {code}",
-                        "pengesah_nama": f"[Contoh] Pengesah Provinsi {code}",
-                        "pengesah_jabatan": "Kepala Bagian Hukum dan Sumber Daya Manusia"})
+        offices.append(
+            {
+                "kode_wilayah": code,
+                "wilayah": f"Provinsi Contoh {code}",
+                "kedudukan": f"Ibu Kota {code}",
+                "urut": 19,
+                "penandatangan_nama": f"[Contoh] Ketua KPU Provinsi {code}",
+                "pengesah_nama": f"[Contoh] Pengesah Provinsi {code}",
+                "pengesah_jabatan": "Kepala Bagian Hukum dan Sumber Daya Manusia",
+            }
+        )
         for k in range(per_province):
             model = models[(p + k) % len(models)]
             entry = {**model, "kode_wilayah": f"{code}{k + 1:02d}", "wilayah": f"{model['wilayah']} {code}"}
@@ -187,19 +200,28 @@ def national_batch(folder: Path, count: int) -> Path:
     step = NATIONAL_OFFICES / count
     sample = [offices[int(i * step)] for i in range(count)]
     folder.mkdir(parents=True, exist_ok=True)
-    data = {"dasar": str(ROOT / "data" / "kpu-ntb-2022"), "ganti_sebutan": source["ganti_sebutan"],
-            "bawaan": source["bawaan"], "kantor": sample}
+    data = {
+        "dasar": str(ROOT / "data" / "kpu-ntb-2022"),
+        "ganti_sebutan": source["ganti_sebutan"],
+        "bawaan": source["bawaan"],
+        "kantor": sample,
+    }
     (folder / "kantor.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     return folder
 
 
 # ---------------------------------------------------------------- main
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="N for (b) and (d) [CPU count]")
-    parser.add_argument("--national", type=int, default=NATIONAL_OFFICES,
-                        help="offices of the national batch to run (projected to 552 if fewer)")
+    parser.add_argument(
+        "--national",
+        type=int,
+        default=NATIONAL_OFFICES,
+        help="offices of the national batch to run (projected to 552 if fewer)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     jobs, soffice = args.jobs, find_soffice()
@@ -222,44 +244,86 @@ def main() -> int:
         spec = "pdf:writer_pdf_Export:" + json.dumps(PDF_EXPORT, separators=(",", ":"))
         started = time.monotonic()
         for doc in documents:
-            subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to",
-                            spec, "--outdir", str(naive_out), str(doc)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    soffice,
+                    "--headless",
+                    f"-env:UserInstallation={profile.as_uri()}",
+                    "--convert-to",
+                    spec,
+                    "--outdir",
+                    str(naive_out),
+                    str(doc),
+                ],
+                check=True,
+                capture_output=True,
+            )
         a = time.monotonic() - started
         assert len(list(naive_out.glob("*.pdf"))) == len(documents)
         # (e) one build: warm one-process pool (what `build` does) against cold soffice per document
         e_warm, _, _ = run(keputusan("build", ROOT / "data" / "kpu-ntb-2022", "--out", work / "build-warm"))
-        cold = ("from generator.pipeline import build; from generator.convert import SofficeConverter; "
-                f"build({str(ROOT / 'data' / 'kpu-ntb-2022')!r}, {str(work / 'build-cold')!r}, "
-                "converter=SofficeConverter())")
+        cold = (
+            "from generator.pipeline import build; from generator.convert import SofficeConverter; "
+            f"build({str(ROOT / 'data' / 'kpu-ntb-2022')!r}, {str(work / 'build-cold')!r}, "
+            "converter=SofficeConverter())"
+        )
         e_cold, _, _ = run([sys.executable, "-c", cold])
         print(f"  after NTB runs: {machine_load()}")
 
-        print(f"\nNTB batch: {offices} offices x 2 variants = {2 * offices} bundles, "
-              f"{len(documents)} final documents")
-        print(f"(a) naive, one cold soffice per document, serially  {a:7.1f} s  "
-              f"({a / len(documents):.2f} s a document)")
-        print(f"(b) keputusan batch --jobs 1                        {b1:7.1f} s  "
-              f"outside LibreOffice {outside_share(rep1, b1):.0%}, peak memory {mb(m1.peak)}")
-        print(f"    keputusan batch --jobs {jobs:<2}                       {bn:7.1f} s  "
-              f"outside LibreOffice {outside_share(repn, bn):.0%}, peak memory {mb(mn.peak)}")
-        print(f"      --jobs {jobs} vs naive: {a / bn:4.1f}x faster   (target >= 8x)       "
-              f"{'met' if a / bn >= 8 else 'NOT met'}")
-        print(f"      --jobs {jobs} vs --jobs 1: {b1 / bn:4.2f}x faster (target >= 1.7x)     "
-              f"{'met' if b1 / bn >= 1.7 else 'NOT met'}")
-        print(f"      outside LibreOffice {outside_share(repn, bn):.0%} of wall (target <= 15%)  "
-              f"{'met' if outside_share(repn, bn) <= 0.15 else 'NOT met'}")
+        print(f"\nNTB batch: {offices} offices x 2 variants = {2 * offices} bundles, {len(documents)} final documents")
+        print(
+            f"(a) naive, one cold soffice per document, serially  {a:7.1f} s  ({a / len(documents):.2f} s a document)"
+        )
+        print(
+            f"(b) keputusan batch --jobs 1                        {b1:7.1f} s  "
+            f"outside LibreOffice {outside_share(rep1, b1):.0%}, peak memory {mb(m1.peak)}"
+        )
+        print(
+            f"    keputusan batch --jobs {jobs:<2}                       {bn:7.1f} s  "
+            f"outside LibreOffice {outside_share(repn, bn):.0%}, peak memory {mb(mn.peak)}"
+        )
+        print(
+            f"      --jobs {jobs} vs naive: {a / bn:4.1f}x faster   (target >= 8x)       "
+            f"{'met' if a / bn >= 8 else 'NOT met'}"
+        )
+        print(
+            f"      --jobs {jobs} vs --jobs 1: {b1 / bn:4.2f}x faster (target >= 1.7x)     "
+            f"{'met' if b1 / bn >= 1.7 else 'NOT met'}"
+        )
+        print(
+            f"      outside LibreOffice {outside_share(repn, bn):.0%} of wall (target <= 15%)  "
+            f"{'met' if outside_share(repn, bn) <= 0.15 else 'NOT met'}"
+        )
         conv = repn["converter"]
-        print(f"      {conv['conversions']} conversions ({conv['conversions'] / offices:.1f} an office), "
-              f"LibreOffice busy {conv['start_seconds'] + conv['convert_seconds']:.1f} s over {jobs} processes")
-        print(f"(c) no-change rebuild                               {c:7.2f} s  = {c / bn:.1%} of (b) "
-              f"(target < 5%)  {'met' if c / bn < 0.05 else 'NOT met'}")
-        print(f"(e) keputusan build (one case): warm one-process pool {e_warm:.1f} s, "
-              f"cold soffice per document {e_cold:.1f} s")
-        figures.update({"offices": offices, "documents": len(documents), "a_naive": a, "b_jobs1": b1,
-                        "b_jobsN": bn, "outside_jobs1": outside_share(rep1, b1),
-                        "outside_jobsN": outside_share(repn, bn), "peak_memory_jobs1": m1.peak,
-                        "peak_memory_jobsN": mn.peak, "c_nochange": c, "e_build_warm": e_warm,
-                        "e_build_cold": e_cold, "converter_jobsN": conv})
+        print(
+            f"      {conv['conversions']} conversions ({conv['conversions'] / offices:.1f} an office), "
+            f"LibreOffice busy {conv['start_seconds'] + conv['convert_seconds']:.1f} s over {jobs} processes"
+        )
+        print(
+            f"(c) no-change rebuild                               {c:7.2f} s  = {c / bn:.1%} of (b) "
+            f"(target < 5%)  {'met' if c / bn < 0.05 else 'NOT met'}"
+        )
+        print(
+            f"(e) keputusan build (one case): warm one-process pool {e_warm:.1f} s, "
+            f"cold soffice per document {e_cold:.1f} s"
+        )
+        figures.update(
+            {
+                "offices": offices,
+                "documents": len(documents),
+                "a_naive": a,
+                "b_jobs1": b1,
+                "b_jobsN": bn,
+                "outside_jobs1": outside_share(rep1, b1),
+                "outside_jobsN": outside_share(repn, bn),
+                "peak_memory_jobs1": m1.peak,
+                "peak_memory_jobsN": mn.peak,
+                "c_nochange": c,
+                "e_build_warm": e_warm,
+                "e_build_cold": e_cold,
+                "converter_jobsN": conv,
+            }
+        )
 
         # (d) the national batch
         count = min(args.national, NATIONAL_OFFICES)
@@ -270,18 +334,30 @@ def main() -> int:
         projected = d / count * NATIONAL_OFFICES
         quarters = [md.peak_between(q / 4, (q + 1) / 4) for q in range(4)]
         label = "all 552" if count == NATIONAL_OFFICES else f"a sample of {count}, projected to 552"
-        print(f"(d) national batch, {label}: {d:.1f} s measured"
-              + ("" if count == NATIONAL_OFFICES else f", {projected:.0f} s projected")
-              + f" ({d / count:.2f} s an office)")
-        print(f"      outside LibreOffice {outside_share(repd, d):.0%}; peak memory {mb(md.peak)}; "
-              f"peak by quarter of the run: {', '.join(mb(q) for q in quarters)}; "
-              f"LibreOffice processes started {repd['converter']['starts']} "
-              f"(recycled {repd['converter']['recycles']}); "
-              f"{repd['converter']['conversions'] / count:.1f} conversions an office")
+        print(
+            f"(d) national batch, {label}: {d:.1f} s measured"
+            + ("" if count == NATIONAL_OFFICES else f", {projected:.0f} s projected")
+            + f" ({d / count:.2f} s an office)"
+        )
+        print(
+            f"      outside LibreOffice {outside_share(repd, d):.0%}; peak memory {mb(md.peak)}; "
+            f"peak by quarter of the run: {', '.join(mb(q) for q in quarters)}; "
+            f"LibreOffice processes started {repd['converter']['starts']} "
+            f"(recycled {repd['converter']['recycles']}); "
+            f"{repd['converter']['conversions'] / count:.1f} conversions an office"
+        )
         print(f"  at end: {machine_load()}")
-        figures.update({"d_offices": count, "d_seconds": d, "d_projected_552": projected,
-                        "d_outside": outside_share(repd, d), "d_peak_memory": md.peak,
-                        "d_peak_by_quarter": quarters, "d_converter": repd["converter"]})
+        figures.update(
+            {
+                "d_offices": count,
+                "d_seconds": d,
+                "d_projected_552": projected,
+                "d_outside": outside_share(repd, d),
+                "d_peak_memory": md.peak,
+                "d_peak_by_quarter": quarters,
+                "d_converter": repd["converter"],
+            }
+        )
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2) + "\n")
     finally:

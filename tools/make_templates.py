@@ -5,6 +5,7 @@ This script made their first version and restores the defaults (it overwrites bo
 
     .venv/bin/python tools/make_templates.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,23 +14,26 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator import ooxml  # noqa: E402
-from generator.ooxml import TBL_PR_ORDER, TR_PR_ORDER, insert_ordered  # noqa: E402
+from generator import ooxml
+from generator.ooxml import TBL_PR_ORDER, TR_PR_ORDER, insert_ordered
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Bookman Old Style"
 
 # Lampiran table columns: (heading, width in mm on F4 landscape with 30/20 mm side margins).
 # The renderer scales the widths to the page of the office profile.
-COLUMNS = ([("NO", 8), ("AREA PERUBAHAN", 26), ("KEGIATAN", 30), ("SUB KEGIATAN", 64),
-            ("INDIKATOR KEBERHASILAN", 58)] + [(str(m), 6.5) for m in range(1, 13)] + [("KET.", 16)])
+COLUMNS = (
+    [("NO", 8), ("AREA PERUBAHAN", 26), ("KEGIATAN", 30), ("SUB KEGIATAN", 64), ("INDIKATOR KEBERHASILAN", 58)]
+    + [(str(m), 6.5) for m in range(1, 13)]
+    + [("KET.", 16)]
+)
 
 
 def base_document(landscape: bool) -> Document:
@@ -163,29 +167,42 @@ def signature_table(doc, ketua_lines, widths=(Mm(82), Mm(83))):
     borderless(table)
     fixed_widths(table, list(widths))
     left, right = table.rows[0].cells
-    cell_paragraphs(left, [
-        ("{%p if salinan %}", "Pengesahan"),
-        ("Salinan sesuai dengan aslinya", "Pengesahan"),
-        ("{{ pengesah.unit_kapital }}", "Pengesahan"),
-        ("{{ pengesah.jabatan }},", "Pengesahan"),
-        ("", "Pengesahan"), ("", "Pengesahan"), ("", "Pengesahan"), ("", "Pengesahan"),
-        ("{{ pengesah.nama }}", "Pengesahan"),
-        ("{%p if pengesah.nip %}", "Pengesahan"),
-        ("NIP {{ pengesah.nip }}", "Pengesahan"),
-        ("{%p endif %}", "Pengesahan"),
-        ("{%p endif %}", "Pengesahan"),
-    ])
-    cell_paragraphs(right, ketua_lines + [
-        ("{{ penandatangan.jabatan_kapital }},", "Tanda Tangan"),
-        ("{%p if salinan %}", "Tanda Tangan"),
-        ("", "Tanda Tangan"),
-        ("ttd.", "Tanda Tangan"),
-        ("", "Tanda Tangan"),
-        ("{%p else %}", "Tanda Tangan"),
-        ("", "Tanda Tangan"), ("", "Tanda Tangan"), ("", "Tanda Tangan"), ("", "Tanda Tangan"),
-        ("{%p endif %}", "Tanda Tangan"),
-        ("{{ penandatangan.nama_kapital }}", "Tanda Tangan"),
-    ])
+    cell_paragraphs(
+        left,
+        [
+            ("{%p if salinan %}", "Pengesahan"),
+            ("Salinan sesuai dengan aslinya", "Pengesahan"),
+            ("{{ pengesah.unit_kapital }}", "Pengesahan"),
+            ("{{ pengesah.jabatan }},", "Pengesahan"),
+            ("", "Pengesahan"),
+            ("", "Pengesahan"),
+            ("", "Pengesahan"),
+            ("", "Pengesahan"),
+            ("{{ pengesah.nama }}", "Pengesahan"),
+            ("{%p if pengesah.nip %}", "Pengesahan"),
+            ("NIP {{ pengesah.nip }}", "Pengesahan"),
+            ("{%p endif %}", "Pengesahan"),
+            ("{%p endif %}", "Pengesahan"),
+        ],
+    )
+    cell_paragraphs(
+        right,
+        ketua_lines
+        + [
+            ("{{ penandatangan.jabatan_kapital }},", "Tanda Tangan"),
+            ("{%p if salinan %}", "Tanda Tangan"),
+            ("", "Tanda Tangan"),
+            ("ttd.", "Tanda Tangan"),
+            ("", "Tanda Tangan"),
+            ("{%p else %}", "Tanda Tangan"),
+            ("", "Tanda Tangan"),
+            ("", "Tanda Tangan"),
+            ("", "Tanda Tangan"),
+            ("", "Tanda Tangan"),
+            ("{%p endif %}", "Tanda Tangan"),
+            ("{{ penandatangan.nama_kapital }}", "Tanda Tangan"),
+        ],
+    )
     # keep the block together on one page
     for p in left.paragraphs + right.paragraphs:
         p.paragraph_format.keep_with_next = True
@@ -230,11 +247,14 @@ def keputusan() -> Document:
         cells = considerations.rows[row].cells
         set_cell(cells[0], label, "Isi")
         set_cell(cells[1], ":", "Isi")
-        cell_paragraphs(cells[2], [
-            (f"{{%p for butir in {key} %}}", "Butir"),
-            ("{{ butir.label }}\t{{ butir.teks }}", "Butir"),
-            ("{%p endfor %}", "Butir"),
-        ])
+        cell_paragraphs(
+            cells[2],
+            [
+                (f"{{%p for butir in {key} %}}", "Butir"),
+                ("{{ butir.label }}\t{{ butir.teks }}", "Butir"),
+                ("{%p endfor %}", "Butir"),
+            ],
+        )
     para(doc, "")
     para(doc, "MEMUTUSKAN:", "Judul")
     para(doc, "")
@@ -255,11 +275,14 @@ def keputusan() -> Document:
     set_cell(decision.rows[3].cells[0], "{%tr endfor %}", "Isi")
     para(doc, "")
 
-    signature_table(doc, [
-        ("Ditetapkan di {{ tempat }}", "Tanda Tangan"),
-        ("pada tanggal {{ tanggal }}", "Tanda Tangan"),
-        ("", "Tanda Tangan"),
-    ])
+    signature_table(
+        doc,
+        [
+            ("Ditetapkan di {{ tempat }}", "Tanda Tangan"),
+            ("pada tanggal {{ tanggal }}", "Tanda Tangan"),
+            ("", "Tanda Tangan"),
+        ],
+    )
     return doc
 
 
@@ -324,13 +347,16 @@ def lampiran() -> Document:
     set_cell(data.cells[0], "{{ row.no }}", "Tabel Tengah")
     set_cell(data.cells[1], "{{ row.area }}", "Tabel")
     set_cell(data.cells[2], "{{ row.kegiatan }}", "Tabel")
-    cell_paragraphs(data.cells[3], [
-        ("{%p if row.huruf %}", "Tabel Butir"),
-        ("{{ row.huruf }}\t{{ row.sub_kegiatan }}", "Tabel Butir"),
-        ("{%p else %}", "Tabel"),
-        ("{{ row.sub_kegiatan }}", "Tabel"),
-        ("{%p endif %}", "Tabel"),
-    ])
+    cell_paragraphs(
+        data.cells[3],
+        [
+            ("{%p if row.huruf %}", "Tabel Butir"),
+            ("{{ row.huruf }}\t{{ row.sub_kegiatan }}", "Tabel Butir"),
+            ("{%p else %}", "Tabel"),
+            ("{{ row.sub_kegiatan }}", "Tabel"),
+            ("{%p endif %}", "Tabel"),
+        ],
+    )
     set_cell(data.cells[4], "{{ row.indikator }}", "Tabel")
     for m in range(12):
         set_cell(data.cells[5 + m], "", "Tabel Tengah")  # shaded by the renderer when scheduled
@@ -338,8 +364,9 @@ def lampiran() -> Document:
     set_cell(table.rows[5].cells[0], "{%tr endfor %}", "Tabel")
     para(doc, "")
 
-    signature_table(doc, [("{{ tempat }}, {{ tanggal }}", "Tanda Tangan"), ("", "Tanda Tangan")],
-                    widths=(Mm(185), Mm(95)))
+    signature_table(
+        doc, [("{{ tempat }}, {{ tanggal }}", "Tanda Tangan"), ("", "Tanda Tangan")], widths=(Mm(185), Mm(95))
+    )
     return doc
 
 
@@ -355,8 +382,11 @@ def slim(doc: Document) -> Document:
     styles = doc.styles.element
     used = {el.get(qn("w:val")) for el in doc.element.body.iter(qn("w:tblStyle"))}
     for style in styles.findall(qn("w:style")):
-        if style.get(qn("w:type")) == "table" and style.get(qn("w:default")) != "1" \
-                and style.get(qn("w:styleId")) not in used:
+        if (
+            style.get(qn("w:type")) == "table"
+            and style.get(qn("w:default")) != "1"
+            and style.get(qn("w:styleId")) not in used
+        ):
             styles.remove(style)
     part = doc.part
     for rel_id, rel in list(part.rels.items()):

@@ -8,6 +8,7 @@ Rules come from the environment (the pool's processes inherit it):
     KEPUTUSAN_TEST_FAULT_DIR=/tmp/...   where the counts are kept (shared by all processes)
 Runs on the UNO Python with -I: only the standard library and uno.
 """
+
 import importlib.util
 import os
 import signal
@@ -16,7 +17,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
-    "uno_helper", os.path.join(HERE, "..", "..", "generator", "uno_helper.py"))
+    "uno_helper", os.path.join(HERE, "..", "..", "generator", "uno_helper.py")
+)
 helper = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(helper)
 
