@@ -8,7 +8,7 @@ APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation
 	fonts-crosextra-caladea fonts-texgyre poppler-utils qpdf python3-uno
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-packages venv demo test bench clean
+.PHONY: setup system-packages venv demo lint test bench clean
 
 setup: system-packages venv
 
@@ -32,6 +32,12 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(VENV)/bin/keputusan build data/kpu-ntb-2022 --out output
 
+# ruff (lint and format) and mypy, configured in pyproject.toml
+lint: venv
+	$(VENV)/bin/ruff check generator tests tools
+	$(VENV)/bin/ruff format --check generator tests tools
+
+# the whole suite, the wheel installed outside the checkout included (tests/test_wheel_install.py)
 test: setup
 	$(PY) -m pytest
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from . import __version__, atomic
+from . import __version__, atomic, template_files
 from .content import file_sha256 as _sha256
 from .errors import BatchIncomplete, DataError, KeputusanError, OutputLocked, Problem
 from .offices import Batch, Office, read_batch
@@ -32,7 +32,6 @@ STATE_FILE = ".batch-state.json"
 REPORT_FILE = "batch-report.json"
 LOCK_FILE = ".lock"
 STATE_VERSION = 1
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 
@@ -86,7 +85,7 @@ def run_batch(
     converter=None,
     timeout: float | None = None,
     recycle_after: int | None = None,
-    templates: Path = TEMPLATES,
+    templates: Path | None = None,
 ) -> BatchResult:
     """Build the offices of `batch_dir` into `out_dir/<code>-<slug>/`; never raises for one office.
 
@@ -96,6 +95,7 @@ def run_batch(
     per office. Raises DataError (bad batch file), OutputLocked (another batch on `out_dir`).
     """
     started = time.monotonic()
+    templates = template_files.checked(templates)
     batch = read_batch(batch_dir)
     selected = _select(batch, list(only))
     out_dir = Path(out_dir)

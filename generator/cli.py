@@ -61,6 +61,15 @@ def staff_options(command):
     return command
 
 
+# --templates on every command that renders: an office's own Word templates, checked up front
+templates_option = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with the office's own keputusan.docx and lampiran.docx (default: the tool's own templates).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="keputusan")
 def cli() -> None:
@@ -84,8 +93,9 @@ def cli() -> None:
     show_default=True,
     help="asli: the original for signing; salinan: the certified copy.",
 )
+@templates_option
 @staff_options
-def build(case_dir: Path, out_dir: Path, variant: str) -> None:
+def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -> None:
     """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it).
 
     The case is validated first, exactly as `keputusan validate` does: bad data stops the build
@@ -96,7 +106,7 @@ def build(case_dir: Path, out_dir: Path, variant: str) -> None:
 
     started = time.monotonic()
     variants = VARIANTS if variant == "both" else (variant,)
-    result = run_build(case_dir, out_dir, variants)
+    result = run_build(case_dir, out_dir, variants, templates=templates)
     for name, path in result.bundles.items():
         click.echo(f"{path}  ({result.pages[name]} pages, {result.revision})")
     from .messages import say
@@ -369,6 +379,7 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
     show_default=True,
     help="Conversions after which a LibreOffice process is replaced by a fresh one.",
 )
+@templates_option
 @staff_options
 def batch(
     case_dir: Path,
@@ -378,6 +389,7 @@ def batch(
     force: bool,
     timeout: float,
     recycle_after: int,
+    templates: Path | None,
 ) -> None:
     """Build asli and salinan for every office in CASE_DIR/kantor.yaml into OUT/<code>-<name>/.
 
@@ -426,6 +438,7 @@ def batch(
             progress=progress,
             timeout=timeout,
             recycle_after=recycle_after,
+            templates=templates,
         )
     finally:
         if bar is not None:

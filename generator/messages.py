@@ -453,6 +453,31 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "compare other, newer revisions",
         ),
     },
+    # ---- the Word templates (--templates DIR or the case's own)
+    "templates.not_folder": {
+        "id": ("bukan folder templat", "sebutkan folder yang berisi keputusan.docx dan lampiran.docx"),
+        "en": ("is not a folder of templates", "give a folder holding keputusan.docx and lampiran.docx"),
+    },
+    "templates.missing": {
+        "id": (
+            "templat {name} tidak ada di {folder}",
+            "salin {name} ke folder itu (templat bawaan ada di {default}), atau sebutkan folder lain",
+        ),
+        "en": (
+            "the template {name} is not in {folder}",
+            "copy {name} into that folder (the default one is in {default}), or give another folder",
+        ),
+    },
+    "templates.not_docx": {
+        "id": (
+            "templat {name} bukan dokumen Word (.docx)",
+            "buka di Word atau LibreOffice lalu simpan sebagai Word 2007-365 (.docx)",
+        ),
+        "en": (
+            "the template {name} is not a Word document (.docx)",
+            "open it in Word or LibreOffice and save it as Word 2007-365 (.docx)",
+        ),
+    },
     "revision.no_builds": {
         "id": ("belum ada hasil build di folder ini", "jalankan dulu keputusan build {case} --out {out}"),
         "en": ("no builds in this folder yet", "run keputusan build {case} --out {out} first"),

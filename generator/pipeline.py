@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, atomic, bundle, fields, layout, pdfa, signing
+from . import __version__, atomic, bundle, fields, layout, pdfa, signing, template_files
 from .content import file_sha256 as sha256
 from .errors import OutputError
 from .load import load_case
@@ -53,6 +53,7 @@ def build(
     it (see revisions.py). The case is validated first: bad data writes nothing."""
     from .revisions import build_revision
 
+    templates = template_files.checked(templates)
     case = load_case(case_dir)
     return build_revision(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
 

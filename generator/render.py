@@ -21,13 +21,13 @@ from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from . import numbering, ooxml
+from . import numbering, ooxml, template_files
 from .errors import TemplateError
 from .model import Case
 
 Variant = Literal["asli", "salinan"]
 VARIANTS: tuple[Variant, ...] = ("asli", "salinan")
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_TEMPLATES = template_files.default_folder()
 MONTH_FILL = "7F7F7F"  # scheduled months: a grey that survives photocopying
 ROW_ANCHOR = "kptbaris{:04d}"  # bookmark of each lampiran row: where LibreOffice put it (layout.py)
 _ANCHOR_ID_BASE = 900000  # bookmark ids of the anchors, clear of any the template has
