@@ -12,7 +12,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
-from . import pdfa
+from . import numbering, pdfa
 
 
 def read(pdf: Path) -> PdfReader:
@@ -50,7 +50,7 @@ def merge(
         if not names.get_object():
             del writer.root_object["/Names"]
     writer.page_mode = "/UseOutlines"
-    created = created or pdfa.build_time(dt.date(2000, 1, 1))
+    created = created or numbering.build_time(dt.date(2000, 1, 1))
     meta = pdfa.DocMeta(title=title, author=author, subject=subject, created=created)
     pdfa.finish(writer, meta, pdfa.output_intents(readers[0]))
     return pdfa.write(writer, out)

@@ -7,6 +7,7 @@ skip a letter.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import string
 
 _UNITS = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
@@ -204,3 +205,15 @@ def _count_spans(rows: list[dict]) -> None:
                 opener["span"][group] += 1
     # A kegiatan never continues into another area, an indikator never into another kegiatan:
     # the group openers above guarantee it, since area starts imply kegiatan and indikator starts.
+
+
+def build_time(day: dt.date) -> dt.datetime:
+    """The date a build stamps into its PDFs: SOURCE_DATE_EPOCH when set, else `day` (00:00 UTC).
+
+    `day` is taken from the data (the decree's enactment date), so rebuilding the same case
+    gives the same bytes on any day.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

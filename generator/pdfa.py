@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,18 +33,6 @@ class DocMeta:
     author: str
     subject: str
     created: dt.datetime  # timezone-aware; also the modification date: a build is one moment
-
-
-def build_time(day: dt.date) -> dt.datetime:
-    """The date a build stamps into its PDFs: SOURCE_DATE_EPOCH when set, else `day` (00:00 UTC).
-
-    `day` is taken from the data (the decree's enactment date), so rebuilding the same case
-    gives the same bytes on any day.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def pdf_date(moment: dt.datetime) -> str:

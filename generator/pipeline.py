@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, atomic, bundle, fields, layout, pdfa, signing, template_files
+from . import __version__, atomic, bundle, fields, layout, numbering, pdfa, signing, template_files
 from .content import file_sha256 as sha256
 from .errors import OutputError
 from .load import load_case
@@ -166,7 +166,7 @@ def _produce(
             title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
             author=decree.kantor.nama,
             subject=decree.tentang,
-            created=pdfa.build_time(decree.ditetapkan.tanggal),
+            created=numbering.build_time(decree.ditetapkan.tanggal),
         )
         pdf = bundle.merge(
             [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)],

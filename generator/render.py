@@ -8,8 +8,10 @@ the page-number start, the column-number row, merged cells and shaded months of 
 from __future__ import annotations
 
 import copy
+import io
 import re
 import threading
+import zipfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Literal
@@ -19,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
 from . import numbering, ooxml, template_files
@@ -112,9 +115,13 @@ class _Recent:
         return value
 
 
-class _CompilingOnce(jinja2.Environment):
+class _CompilingOnce(SandboxedEnvironment):
     """Compiles each template source once per process: a batch renders the same two templates
-    hundreds of times (docxtpl hands the whole document XML to `from_string` on every render)."""
+    hundreds of times (docxtpl hands the whole document XML to `from_string` on every render).
+
+    Sandboxed: an office's own template is not trusted code. A tag that reaches for Python's
+    internals (`{{ cycler.__init__.__globals__.os.popen(...) }}`) stops the build instead of
+    running anything."""
 
     def __init__(self, **options):
         super().__init__(**options)
@@ -183,6 +190,11 @@ def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
         doc = _Template(str(template))
         doc.prepare = prepare
         doc.render(ctx, jinja_env(), autoescape=True)
+    except SecurityError as exc:
+        raise TemplateError(
+            f"{template}: the template tries to run code, which templates may not do ({exc}); "
+            "use only fields and the tags of docs (if, for)"
+        ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{template}: the template uses a field the data does not have ({exc.message})") from None
     except jinja2.TemplateSyntaxError as exc:
@@ -212,8 +224,24 @@ def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = 
     doc = _render(templates / "keputusan.docx", context(case, variant), out, prepare)
     _keep_last_clause_with_signature(doc)
     _signature_anchor(doc, case, variant)
-    doc.save(str(out))
+    _save(doc, out, case)
     return out
+
+
+def _save(doc: DocxTemplate, out: Path, case: Case) -> None:
+    """Save the .docx with the same bytes for the same case on any day: python-docx stamps each
+    zip member with the current time, so the members are written again with the build's date
+    (the decree's enactment date, or SOURCE_DATE_EPOCH, as in the PDFs)."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    stamp = numbering.build_time(case.decree.ditetapkan.tanggal)
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(member))
 
 
 def _keep_last_clause_with_signature(doc: DocxTemplate) -> None:
@@ -280,7 +308,7 @@ def render_lampiran(
     _structure_table(doc, case, rows)
     if case.decree.profil.ttd_lampiran:
         _signature_anchor(doc, case, variant)
-    doc.save(str(out))
+    _save(doc, out, case)
     return out
 
 

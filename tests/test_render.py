@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,39 @@ def test_missing_field_fails_loudly(kecil, tmp_path):
     doc.save(str(templates / "keputusan.docx"))
     with pytest.raises(TemplateError, match="kolom_yang_tidak_ada"):
         render.render_keputusan(kecil, "asli", tmp_path / "k.docx", templates=templates)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ nomor.__class__.__init__.__globals__ }}",
+    ],
+)
+def test_a_template_cannot_run_code(kecil, tmp_path, monkeypatch, tag):
+    """An office's own template is not trusted: reaching for Python internals stops the build."""
+    monkeypatch.chdir(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    doc = Document()
+    doc.add_paragraph(f"NOMOR {{{{ nomor }}}} {tag}")
+    doc.save(str(templates / "keputusan.docx"))
+    with pytest.raises(TemplateError, match="run code"):
+        render.render_keputusan(kecil, "asli", tmp_path / "k.docx", templates=templates)
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_word_files_have_the_same_bytes_on_every_build(kecil, tmp_path, monkeypatch):
+    """Rebuilding the same case later gives identical .docx files (zip dates from the data)."""
+    import time
+
+    first = render.render_lampiran(kecil, "asli", tmp_path / "a.docx").read_bytes()
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # a later clock, as on another day
+    again = render.render_lampiran(kecil, "asli", tmp_path / "b.docx").read_bytes()
+    assert first == again
+    stamps = {info.date_time for info in zipfile.ZipFile(tmp_path / "a.docx").infolist()}
+    assert stamps == {(2023, 3, 9, 0, 0, 0)}  # the fixture's enactment date
 
 
 def _table(path: Path):
