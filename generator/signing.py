@@ -297,6 +297,11 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
     roots = _load_certs(trust) if trust else None
     empty = [name for name, value, _ in enumerate_sig_fields(reader, filled_status=False)]
     reports = []
+    # An incremental update after a signature is acceptable only when it is itself a signature
+    # (the next official signing another field). pyHanko's difference analysis lets some other
+    # updates pass as "LTA updates", a changed document title among them.
+    signature_revisions = {sig.signed_revision for sig in reader.embedded_signatures}
+    last_revision = reader.xrefs.total_revisions - 1
     for sig in reader.embedded_signatures:
         # no --trust: nothing is trusted (signing certificates such as BSrE's do not chain to
         # the system's web roots anyway); trust is then reported, not required
@@ -340,6 +345,10 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
         allowed_later = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
         if not whole_file and not (coverage == SignatureCoverageLevel.ENTIRE_REVISION and later in allowed_later):
             problems.append(f"changed after signing beyond adding signatures ({coverage_text})")
+        foreign = [r for r in range(sig.signed_revision + 1, last_revision + 1) if r not in signature_revisions]
+        if foreign:
+            whole_file = False
+            problems.append(f"changed after signing: {len(foreign)} later update(s) of the file are not signatures")
         if status.docmdp_ok is False:
             problems.append("changes after signing break the document's modification policy")
         signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
@@ -350,7 +359,7 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
                 signed_at=signed_at,
                 reason=_text(sig_obj.get("/Reason")),
                 location=_text(sig_obj.get("/Location")),
-                intact=bool(status.intact),
+                intact=bool(status.intact) and not foreign,  # what is shown is no longer what was signed
                 valid=bool(status.valid),
                 trusted=bool(status.trusted),
                 coverage=coverage_text,

@@ -196,6 +196,28 @@ def test_a_changed_byte_makes_verification_fail(signed_asli, tmp_path, capsys):
     assert "intact: no" in out and "Traceback" not in err
 
 
+def test_a_title_changed_by_a_later_update_makes_verification_fail(signed_asli, tmp_path, capsys):
+    """An incremental update appended after signing (here: a new document title) leaves the
+    signed bytes intact, but the document shown is no longer the one signed."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    with signed_asli.open("rb") as fh:
+        writer = IncrementalPdfFileWriter(fh)
+        title = {generic.NameObject("/Title"): generic.TextStringObject("Keputusan yang lain")}
+        writer.trailer["/Info"] = writer.add_object(generic.DictionaryObject(title))
+        buffer = io.BytesIO()
+        writer.write(buffer)
+    tampered = tmp_path / "judul-diubah.pdf"
+    tampered.write_bytes(buffer.getvalue())
+    code, out, err = run_cli(["verify", str(tampered)], capsys)
+    assert code == 1
+    assert "ttd_ketua: FAILED" in out and "intact: no" in out
+    assert "not signatures" in out and "Traceback" not in err
+
+
 def test_verify_reports_an_unsigned_bundle_as_failing(ntb_build, capsys):
     code, out, err = run_cli(["verify", str(ntb_build.bundles["asli"])], capsys)
     assert code == 1
