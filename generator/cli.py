@@ -223,9 +223,16 @@ def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | 
     default=None,
     help="Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.",
 )
+@click.option("--force", is_flag=True, help="Replace an existing --pdf-file (never a link or a signed PDF).")
 @staff_options
 def diff(
-    case_dir: Path, out_dir: Path, from_rev: str | None, to_rev: str | None, pdf: bool, pdf_file: Path | None
+    case_dir: Path,
+    out_dir: Path,
+    from_rev: str | None,
+    to_rev: str | None,
+    pdf: bool,
+    pdf_file: Path | None,
+    force: bool,
 ) -> None:
     """Say what changed between two revisions of a case: decree fields, Mengingat, plan rows
     added, removed, moved or reworded (with the words that changed), months moved.
@@ -245,7 +252,8 @@ def diff(
     click.echo(render_text(comparison, _SHOW["lang"]))
     if pdf or pdf_file:
         target = pdf_file or case_out / f"daftar-perubahan-{comparison.old_rev}-{comparison.new_rev}.pdf"
-        click.echo(write_pdf(comparison, target, _SHOW["lang"]))
+        # the default name in the case's output folder is this command's own: made again freely
+        click.echo(write_pdf(comparison, target, _SHOW["lang"], replace=force or pdf_file is None))
 
 
 def _error_text(exc: KeputusanError, lang: str) -> str:

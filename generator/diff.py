@@ -391,11 +391,16 @@ def render_text(comparison: Comparison, lang: str = "id") -> str:
     return "\n".join(lines)
 
 
-def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=None) -> Path:
+def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=None, *, replace: bool = False) -> Path:
     """The same list as a "daftar perubahan" PDF for reviewers: removed words struck through in
-    red, added words underlined in blue. Written beside `out`, then renamed."""
+    red, added words underlined in blue. Written beside `out`, then renamed.
+
+    An existing file at `out` is replaced only when `replace` is given, and never when it is a
+    link or a signed PDF (checked before any work)."""
     import os
     import tempfile
+
+    _check_target(Path(out), replace)
 
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -483,3 +488,18 @@ def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=Non
         pdf = (converter or SofficeConverter()).convert(docx, Path(tmp) / "daftar-perubahan.pdf")
         os.replace(pdf, out)
     return out
+
+
+def _check_target(out: Path, replace: bool) -> None:
+    from .errors import OutputError
+    from .signing import is_signed
+
+    if out.is_symlink():
+        raise OutputError(f"not writing {out}: it is a link (a stable path of a build?); give another --pdf-file")
+    if out.exists():
+        if out.is_dir():
+            raise OutputError(f"not writing {out}: it is a folder; give a file name ending in .pdf")
+        if is_signed(out):
+            raise OutputError(f"not overwriting {out}: it is signed, and a signed PDF is never touched")
+        if not replace:
+            raise OutputError(f"not overwriting {out}: the file exists; give another --pdf-file, or --force")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["sign_fixtures"]  # the throw-away certificate and a signed bundle
 NTB_CASE = ROOT / "data" / "kpu-ntb-2022"
 
 

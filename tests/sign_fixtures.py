@@ -1,6 +1,6 @@
 """Fixtures for the signing tests: a throw-away certificate and a signed NTB bundle.
 
-Imported by the test modules that use them (`from sign_fixtures import ...`). The certificate
+Registered for every test module by conftest.py (`pytest_plugins`). The certificate
 comes from tools/test_certificate.py, the same tool the README offers for trying `sign`.
 """
 

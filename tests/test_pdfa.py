@@ -9,7 +9,6 @@ from pathlib import Path
 import page  # page-validation, a PDF/A validator from PyPI (a test dependency)
 import pytest
 from pypdf import PdfReader
-from sign_fixtures import certs, signed_asli  # noqa: F401 - fixtures
 
 from generator.convert import SofficeConverter
 

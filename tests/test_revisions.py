@@ -234,3 +234,60 @@ def _comparison(old, new):
     from generator.diff import Comparison
 
     return Comparison("uji", "rev-001", "rev-002", {}, {}, compare(old, new))
+
+
+def _one_change():
+    from generator.diff import Change, Comparison
+
+    return Comparison("kasus", "rev-001", "rev-002", {}, {}, [Change("keputusan", "changed", "Nomor Urut", "3", "4")])
+
+
+class _Converter:
+    """Stands in for LibreOffice where only the refusal or the file's arrival is checked."""
+
+    def convert(self, src, dst):
+        dst.write_bytes(b"%PDF-1.7\n% daftar perubahan\n%%EOF\n")
+        return dst
+
+
+def test_daftar_perubahan_never_overwrites_what_is_there(tmp_path):
+    from generator.diff import write_pdf
+
+    kept = tmp_path / "laporan.pdf"
+    kept.write_bytes(b"%PDF-1.7 someone's own file")
+    with pytest.raises(OutputError, match="exists"):
+        write_pdf(_one_change(), kept, converter=FailIfCalled())
+    assert kept.read_bytes() == b"%PDF-1.7 someone's own file"
+    write_pdf(_one_change(), kept, converter=_Converter(), replace=True)  # --force
+    assert b"daftar perubahan" in kept.read_bytes()
+
+    link = tmp_path / "kasus-asli.pdf"  # a stable path of a build
+    link.symlink_to(kept)
+    before = kept.read_bytes()
+    with pytest.raises(OutputError, match="link"):
+        write_pdf(_one_change(), link, converter=FailIfCalled(), replace=True)
+    assert link.is_symlink() and kept.read_bytes() == before
+
+
+def test_daftar_perubahan_never_overwrites_a_signed_pdf(signed_asli, tmp_path):
+    from generator.diff import write_pdf
+
+    target = tmp_path / "ditandatangani.pdf"
+    target.write_bytes(signed_asli.read_bytes())
+    with pytest.raises(OutputError, match="signed"):
+        write_pdf(_one_change(), target, converter=FailIfCalled(), replace=True)
+    assert target.read_bytes() == signed_asli.read_bytes()
+
+
+def test_diff_pdf_file_refuses_an_existing_file_with_exit_4(tmp_path, capsys, monkeypatch):
+    import generator.diff as diff_module
+
+    monkeypatch.setattr(diff_module, "compare_revisions", lambda *a, **k: _one_change())
+    folder = tmp_path / "hasil" / "kasus"
+    (folder / "rev-001").mkdir(parents=True)
+    (folder / "rev-002").mkdir()
+    target = tmp_path / "punya-saya.pdf"
+    target.write_bytes(b"%PDF-1.7 mine")
+    assert main(["diff", str(folder), "--pdf-file", str(target)]) == 4
+    assert "punya-saya.pdf" in capsys.readouterr().err
+    assert target.read_bytes() == b"%PDF-1.7 mine"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import NTB_CASE, pdf_text, squash
 from pypdf import PdfReader
-from sign_fixtures import PASSPHRASE, certs, signed_asli  # noqa: F401 - fixtures
+from sign_fixtures import PASSPHRASE
 
 from generator import fields, signing
 from generator.cli import main

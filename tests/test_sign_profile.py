@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from pypdf import PdfReader
-from sign_fixtures import PASSPHRASE, certs  # noqa: F401 - fixtures
+from sign_fixtures import PASSPHRASE
 from test_sign import find_line, overlaps, sig_widgets, top_left, words_on
 
 from generator import signing
