@@ -16,7 +16,15 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ConversionError, DataError, KeputusanError, LayoutError, OutputError, TemplateError
+from .errors import (
+    ConversionError,
+    DataError,
+    FileSystemError,
+    KeputusanError,
+    LayoutError,
+    OutputError,
+    TemplateError,
+)
 from .render import VARIANTS
 
 # How `main` shows errors: set by the options every command takes (--lang, --verbose).
@@ -261,6 +269,8 @@ def _error_text(exc: KeputusanError, lang: str) -> str:
 
     if isinstance(exc, DataError):
         return render_problems(exc.problems, lang, _SHOW["case"])
+    if isinstance(exc, FileSystemError):
+        return say(f"error.fs.{exc.reason}", lang, path=exc.path, detail=exc.detail)
     kind = (
         "error.output"
         if isinstance(exc, OutputError)
@@ -508,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("keputusan: interrupted", err=True)
         return 130
+    except OSError as exc:  # the machine refused (read-only, disk full...): said as such, not as a bug
+        fs_error = FileSystemError.from_os_error(exc)
+        click.echo(f"keputusan: {_error_text(fs_error, _SHOW['lang'])}", err=True)
+        if _SHOW["verbose"]:
+            traceback.print_exc()
+        return fs_error.exit_code
     except Exception as exc:  # a bug, not bad input: one line for staff, the traceback on request
         from .messages import say
 

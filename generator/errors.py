@@ -6,6 +6,7 @@ The CLI turns every one of these into a message on stderr and its exit code, in 
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,3 +99,31 @@ class BatchIncomplete(KeputusanError):
     """A batch finished, but one or more of its offices failed (each with its reason in the report)."""
 
     exit_code = 1
+
+
+class FileSystemError(KeputusanError):
+    """The machine refused a file operation: a folder not writable, a file where a folder
+    should be, a full disk, a name too long. Not bad data and not a bug: the place and the
+    reason are reported, and outputs are atomic, so nothing was half-written."""
+
+    exit_code = 5
+    REASONS = {
+        errno.EACCES: "not_writable",
+        errno.EPERM: "not_writable",
+        errno.EROFS: "not_writable",
+        errno.ENOTDIR: "not_folder",
+        errno.EEXIST: "not_folder",
+        errno.EISDIR: "is_folder",
+        errno.ENOSPC: "disk_full",
+        errno.EDQUOT: "disk_full",
+        errno.ENAMETOOLONG: "name_too_long",
+    }
+
+    def __init__(self, reason: str, path: str, detail: str = ""):
+        self.reason, self.path, self.detail = reason, path, detail
+        super().__init__(f"{path}: {detail or reason}")
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> FileSystemError:
+        path = exc.filename if exc.filename is not None else ""
+        return cls(cls.REASONS.get(exc.errno or 0, "other"), str(path), exc.strerror or str(exc))

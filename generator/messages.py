@@ -568,6 +568,33 @@ SAYINGS: dict[str, dict[str, str]] = {
         "id": "{failed} dari {n} kantor gagal ({codes}); alasannya di atas dan di {report}",
         "en": "{failed} of {n} offices failed ({codes}); reasons above and in {report}",
     },
+    "error.fs.not_writable": {
+        "id": "tidak dapat menulis {path}: folder itu tidak boleh ditulisi (hanya-baca atau tanpa izin). "
+        "Pilih folder lain dengan --out, atau minta izin tulis kepada pengelola server.",
+        "en": "cannot write {path}: the folder is not writable (read-only or no permission). "
+        "Choose another folder with --out, or ask the server's administrator for write access.",
+    },
+    "error.fs.not_folder": {
+        "id": "{path} bukan folder: sudah ada file dengan nama itu. Pindahkan file itu atau pilih folder lain.",
+        "en": "{path} is not a folder: a file has that name. Move the file away or choose another folder.",
+    },
+    "error.fs.is_folder": {
+        "id": "{path} adalah folder, padahal yang diperlukan file. Sebutkan nama file, mis. hasil.pdf.",
+        "en": "{path} is a folder where a file is needed. Give a file name such as result.pdf.",
+    },
+    "error.fs.disk_full": {
+        "id": "disk penuh saat menulis {path}. Kosongkan ruang disk lalu jalankan lagi; "
+        "tidak ada file yang ditulis setengah jadi.",
+        "en": "the disk is full (writing {path}). Free some space and run again; nothing was half-written.",
+    },
+    "error.fs.name_too_long": {
+        "id": "nama file terlalu panjang untuk sistem berkas: {path}. Pakai nama kasus atau folder yang lebih pendek.",
+        "en": "a file name is too long for the file system: {path}. Use a shorter case or folder name.",
+    },
+    "error.fs.other": {
+        "id": "sistem berkas menolak {path} ({detail}). Periksa folder itu dan izinnya, lalu jalankan lagi.",
+        "en": "the file system refused {path} ({detail}). Check the folder and its permissions, then run again.",
+    },
     "error.internal": {
         "id": "kesalahan internal ({kind}: {detail}). Tidak ada file yang ditulis setengah jadi. "
         "Jalankan lagi dengan --verbose untuk rincian teknis dan laporkan ke pengembang.",

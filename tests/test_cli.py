@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import subprocess
 import sys
 
@@ -180,3 +182,55 @@ def test_rebuild_replaces_own_output_but_never_a_changed_file(kecil_build):
     assert "not overwriting" in result.stderr and "kecil-salinan.pdf" in result.stderr
     assert bundle.read_bytes() == edited
     assert not [p for p in kecil_build.iterdir() if p.name.startswith(".build-")]
+
+
+# ---------------------------------------------------------------- the machine refuses
+
+
+def test_a_file_where_the_case_folder_goes_is_named_exit_5(tmp_path):
+    out = tmp_path / "hasil"
+    out.mkdir()
+    (out / "kecil").write_text("a file of the user's, where the case's folder would go")
+    result = keputusan("build", KECIL, "--out", out)
+    assert result.returncode == 5, result.stderr
+    assert f"{out / 'kecil'} bukan folder" in result.stderr and "internal" not in result.stderr
+    assert (out / "kecil").read_text().startswith("a file of the user's")
+
+
+def test_a_name_too_long_for_the_file_system_is_named_exit_5(tmp_path):
+    case = tmp_path / "tests" / "fixtures" / ("k" * 250)  # the case's name makes the file names
+    shutil.copytree(KECIL, case)  # beside data/ as the fixture's library reference expects
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    result = keputusan("build", case, "--out", tmp_path / "hasil", "--lang", "en")
+    assert result.returncode == 5, result.stderr
+    assert "a file name is too long" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "hasil").exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (errno.EROFS, "folder itu tidak boleh ditulisi"),
+        (errno.EACCES, "folder itu tidak boleh ditulisi"),
+        (errno.ENOSPC, "disk penuh saat menulis"),
+    ],
+)
+def test_a_read_only_folder_or_a_full_disk_is_named_not_an_internal_error(
+    tmp_path, capsys, monkeypatch, error, expected
+):
+    """Injected: tests run as root, which writes into read-only folders, and the disk is large."""
+    import pathlib
+
+    from generator.cli import main
+
+    real_mkdir = pathlib.Path.mkdir
+
+    def refuse(self, *args, **kwargs):
+        if self.is_relative_to(tmp_path / "hasil"):
+            raise OSError(error, os.strerror(error), str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", refuse)
+    assert main(["build", str(KECIL), "--out", str(tmp_path / "hasil")]) == 5
+    err = capsys.readouterr().err
+    assert expected in err and str(tmp_path / "hasil") in err and "internal" not in err
