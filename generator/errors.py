@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class FileSystemError(KeputusanError):
     reason are reported, and outputs are atomic, so nothing was half-written."""
 
     exit_code = 5
-    REASONS = {
+    REASONS: ClassVar[dict[int, str]] = {
         errno.EACCES: "not_writable",
         errno.EPERM: "not_writable",
         errno.EROFS: "not_writable",
