@@ -74,10 +74,10 @@ def _text(value: Any) -> str:
 
 
 def _compare_decree(old: dict, new: dict) -> list[Change]:
-    from .workbook import DECREE_ROWS, value_at
+    from .schema import DECREE_FIELDS, value_at
 
     changes = []
-    for spec in DECREE_ROWS:
+    for spec in DECREE_FIELDS:
         a, b = value_at(old, spec.path), value_at(new, spec.path)
         if spec.kind == "list":
             changes += _compare_items("keputusan", spec.label, a or [], b or [])

@@ -11,18 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.cases import convert_case, init_case
 from generator.cli import main
 from generator.content import case_content
 from generator.load import load_case
-from generator.workbook import (
-    DECREE_ROWS,
-    KANTOR_SHEET,
-    MENGINGAT_SHEET,
-    PETUNJUK_SHEET,
-    PLAN_SHEET,
-    convert_case,
-    init_case,
-)
+from generator.schema import DECREE_FIELDS, KANTOR_SHEET, MENGINGAT_SHEET, PETUNJUK_SHEET, PLAN_SHEET
 from tests.conftest import NTB_CASE, ROOT
 
 KECIL = ROOT / "tests" / "fixtures" / "kecil"
@@ -99,7 +92,7 @@ def test_starter_workbook_has_dropdowns_date_cells_frozen_headers_and_widths(tmp
     for sheet, frozen in ((decree, "B2"), (book[MENGINGAT_SHEET], "A2"), (plan, "A2"), (book[KANTOR_SHEET], "C2")):
         assert sheet.freeze_panes == frozen, sheet.title
     assert plan.column_dimensions["C"].width >= 40 and plan.column_dimensions["E"].width < 6
-    assert decree.column_dimensions["A"].width >= max(len(r.label) for r in DECREE_ROWS)
+    assert decree.column_dimensions["A"].width >= max(len(r.label) for r in DECREE_FIELDS)
     assert "PETUNJUK PENGISIAN" in book[PETUNJUK_SHEET]["A1"].value
 
 
