@@ -195,40 +195,6 @@ class KantorBatch(_Strict):
     keterangan: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
-def decree_for_office(decree: Decree, office: KantorBatch) -> Decree:
-    """The decree of one office of a batch: the office's own values over the shared ones."""
-    data = decree.model_dump()
-    data["kantor"].update(
-        {
-            k: v
-            for k, v in (
-                ("kode_wilayah", office.kode_wilayah),
-                ("wilayah", office.wilayah),
-                ("lembaga", office.lembaga),
-                ("kedudukan", office.kedudukan),
-            )
-            if v is not None
-        }
-    )
-    if office.kedudukan is not None:
-        data["ditetapkan"]["tempat"] = office.kedudukan
-    if office.urut is not None:
-        data["nomor"]["urut"] = office.urut
-    if office.tanggal is not None:
-        data["ditetapkan"]["tanggal"] = office.tanggal
-    if office.penandatangan_nama is not None:
-        data["penandatangan"]["nama"] = office.penandatangan_nama
-    for field_name, key in (
-        ("pengesah_unit", "unit"),
-        ("pengesah_jabatan", "jabatan"),
-        ("pengesah_nama", "nama"),
-        ("pengesah_nip", "nip"),
-    ):
-        if getattr(office, field_name) is not None:
-            data["pengesah_salinan"][key] = getattr(office, field_name)
-    return Decree.model_validate(data)
-
-
 # The plan table. Plain dataclasses: they are built by the workbook reader, which reports
 # problems by cell itself (pydantic's locations would be list indexes, useless to staff).
 
