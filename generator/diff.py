@@ -266,10 +266,11 @@ def compare_revisions(case_out: Path, from_ref: str | None = None, to_ref: str |
     """Compare two revisions of `case_out` (default: the newest with the one before it)."""
     from .errors import DataError
     from .messages import Place, problem
-    from .revisions import find_revision, list_revisions
+    from .revisions import Revision, find_revision, list_revisions
 
     revisions = list_revisions(case_out)
     new = find_revision(case_out, to_ref) if to_ref else (revisions[-1] if revisions else None)
+    old: Revision | None
     if from_ref:
         old = find_revision(case_out, from_ref)
     else:
@@ -442,7 +443,7 @@ def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=Non
             collected: list[tuple[str, str]] = []
 
             def collect(words: Words) -> str:
-                collected.extend(words)
+                collected.extend(words)  # noqa: B023 - called within this iteration only
                 return "\x00"
 
             sentence = describe(change, lang, words=collect)
