@@ -18,30 +18,47 @@ KNOWN_CYCLES: list[list[str]] = [["pipeline", "revisions"]]
 
 
 def import_graph(package: Path) -> dict[str, set[str]]:
-    """module -> the modules of the package it imports (anywhere in its source)."""
-    modules = {path.stem for path in package.glob("*.py")}
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for path in package.glob("*.py"):
+    """module -> the modules of the package it imports, anywhere in its source.
+
+    Modules are named inside the package (`load`, `web.views`; the package's own `__init__` is
+    `__init__`); subpackages count, so a cycle through one is seen too."""
+    files: dict[str, tuple[Path, list[str]]] = {}  # module -> (file, the package it sits in)
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            files[".".join(parts[:-1]) or "__init__"] = (path, parts[:-1])
+        else:
+            files[".".join(parts)] = (path, parts[:-1])
+
+    def known(dotted: list[str]) -> str:
+        """The module a dotted name inside the package is, or lies in (a name defined in it)."""
+        while dotted:
+            if ".".join(dotted) in files:
+                return ".".join(dotted)
+            dotted = dotted[:-1]
+        return "__init__"
+
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    for name, (path, home) in files.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-            names: list[str] = []
+            targets: list[str] = []
             if isinstance(node, ast.ImportFrom):
-                module = node.module or ""
-                if node.level == 1 and module:  # from .load import x
-                    names = [module.split(".")[0]]
-                elif node.level == 1:  # from . import atomic, bundle
-                    names = [alias.name for alias in node.names]
-                elif node.level == 0 and module.startswith(f"{package.name}."):  # from generator.load import x
-                    names = [module.split(".")[1]]
-                elif node.level == 0 and module == package.name:  # from generator import load
-                    names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.Import):
-                names = [a.name.split(".")[1] for a in node.names if a.name.startswith(f"{package.name}.")]
-            graph[path.stem].update(name for name in names if name in modules and name != path.stem)
+                module = (node.module or "").split(".") if node.module else []
+                if node.level:  # from .load import x, from . import atomic, from ..cases import y
+                    base = home[: len(home) - (node.level - 1)] + module
+                elif module[:1] == [package.name]:  # from generator.load import x, from generator import load
+                    base = module[1:]
+                else:
+                    continue
+                targets = [known(base + [alias.name]) for alias in node.names]
+            elif isinstance(node, ast.Import):  # import generator.load
+                targets = [known(a.name.split(".")[1:]) for a in node.names if a.name.startswith(f"{package.name}.")]
+            graph[name].update(t for t in targets if t != name)
     return graph
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Every strongly connected group of more than one module (Tarjan), each as a sorted list."""
+    """Every strongly connected group of more than one module (Tarjan), each a sorted list, in order."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -72,7 +89,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     for node in sorted(graph):
         if node not in index:
             visit(node)
-    return found
+    return sorted(found)
 
 
 def test_the_finder_sees_a_cycle_through_an_import_inside_a_function(tmp_path):
@@ -82,7 +99,11 @@ def test_the_finder_sees_a_cycle_through_an_import_inside_a_function(tmp_path):
     (package / "load.py").write_text("from .model import Case\n")
     (package / "model.py").write_text("def later():\n    from generator import load\n")
     (package / "render.py").write_text("from . import model\n")
-    assert cycles(import_graph(package)) == [["load", "model"]]
+    (package / "web").mkdir()
+    (package / "web" / "__init__.py").write_text("")
+    (package / "web" / "views.py").write_text("from ..cli import main\n")
+    (package / "cli.py").write_text("import generator.render\n\ndef serve():\n    from .web.views import page\n")
+    assert cycles(import_graph(package)) == [["cli", "web.views"], ["load", "model"]]
 
 
 def test_no_module_of_the_package_imports_one_that_imports_it_back():
