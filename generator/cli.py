@@ -175,7 +175,7 @@ def init(case_dir: Path, source: Path | None) -> None:
 
     Sheets: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (how to fill it in). CASE_DIR
     must not exist yet (or be empty): nothing is ever overwritten."""
-    from .workbook import init_case
+    from .cases import init_case
 
     _SHOW["case"] = str(source or case_dir)
     path = init_case(case_dir, source)
@@ -203,7 +203,7 @@ def init(case_dir: Path, source: Path | None) -> None:
 def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | None) -> None:
     """Write the case CASE_DIR into the new folder NEW_DIR in the other form, without loss:
     keputusan.yaml (+ rencana-aksi.xlsx, dasar-hukum.yaml) <-> keputusan.xlsx."""
-    from .workbook import convert_case as run
+    from .cases import convert_case as run
 
     _SHOW["case"] = str(case_dir)
     form = run(case_dir, new_dir, to, library)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import Case, KantorBatch, Profil
+from .model import Case, KantorBatch
 
 # File references of the YAML form: where things are stored, not what the decree says.
 FORM_FIELDS = {"rencana_aksi", "dasar_hukum", "mengingat"}
@@ -75,10 +75,6 @@ def canonical_json(data: Any) -> str:
 
 def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(printed_content(content)).encode("utf-8")).hexdigest()
-
-
-def default_profil() -> dict[str, Any]:
-    return Profil().model_dump(mode="json")
 
 
 def office_dicts(offices: tuple[KantorBatch, ...]) -> list[dict[str, Any]]:

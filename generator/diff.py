@@ -74,10 +74,10 @@ def _text(value: Any) -> str:
 
 
 def _compare_decree(old: dict, new: dict) -> list[Change]:
-    from .workbook import DECREE_ROWS, value_at
+    from .schema import DECREE_FIELDS, value_at
 
     changes = []
-    for spec in DECREE_ROWS:
+    for spec in DECREE_FIELDS:
         a, b = value_at(old, spec.path), value_at(new, spec.path)
         if spec.kind == "list":
             changes += _compare_items("keputusan", spec.label, a or [], b or [])
@@ -266,10 +266,11 @@ def compare_revisions(case_out: Path, from_ref: str | None = None, to_ref: str |
     """Compare two revisions of `case_out` (default: the newest with the one before it)."""
     from .errors import DataError
     from .messages import Place, problem
-    from .revisions import find_revision, list_revisions
+    from .revisions import Revision, find_revision, list_revisions
 
     revisions = list_revisions(case_out)
     new = find_revision(case_out, to_ref) if to_ref else (revisions[-1] if revisions else None)
+    old: Revision | None
     if from_ref:
         old = find_revision(case_out, from_ref)
     else:
@@ -447,7 +448,7 @@ def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=Non
             collected: list[tuple[str, str]] = []
 
             def collect(words: Words) -> str:
-                collected.extend(words)
+                collected.extend(words)  # noqa: B023 - called within this iteration only
                 return "\x00"
 
             sentence = describe(change, lang, words=collect)

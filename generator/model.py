@@ -17,6 +17,8 @@ from pydantic_core import PydanticCustomError
 from . import numbering
 
 MAX_TEXT = 2000  # longer than any clause of a real decree: beyond it, a paste went wrong
+KODE_WILAYAH = r"^\d{2}(\d{2})?$"  # Kemendagri region code: 2 digits (province) or 4 (kabupaten/kota)
+NIP = r"^[0-9 ]{18,21}$"  # civil servant number: 18 digits, spaces allowed between its groups
 
 
 class _Strict(BaseModel):
@@ -30,7 +32,7 @@ Text = Field(min_length=1, max_length=MAX_TEXT)
 class Kantor(_Strict):
     lembaga: str = Field(default="Komisi Pemilihan Umum", min_length=1, max_length=200)
     wilayah: str = Field(min_length=1, max_length=200)
-    kode_wilayah: str = Field(pattern=r"^\d{2}(\d{2})?$")
+    kode_wilayah: str = Field(pattern=KODE_WILAYAH)
     kedudukan: str = Field(min_length=1, max_length=100)
 
     @property
@@ -81,7 +83,7 @@ class PengesahSalinan(_Strict):
     unit: str = Field(min_length=1, max_length=300)
     jabatan: str = Field(min_length=1, max_length=200)
     nama: str = Field(min_length=1, max_length=200)
-    nip: str | None = Field(default=None, pattern=r"^[0-9 ]{18,21}$")
+    nip: str | None = Field(default=None, pattern=NIP)
 
 
 class Margin(_Strict):
@@ -179,7 +181,7 @@ class KantorBatch(_Strict):
 
     Only what differs per office is given; an empty value is inherited from the decree."""
 
-    kode_wilayah: str = Field(pattern=r"^\d{2}(\d{2})?$")
+    kode_wilayah: str = Field(pattern=KODE_WILAYAH)
     wilayah: str = Field(min_length=1, max_length=200)
     lembaga: str | None = Field(default=None, max_length=200)
     kedudukan: str | None = Field(default=None, max_length=100)
@@ -189,42 +191,8 @@ class KantorBatch(_Strict):
     pengesah_unit: str | None = Field(default=None, max_length=300)
     pengesah_jabatan: str | None = Field(default=None, max_length=200)
     pengesah_nama: str | None = Field(default=None, max_length=200)
-    pengesah_nip: str | None = Field(default=None, pattern=r"^[0-9 ]{18,21}$")
+    pengesah_nip: str | None = Field(default=None, pattern=NIP)
     keterangan: str | None = Field(default=None, max_length=MAX_TEXT)
-
-
-def decree_for_office(decree: Decree, office: KantorBatch) -> Decree:
-    """The decree of one office of a batch: the office's own values over the shared ones."""
-    data = decree.model_dump()
-    data["kantor"].update(
-        {
-            k: v
-            for k, v in (
-                ("kode_wilayah", office.kode_wilayah),
-                ("wilayah", office.wilayah),
-                ("lembaga", office.lembaga),
-                ("kedudukan", office.kedudukan),
-            )
-            if v is not None
-        }
-    )
-    if office.kedudukan is not None:
-        data["ditetapkan"]["tempat"] = office.kedudukan
-    if office.urut is not None:
-        data["nomor"]["urut"] = office.urut
-    if office.tanggal is not None:
-        data["ditetapkan"]["tanggal"] = office.tanggal
-    if office.penandatangan_nama is not None:
-        data["penandatangan"]["nama"] = office.penandatangan_nama
-    for field_name, key in (
-        ("pengesah_unit", "unit"),
-        ("pengesah_jabatan", "jabatan"),
-        ("pengesah_nama", "nama"),
-        ("pengesah_nip", "nip"),
-    ):
-        if getattr(office, field_name) is not None:
-            data["pengesah_salinan"][key] = getattr(office, field_name)
-    return Decree.model_validate(data)
 
 
 # The plan table. Plain dataclasses: they are built by the workbook reader, which reports

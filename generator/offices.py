@@ -31,17 +31,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import DataError, Problem
-from .load import (
-    DECREE_FILE,
-    OFFICES_FILE,
-    WORKBOOK_FILE,
-    _yaml_place,
-    load_case,
-    pydantic_problems,
-    read_yaml,
-    yaml_place,
-)
+from .load import load_case
 from .model import MAX_TEXT, Area, Case, Decree, KantorBatch, Kegiatan, RencanaAksi, SubKegiatan
+from .schema import WORKBOOK_FILE
+from .validation import pydantic_problems
+from .yaml_form import DECREE_FILE, OFFICES_FILE, read_yaml, yaml_place
+from .yaml_form import key_place as _yaml_place
 
 BATCH_FILE = "kantor.yaml"
 PLACEHOLDERS = ("nama", "lembaga", "wilayah", "kedudukan", "kode_wilayah")

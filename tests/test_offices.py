@@ -267,7 +267,7 @@ def test_a_case_that_lists_its_offices_is_a_batch(case_copy, tmp_path, form):
     )
     folder = case_copy
     if form == "workbook":
-        from generator.workbook import convert_case
+        from generator.cases import convert_case
 
         folder = tmp_path / "buku"
         convert_case(case_copy, folder, "workbook")

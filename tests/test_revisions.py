@@ -11,12 +11,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.cases import init_case
 from generator.cli import main
 from generator.diff import compare, render_text
 from generator.errors import OutputError
 from generator.load import load_case
 from generator.revisions import _adopt_old_layout, build_revision, list_revisions
-from generator.workbook import init_case
 from tests.conftest import pdf_text, squash
 from tests.test_workbook import _fill_starter, _label_row
 

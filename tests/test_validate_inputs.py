@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.cases import convert_case
 from generator.cli import main
-from generator.workbook import convert_case
 from tests.conftest import NTB_CASE
 
 YAML = "yaml"

@@ -11,18 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.cases import convert_case, init_case
 from generator.cli import main
 from generator.content import case_content
 from generator.load import load_case
-from generator.workbook import (
-    DECREE_ROWS,
-    KANTOR_SHEET,
-    MENGINGAT_SHEET,
-    PETUNJUK_SHEET,
-    PLAN_SHEET,
-    convert_case,
-    init_case,
-)
+from generator.schema import DECREE_FIELDS, KANTOR_SHEET, MENGINGAT_SHEET, PETUNJUK_SHEET, PLAN_SHEET
 from tests.conftest import NTB_CASE, ROOT
 
 KECIL = ROOT / "tests" / "fixtures" / "kecil"
@@ -99,7 +92,7 @@ def test_starter_workbook_has_dropdowns_date_cells_frozen_headers_and_widths(tmp
     for sheet, frozen in ((decree, "B2"), (book[MENGINGAT_SHEET], "A2"), (plan, "A2"), (book[KANTOR_SHEET], "C2")):
         assert sheet.freeze_panes == frozen, sheet.title
     assert plan.column_dimensions["C"].width >= 40 and plan.column_dimensions["E"].width < 6
-    assert decree.column_dimensions["A"].width >= max(len(r.label) for r in DECREE_ROWS)
+    assert decree.column_dimensions["A"].width >= max(len(r.label) for r in DECREE_FIELDS)
     assert "PETUNJUK PENGISIAN" in book[PETUNJUK_SHEET]["A1"].value
 
 
@@ -194,7 +187,8 @@ def test_starter_opens_in_libreoffice_keeps_dropdowns_and_validates(tmp_path):
 
 
 def test_offices_of_a_batch_round_trip_and_apply_to_the_decree(tmp_path):
-    from generator.model import decree_for_office
+    from generator.errors import DataError
+    from generator.offices import office_case, read_batch
 
     init_case(tmp_path / "wb", NTB_CASE)
     book = openpyxl.load_workbook(tmp_path / "wb" / "keputusan.xlsx")
@@ -220,10 +214,33 @@ def test_offices_of_a_batch_round_trip_and_apply_to_the_decree(tmp_path):
     convert_case(tmp_path / "yaml", tmp_path / "wb2")
     assert case_content(load_case(tmp_path / "wb2")) == case_content(case)
 
-    lobar = decree_for_office(case.decree, case.offices[0])
+    # An office other than the base case's own enacts with its own seat, number and officials:
+    # the batch says which its row lacks.
+    batch = read_batch(tmp_path / "wb")
+    required = ("kedudukan", "urut", "penandatangan_nama", "pengesah_nama")
+    missing = {}
+    for office in batch.offices:
+        with pytest.raises(DataError) as failed:
+            office_case(batch, office)
+        assert all(p.where.endswith(f"office {office.kode}") for p in failed.value.problems)
+        missing[office.kode] = [key for key in required if any(p.what.startswith(key) for p in failed.value.problems)]
+    assert missing == {"5201": ["pengesah_nama"], "5271": list(required)}
+
+    for coord, value in dict(
+        J2="Pengesah Lombok Barat", D3="Mataram", E3=5, G3="Ketua Mataram", J3="Pengesah Mataram"
+    ).items():
+        kantor[coord] = value
+    book.save(tmp_path / "wb" / "keputusan.xlsx")
+    batch = read_batch(tmp_path / "wb")
+    lobar, mataram = (office_case(batch, office).decree for office in batch.offices)
     assert lobar.nomor_lengkap == "4/ORT.07/5201/2022"
     assert lobar.kantor.nama == "Komisi Pemilihan Umum Kabupaten Lombok Barat" and lobar.tempat == "Gerung"
+    assert lobar.ditetapkan.tanggal == dt.date(2022, 1, 20)
     assert lobar.penandatangan.nama == "Ketua Contoh (placeholder)"
-    assert lobar.pengesah_salinan == case.decree.pengesah_salinan  # blank cells: inherited
-    mataram = decree_for_office(case.decree, case.offices[1])
+    assert lobar.pengesah_salinan.nama == "Pengesah Lombok Barat" and lobar.pengesah_salinan.nip is None
+    assert lobar.pengesah_salinan.unit == "Sekretariat Komisi Pemilihan Umum Kabupaten Lombok Barat"
+    assert lobar.pengesah_salinan.jabatan == case.decree.pengesah_salinan.jabatan  # blank cell: inherited
+    assert (
+        mataram.nomor_lengkap == "5/ORT.07/5271/2022" and mataram.ditetapkan.tanggal == case.decree.ditetapkan.tanggal
+    )
     assert mataram.pengesah_salinan.nip == "198001012005011001" and mataram.kantor.kedudukan == "Mataram"

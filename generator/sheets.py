@@ -1,0 +1,243 @@
+"""Reading workbooks staff filled in: open one, find its sheets, read a table, read the plan.
+
+Both forms of a case hold the plan in a workbook sheet (`keputusan.xlsx`, or the YAML form's
+`rencana-aksi.xlsx`), and the workbook form holds more tables (Mengingat, Kantor). What can go
+wrong in any of them is checked here once, and named by its cell (`file, Sheet!D14`): a missing,
+encrypted or damaged file, a renamed sheet, changed headers, merged cells, formulas, empty rows
+between data, values outside the table's columns, pasted texts too long to be one cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .messages import Place, problem
+from .model import MAX_TEXT, Area, Kegiatan, RencanaAksi, SubKegiatan
+from .schema import PLAN_HEADERS
+from .validation import short
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # encrypted (password-protected) xlsx and old .xls files
+MONTH_MARKS = {"x", "v", "✓", "√", "1"}
+EXTRA_COLUMNS = 50  # columns read beyond a table's own: a whole formatted row is not data
+
+
+def open_workbook(path: Path, problems: list[Problem], missing_code: str = "workbook.not_found") -> Any:
+    """openpyxl workbook of `path`, or None with the problem (missing, encrypted, not a workbook)."""
+    import openpyxl  # imported here: only workbooks need it, and it is slow to import
+
+    if not path.is_file():
+        problems.append(problem(missing_code, Place(str(path))))
+        return None
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic == OLE_MAGIC:
+        problems.append(problem("workbook.encrypted", Place(str(path))))
+        return None
+    try:
+        return openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors of many kinds: not a usable .xlsx
+        problems.append(problem("workbook.not_xlsx", Place(str(path)), detail=type(exc).__name__))
+        return None
+
+
+def find_sheet(book: Any, path: Path, name: str, problems: list[Problem]) -> Any:
+    """The sheet `name`, or None with a problem that suggests the sheet it was probably renamed to."""
+    if name in book.sheetnames:
+        return book[name]
+    sheets = ", ".join(book.sheetnames)
+    guess = difflib.get_close_matches(name, book.sheetnames, n=1, cutoff=0.4)
+    if guess:
+        problems.append(problem("sheet.renamed", Place(str(path)), sheet=name, sheets=sheets, guess=guess[0]))
+    else:
+        problems.append(problem("sheet.missing", Place(str(path)), sheet=name, sheets=sheets))
+    return None
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as staff read it: 19 for 19.0, a date without midnight, stripped."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return "" if value is None else str(value).strip()
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def check_header(sheet: Any, file: str, headers: tuple[str, ...], problems: list[Problem]) -> bool:
+    """Row 1 holds exactly `headers` and no cell of the sheet is merged; False with the problems."""
+    start = len(problems)
+    problems.extend(
+        problem("cells.merged", Place(file, sheet.title, merged.coord)) for merged in sheet.merged_cells.ranges
+    )
+    for col, expected in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=col)
+        value = cell_text(cell.value)
+        if value != expected:
+            problems.append(
+                problem("header.wrong", Place(file, sheet.title, cell.coordinate), value=value, expected=expected)
+            )
+    return len(problems) == start
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data row of a table, after its cells were checked (every problem is reported)."""
+
+    number: int  # the row's number in the sheet
+    values: tuple[Any, ...]  # the values of the table's columns, as openpyxl read them
+    formula: bool  # a cell of the table's columns holds a formula: what it stands for is unknown
+    unusable: bool  # a cell cannot be used as it is (a formula, a text too long)
+    stray: bool  # a value outside the table's columns
+
+    @property
+    def ok(self) -> bool:
+        return not (self.unusable or self.stray)
+
+
+def read_table(
+    sheet: Any, file: str, headers: tuple[str, ...], problems: list[Problem], guess_headers: bool = True
+) -> Iterator[TableRow] | None:
+    """The data rows of a simple table whose headers are row 1; None when its headers are wrong.
+
+    Trailing empty rows are normal in a sheet and skipped; an empty row between data rows is a
+    mistake (reported, and left out). Each cell's problem is reported once, when its row is
+    read: a reader that checks each row as it comes reports every problem in row order."""
+    at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
+    ok = check_header(sheet, file, headers, problems)
+    for col in range(len(headers) + 1, sheet.max_column + 1):
+        cell = sheet.cell(row=1, column=col)
+        if blank(cell.value):
+            continue
+        guess = difflib.get_close_matches(cell_text(cell.value), headers, n=1) if guess_headers else []
+        if guess:
+            problems.append(problem("column.unknown_guess", at(cell.coordinate), value=cell.value, guess=guess[0]))
+        else:
+            problems.append(problem("column.unknown", at(cell.coordinate), value=cell.value))
+        ok = False
+    if not ok:
+        return None
+    width = min(max(sheet.max_column, len(headers)), len(headers) + EXTRA_COLUMNS)
+    rows = [(r, [sheet.cell(row=r, column=c) for c in range(1, width + 1)]) for r in range(2, sheet.max_row + 1)]
+    while rows and all(blank(c.value) for c in rows[-1][1]):
+        rows.pop()
+    return _checked_rows(rows, at, len(headers), problems)
+
+
+def _checked_rows(
+    rows: list[tuple[int, list[Any]]], at: Callable[[str], Place], columns: int, problems: list[Problem]
+) -> Iterator[TableRow]:
+    last = letter(columns)
+    for r, cells in rows:
+        if all(blank(c.value) for c in cells):
+            problems.append(problem("row.empty", at(f"A{r}:{last}{r}")))
+            continue
+        formula = unusable = stray = False
+        for cell in cells:
+            inside = cell.column <= columns
+            if cell.data_type == "f":
+                problems.append(problem("cell.formula", at(cell.coordinate), formula=short(cell.value)))
+                formula, unusable = formula or inside, True
+            elif not inside and not blank(cell.value):
+                problems.append(problem("cell.outside", at(cell.coordinate)))
+                stray = True
+            elif isinstance(cell.value, str) and len(cell.value.strip()) > MAX_TEXT:
+                problems.append(
+                    problem("cell.too_long", at(cell.coordinate), length=len(cell.value.strip()), max=MAX_TEXT)
+                )
+                unusable = True
+        yield TableRow(r, tuple(c.value for c in cells[:columns]), formula=formula, unusable=unusable, stray=stray)
+
+
+def plan_from_sheet(sheet: Any, where: str, problems: list[Problem]) -> RencanaAksi:
+    """Build the plan from the plan sheet of either form; append every problem, by cell.
+
+    `where` is the workbook's path as shown to the user; places are `where, Sheet!D14`.
+    """
+    title = sheet.title
+    at = lambda coord: Place(where, title, coord)  # noqa: E731
+    last_col = letter(len(PLAN_HEADERS))
+    # the month headers 1..12 would be offered as the guess for any unknown column holding a number
+    table = read_table(sheet, where, PLAN_HEADERS, problems, guess_headers=False)
+    if table is None:
+        return RencanaAksi(())
+    first = next(table, None)
+    if first is None:
+        problems.append(problem("plan.no_rows", Place(where, title)))
+        return RencanaAksi(())
+
+    areas: list[tuple[str, list[tuple[str, list[SubKegiatan]]]]] = []
+    seen_areas: dict[str, int] = {}
+    current_area: str | None = None
+    current_kegiatan: str | None = None
+    for row in itertools.chain([first], table):  # each row checked as read: its problems in row order
+        if row.formula:
+            continue  # reported; what it stands for is unknown, so check no more
+        r = row.number
+        row_ok = not row.unusable  # a value outside the columns is reported, and the row still read
+        texts = ["" if value is None else str(value).strip() for value in row.values]
+        area, kegiatan, sub, indikator = texts[0], texts[1], texts[2], texts[3]
+        month_cells, keterangan = texts[4:16], texts[16]
+        months = set()
+        for m, mark in enumerate(month_cells, start=1):
+            if mark == "":
+                continue
+            if mark.lower() in MONTH_MARKS:
+                months.add(m)
+            else:
+                problems.append(problem("month.mark", at(f"{letter(4 + m)}{r}"), mark=short(mark)))
+        if not sub:
+            problems.append(problem("plan.sub_empty", at(f"C{r}")))
+            row_ok = False
+        if area:
+            if area != current_area and area in seen_areas:
+                problems.append(problem("plan.area_returns", at(f"A{r}"), area=area, row=seen_areas[area]))
+                row_ok = False
+            if area != current_area:
+                current_area, current_kegiatan = area, None
+                areas.append((area, []))
+        elif current_area is None:
+            problems.append(problem("plan.area_missing", at(f"A{r}")))
+            row_ok = False
+        if kegiatan:
+            if areas and kegiatan != current_kegiatan:
+                names = [k for k, _ in areas[-1][1]]
+                if kegiatan in names:
+                    problems.append(problem("plan.kegiatan_returns", at(f"B{r}"), kegiatan=kegiatan))
+                    row_ok = False
+                current_kegiatan = kegiatan
+                if areas:
+                    areas[-1][1].append((kegiatan, []))
+        elif current_kegiatan is None:
+            problems.append(problem("plan.kegiatan_missing", at(f"B{r}")))
+            row_ok = False
+        if areas and areas[-1][1] and row_ok:
+            subs = areas[-1][1][-1][1]
+            if not subs and not indikator:
+                problems.append(problem("plan.indikator_missing", at(f"D{r}")))
+            subs.append(
+                SubKegiatan(
+                    teks=sub,
+                    indikator=indikator or None,
+                    bulan=frozenset(months),
+                    keterangan=keterangan,
+                    source=f"{title}!A{r}:{last_col}{r}",
+                )
+            )
+        seen_areas[area or current_area or ""] = r
+    return RencanaAksi(tuple(Area(a, tuple(Kegiatan(k, tuple(s)) for k, s in kegiatan)) for a, kegiatan in areas))

@@ -1,0 +1,365 @@
+"""Read the workbook form of a case, `keputusan.xlsx`, into the same `Case` the YAML form gives.
+
+Sheets (their layout: `schema`): Keputusan (one labelled row per decree value), Mengingat (one
+legal basis per row), Rencana Aksi (the plan: `sheets.plan_from_sheet`), Kantor (the offices of
+a batch). Every problem is named by its cell, and the whole workbook is checked before anything
+is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import DataError, Problem
+from .messages import Place, problem
+from .model import Case, Decree, KantorBatch, RencanaAksi
+from .schema import (
+    DECREE_FIELDS,
+    DECREE_HEADERS,
+    DECREE_SHEET,
+    FIELD_BY_LABEL,
+    FIELD_BY_PATH,
+    KANTOR_COLUMNS,
+    KANTOR_SHEET,
+    MENGINGAT_HEADERS,
+    MENGINGAT_SHEET,
+    PLAN_SHEET,
+    REQUIRED_SHEETS,
+    WORKBOOK_FILE,
+    set_at,
+    value_at,
+)
+from .sheets import blank, cell_text, check_header, find_sheet, letter, open_workbook, plan_from_sheet, read_table
+from .validation import pydantic_problems, short
+
+
+def load_workbook_case(case_dir: Path) -> Case:
+    """The workbook form: keputusan.xlsx holds the decree, Mengingat, the plan and the offices."""
+    path = case_dir / WORKBOOK_FILE
+    problems: list[Problem] = []
+    book = open_workbook(path, problems)
+    if book is None:
+        raise DataError(problems)
+    sheets = {name: find_sheet(book, path, name, problems) for name in REQUIRED_SHEETS}
+    file = str(path)
+
+    raw: dict[str, Any] = {}
+    places: dict[tuple, Place] = {}
+    if sheets[DECREE_SHEET] is not None:
+        raw, places = _read_decree_sheet(sheets[DECREE_SHEET], file, problems)
+    keys: list[str] = []
+    texts: list[str] = []
+    if sheets[MENGINGAT_SHEET] is not None:
+        keys, texts = _read_mengingat_sheet(sheets[MENGINGAT_SHEET], file, problems, places)
+    raw["mengingat"] = keys
+    raw["rencana_aksi"] = WORKBOOK_FILE
+    raw["dasar_hukum"] = WORKBOOK_FILE
+
+    decree = None
+    if sheets[DECREE_SHEET] is not None:
+        sheet_place = Place(file, DECREE_SHEET)
+        labels = {place: spec.label for spec in DECREE_FIELDS if (place := places.get(spec.path))}
+        placer = lambda loc: _nearest(places, loc, sheet_place)  # noqa: E731
+        try:
+            decree = Decree.model_validate(raw)
+        except ValidationError as exc:
+            for p in pydantic_problems(exc, placer):
+                if p.code == "value.missing" and p.place == sheet_place:
+                    continue  # its labelled row is gone: reported as label.missing already
+                if p.code == "value.missing" and p.place in labels:
+                    p = problem("value.missing_label", p.place, label=labels[p.place])
+                elif p.code == "date.invalid":
+                    p = problem("date.invalid_cell", p.place, **dict(p.params))
+                problems.append(p)
+        if decree is not None:
+            for part in decree.missing_number_parts():
+                part_path = ("kantor", part) if part == "kode_wilayah" else ("nomor", part)
+                spec = FIELD_BY_PATH.get(part_path)
+                problems.append(
+                    problem("nomor.part_missing", placer(part_path), part=part, label=spec.label if spec else part)
+                )
+
+    plan = RencanaAksi(())
+    if sheets[PLAN_SHEET] is not None:
+        plan = plan_from_sheet(sheets[PLAN_SHEET], file, problems)
+    offices: tuple[KantorBatch, ...] = ()
+    if sheets[KANTOR_SHEET] is not None:
+        offices = _read_kantor_sheet(sheets[KANTOR_SHEET], file, problems)
+    if problems:
+        raise DataError(problems)
+    assert decree is not None
+    return Case(
+        name=case_dir.resolve().name,
+        directory=case_dir,
+        decree=decree,
+        mengingat=tuple(texts),
+        plan=plan,
+        sources=(path.resolve(),),
+        offices=offices,
+        form="workbook",
+    )
+
+
+def _nearest(places: dict[tuple, Place], loc: tuple, default: Place) -> Place:
+    probe = tuple(loc)
+    while probe:
+        if probe in places:
+            return places[probe]
+        probe = probe[:-1]
+    return default
+
+
+# ---------------------------------------------------------------- cell values
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_BULAN = {
+    name.casefold(): i
+    for i, name in enumerate(
+        [
+            "Januari",
+            "Februari",
+            "Maret",
+            "April",
+            "Mei",
+            "Juni",
+            "Juli",
+            "Agustus",
+            "September",
+            "Oktober",
+            "November",
+            "Desember",
+        ],
+        start=1,
+    )
+}
+_LONG_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$")
+
+
+def cell_date(value: Any) -> Any:
+    """A date from a date cell, or from text as staff write it (17/01/2022, 17 Januari 2022,
+    2022-01-17); text that is no real date is returned as it is, for the validation to name."""
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    match = _DMY.match(text) or _LONG_DATE.match(text)
+    if match:
+        day, month, year = match.groups()
+        month_no = int(month) if month.isdigit() else _BULAN.get(month.casefold())
+        try:
+            return dt.date(int(year), month_no or 0, int(day))
+        except (TypeError, ValueError):
+            return text
+    return text
+
+
+def _convert(kind: str, value: Any) -> Any:
+    """A cell's value as the model's field of `kind` (schema.SchemaField.kind) takes it."""
+    if kind == "date":
+        return cell_date(value)
+    if kind in ("code",):
+        return cell_text(value)
+    if kind == "urut":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, int):
+            return value
+        text = cell_text(value)
+        return int(text) if text.isdigit() else text
+    if kind in ("int", "number"):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(value) if kind == "int" and float(value).is_integer() else value
+        return cell_text(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return cell_text(value)
+    return cell_text(value) if not isinstance(value, str) else value.strip()
+
+
+# ---------------------------------------------------------------- the sheets
+
+
+def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[dict, dict[tuple, Place]]:
+    at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
+    if not check_header(sheet, file, DECREE_HEADERS, problems):
+        return {}, {}
+    raw: dict[str, Any] = {}
+    for spec in DECREE_FIELDS:  # every group present, so a blank value is reported at its own cell
+        if len(spec.path) > 1:
+            set_at(raw, spec.path[:-1] + ("_",), None)
+            value_at(raw, spec.path[:-1]).pop("_")
+    places: dict[tuple, Place] = {}
+    first_row: dict[str, int] = {}
+    lists: dict[tuple, list[tuple[int, Any]]] = {}
+    for r in range(2, sheet.max_row + 1):
+        label_cell, value_cell = sheet.cell(row=r, column=1), sheet.cell(row=r, column=2)
+        bad_formula = False
+        for cell in (label_cell, value_cell):
+            if cell.data_type == "f":
+                problems.append(problem("cell.formula", at(cell.coordinate), formula=short(cell.value)))
+                bad_formula = True
+        if bad_formula:
+            continue
+        label = cell_text(label_cell.value)
+        value = value_cell.value
+        if not label:
+            if not blank(value):
+                problems.append(problem("label.no_label", at(f"A{r}")))
+            continue
+        entry = FIELD_BY_LABEL.get(label.casefold())
+        if entry is None:
+            guess = difflib.get_close_matches(label, [s.label for s in DECREE_FIELDS], n=1, cutoff=0.6)
+            if guess:
+                problems.append(problem("label.unknown", at(f"A{r}"), label=label, guess=guess[0]))
+            else:
+                problems.append(problem("label.unknown_noguess", at(f"A{r}"), label=label))
+            continue
+        if entry.kind == "list":
+            lists.setdefault(entry.path, []).append((r, value))
+            continue
+        if entry.label in first_row:
+            problems.append(problem("label.duplicate", at(f"A{r}"), label=entry.label, first=first_row[entry.label]))
+            continue
+        first_row[entry.label] = r
+        places[entry.path] = at(f"B{r}")
+        if not blank(value):
+            set_at(raw, entry.path, _convert(entry.kind, value))
+    for path, items in lists.items():
+        places[path] = at(f"B{items[0][0]}")
+        kept: list[Any] = []
+        for r, value in items:
+            if blank(value):
+                continue  # an empty item row is not an item (none at all is reported)
+            places[path + (len(kept),)] = at(f"B{r}")
+            kept.append(_convert("long", value))
+        raw[path[0]] = kept
+    for spec in DECREE_FIELDS:  # a required row that is gone: say which label to add back
+        if spec.path not in places and spec.required:
+            problems.append(problem("label.missing", Place(file, sheet.title), label=spec.label))
+            places[spec.path] = Place(file, sheet.title)
+    return raw, places
+
+
+def _read_mengingat_sheet(
+    sheet: Any, file: str, problems: list[Problem], places: dict[tuple, Place]
+) -> tuple[list[str], list[str]]:
+    at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
+    places[("mengingat",)] = at("A2")
+    table = read_table(sheet, file, MENGINGAT_HEADERS, problems)
+    if table is None:
+        return [], []
+    rows = list(table)  # every cell checked before the rows: cell problems come first
+    keys: list[str] = []
+    texts: list[str] = []
+    used: dict[str, int] = {}
+    for row in rows:
+        if not row.ok:
+            continue
+        r = row.number
+        text, key = cell_text(row.values[0]).rstrip(";").strip(), cell_text(row.values[1])
+        if not text:
+            problems.append(problem("mengingat.text_missing", at(f"A{r}")))
+            continue
+        if key and key in used:
+            problems.append(problem("mengingat.duplicate_key", at(f"B{r}"), key=key, first=used[key]))
+            continue
+        places[("mengingat", len(keys))] = at(f"B{r}" if key else f"A{r}")
+        keys.append(key or "")
+        texts.append(text)
+        if key:
+            used[key] = r
+    derived = citation_keys(texts, keys)
+    return derived, texts
+
+
+_KINDS = (
+    ("undang-undang", "uu"),
+    ("peraturan pemerintah pengganti undang-undang", "perppu"),
+    ("peraturan pemerintah", "pp"),
+    ("peraturan presiden", "perpres"),
+    ("keputusan presiden", "keppres"),
+    ("peraturan komisi pemilihan umum", "pkpu"),
+    ("keputusan komisi pemilihan umum", "kepkpu"),
+    ("peraturan menteri", "permen"),
+    ("keputusan menteri", "kepmen"),
+    ("peraturan daerah", "perda"),
+)
+
+
+def citation_key(text: str) -> str:
+    """A short key for a citation: 'Undang-Undang Nomor 7 Tahun 2017 ...' -> 'uu-7-2017'."""
+    lower = text.casefold()
+    kind = next((abbr for name, abbr in _KINDS if lower.startswith(name)), "dasar")
+    number = re.search(r"nomor\s*:?\s*(\d+)", lower)
+    year = re.search(r"tahun\s+(\d{4})", lower) or re.search(r"/(\d{4})\b", lower)
+    parts = [kind] + [m.group(1) for m in (number, year) if m]
+    return "-".join(parts)
+
+
+def citation_keys(texts: list[str], keys: list[str]) -> list[str]:
+    """The given keys, with blank ones derived from their citations (made unique)."""
+    out: list[str] = []
+    taken = {k for k in keys if k}
+    for text, key in zip(texts, keys):
+        if not key:
+            base = key = citation_key(text)
+            n = 2
+            while key in taken:
+                key, n = f"{base}-{n}", n + 1
+            taken.add(key)
+        out.append(key)
+    return out
+
+
+def _read_kantor_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[KantorBatch, ...]:
+    at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
+    table = read_table(sheet, file, tuple(column.label for column in KANTOR_COLUMNS), problems)
+    if table is None:
+        return ()
+    rows = list(table)  # every cell checked before the rows: cell problems come first
+    offices: list[KantorBatch] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        if not row.ok:
+            continue
+        r = row.number
+        data = {}
+        for column, value in zip(KANTOR_COLUMNS, row.values):
+            if not blank(value):
+                data[column.path[0]] = _convert(column.kind, value)
+        cells = {column.path[0]: f"{letter(c)}{r}" for c, column in enumerate(KANTOR_COLUMNS, start=1)}
+        if "kode_wilayah" not in data:
+            problems.append(problem("kantor.code_missing", at(cells["kode_wilayah"])))
+            continue
+        if "wilayah" not in data:
+            problems.append(problem("kantor.name_missing", at(cells["wilayah"])))
+            continue
+        try:
+            office = KantorBatch.model_validate(data)
+        except ValidationError as exc:
+            row_place = lambda loc, cells=cells, r=r: at(cells.get(str(loc[0]), f"A{r}"))  # noqa: E731
+            for p in pydantic_problems(exc, row_place, KantorBatch):
+                problems.append(
+                    problem("date.invalid_cell", p.place, **dict(p.params)) if p.code == "date.invalid" else p
+                )
+            continue
+        if office.kode_wilayah in seen:
+            problems.append(
+                problem(
+                    "kantor.duplicate",
+                    at(cells["kode_wilayah"]),
+                    kode=office.kode_wilayah,
+                    first=seen[office.kode_wilayah],
+                )
+            )
+            continue
+        seen[office.kode_wilayah] = r
+        offices.append(office)
+    return tuple(offices)
