@@ -166,6 +166,10 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "id": ("nilai {value} terlalu besar (paling besar {max})", "tulis nilai {max} atau kurang"),
         "en": ("value {value} is too large (at most {max})", "write {max} or less"),
     },
+    "value.yesno": {
+        "id": ("'{value}' bukan ya atau tidak", "tulis ya atau tidak (di YAML: true atau false)"),
+        "en": ("'{value}' is not yes or no", "write ya or tidak (in YAML: true or false)"),
+    },
     "value.choice": {
         "id": ("'{value}' bukan pilihan yang dikenal", "pilih salah satu: {choices}"),
         "en": ("'{value}' is not one of the choices", "use one of the values listed: {choices}"),

@@ -107,6 +107,8 @@ class Profil(_Strict):
     # (e.g. "#") printed in each signature space for signing services that search for one
     ttd_lampiran: bool = False
     jangkar_ttd: str | None = Field(default=None, pattern=r"^\S{1,3}$")
+    # the office's own Word templates: a folder relative to the case folder (`--templates` wins)
+    templat: str | None = Field(default=None, min_length=1, max_length=300)
 
     @property
     def paper_mm(self) -> tuple[float, float]:

@@ -41,6 +41,7 @@ PLAN_HEADERS = (
     + ("Keterangan",)
 )
 
+YESNO = ("ya", "tidak")  # how a yes/no setting reads in the workbook
 LONG_TEXT = 200  # a text allowed more characters than this is a paragraph: wrapped, compared word by word
 
 
@@ -51,7 +52,8 @@ class SchemaField:
     choices (a `Literal`), the default, and the kind of cell its type takes.
 
     kind: text, long, code (a text cell that keeps leading zeros), urut (a number or text),
-    int, number, date, list (one row per item), choice (a dropdown of `choices`)."""
+    int, number, date, list (one row per item), choice (a dropdown of `choices`), yesno (a
+    dropdown of ya/tidak)."""
 
     label: str
     path: tuple[str, ...]
@@ -89,6 +91,8 @@ def _kind(info: FieldInfo) -> str:
         return "choice"
     if origin is list:
         return "list"
+    if members == (bool,):
+        return "yesno"
     if members == (dt.date,):
         return "date"
     if set(members) == {int, str}:
@@ -113,6 +117,8 @@ def _schema_field(
     maximum = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
     members = _members(info.annotation)
     choices = typing.get_args(members[0]) if typing.get_origin(members[0]) is typing.Literal else ()
+    if members == (bool,):
+        choices = YESNO
     return SchemaField(
         label=label,
         path=path,
@@ -201,6 +207,22 @@ DECREE_FIELDS: tuple[SchemaField, ...] = (
         "Nomor Halaman Lampiran",
         "profil.nomor_halaman_lampiran",
         "lanjut: melanjutkan nomor halaman keputusan; ulang: mulai lagi dari 1",
+    ),
+    _decree(
+        "Tanda Tangan di Lampiran",
+        "profil.ttd_lampiran",
+        "ya: kolom tanda tangan elektronik juga di akhir lampiran; tidak: hanya pada keputusan",
+    ),
+    _decree(
+        "Jangkar Tanda Tangan",
+        "profil.jangkar_ttd",
+        "bila layanan tanda tangan mencari karakter jangkar (mis. #): 1 sampai 3 karakter; boleh dikosongkan",
+    ),
+    _decree(
+        "Folder Templat",
+        "profil.templat",
+        "folder templat Word kantor sendiri (keputusan.docx, lampiran.docx), relatif terhadap folder kasus; "
+        "kosongkan untuk templat bawaan",
     ),
 )
 FIELD_BY_LABEL = {f.label.casefold(): f for f in DECREE_FIELDS}

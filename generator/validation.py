@@ -70,6 +70,8 @@ def _pydantic_problem(err: ErrorDetails, loc: tuple, place: Place, model: Any) -
         return problem("number.too_small", place, value=value, min=ctx.get("ge", ctx.get("gt")))
     if kind in ("less_than_equal", "less_than"):
         return problem("number.too_large", place, value=value, max=ctx.get("le", ctx.get("lt")))
+    if kind in ("bool_parsing", "bool_type"):
+        return problem("value.yesno", place, value=short(value))
     if kind == "literal_error":
         return problem("value.choice", place, value=short(value), choices=ctx.get("expected", ""))
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_CODES:

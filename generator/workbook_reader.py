@@ -165,6 +165,11 @@ def _convert(kind: str, value: Any) -> Any:
     """A cell's value as the model's field of `kind` (schema.SchemaField.kind) takes it."""
     if kind == "date":
         return cell_date(value)
+    if kind == "yesno":
+        if isinstance(value, bool):  # an Excel TRUE/FALSE cell
+            return value
+        text = cell_text(value).casefold()
+        return {"ya": True, "y": True, "tidak": False, "t": False}.get(text, text)
     if kind in ("code",):
         return cell_text(value)
     if kind == "urut":

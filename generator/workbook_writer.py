@@ -38,6 +38,7 @@ from .schema import (
     PETUNJUK_SHEET,
     PLAN_HEADERS,
     PLAN_SHEET,
+    YESNO,
     SchemaField,
     set_at,
     starter_values,
@@ -209,7 +210,7 @@ def _check_of(spec: SchemaField) -> dict[str, Any] | None:
     """The data validation of a decree value's cell, from its field (None: the cell takes any text)."""
     if spec.kind == "date":
         return _date_check()
-    if spec.kind == "choice":
+    if spec.kind in ("choice", "yesno"):
         return {
             "type": "list",
             "formula1": '"' + ",".join(spec.choices) + '"',
@@ -314,7 +315,10 @@ def _write_plan_sheet(sheet: Any, plan: RencanaAksi) -> None:
 
 
 def _put(cell: Any, value: Any) -> None:
-    """Set a cell to data as typed: text that starts with '=' stays text, not a formula."""
+    """Set a cell to data as typed: text that starts with '=' stays text, not a formula; a
+    yes/no setting as the word staff pick from its dropdown."""
+    if isinstance(value, bool):
+        value = YESNO[0] if value else YESNO[1]
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"

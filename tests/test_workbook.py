@@ -59,6 +59,41 @@ def test_round_trip_keeps_every_kind_of_value(tmp_path):
     assert any(sub.bulan for a in again.plan.areas for k in a.kegiatan for sub in k.sub_kegiatan)
 
 
+def _leaf_paths(model, prefix=()):
+    from pydantic import BaseModel
+
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _leaf_paths(annotation, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def test_every_decree_setting_has_its_row_in_the_workbook():
+    """A setting the workbook cannot hold would be lost by convert-case and by init --from."""
+    from generator.content import FORM_FIELDS
+    from generator.model import Decree
+
+    rows = {field.path for field in DECREE_FIELDS}
+    missing = [path for path in _leaf_paths(Decree) if path not in rows and path[0] not in FORM_FIELDS]
+    assert missing == []
+
+
+def test_signing_and_template_settings_survive_both_conversions(case_copy):
+    text = (case_copy / "keputusan.yaml").read_text()
+    text = text.replace("profil: {}", 'profil:\n  ttd_lampiran: true\n  jangkar_ttd: "#"\n  templat: templat-kantor')
+    (case_copy / "keputusan.yaml").write_text(text)
+    data = case_copy.parent
+    convert_case(case_copy, data / "wb")
+    book = openpyxl.load_workbook(data / "wb" / "keputusan.xlsx")
+    values = {row[0].value: row[1].value for row in book["Keputusan"].iter_rows(min_row=2)}
+    assert values["Tanda Tangan di Lampiran"] == "ya" and values["Jangkar Tanda Tangan"] == "#"
+    convert_case(data / "wb", data / "kembali")
+    profil = load_case(data / "kembali").decree.profil
+    assert (profil.ttd_lampiran, profil.jangkar_ttd, profil.templat) == (True, "#", "templat-kantor")
+
+
 def test_init_from_existing_case_fills_every_sheet(tmp_path):
     path = init_case(tmp_path / "kpu-ntb-2023", NTB_CASE)
     book = openpyxl.load_workbook(path)
