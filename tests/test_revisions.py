@@ -15,7 +15,8 @@ from generator.cli import main
 from generator.diff import compare, render_text
 from generator.errors import OutputError
 from generator.load import load_case
-from generator.revisions import _adopt_old_layout, build_revision, list_revisions
+from generator.pipeline import build_revision
+from generator.revisions import adopt_old_layout, list_revisions
 from generator.workbook import init_case
 from tests.conftest import pdf_text, squash
 from tests.test_workbook import _fill_starter, _label_row
@@ -141,7 +142,7 @@ def test_a_build_from_before_revisions_is_kept_as_a_revision(tmp_path):
         "outputs": [{"file": n, "sha256": hashlib.sha256(d).hexdigest()} for n, d in files.items()],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    _adopt_old_layout(folder)
+    adopt_old_layout(folder)
     [rev] = list_revisions(folder)
     assert rev.name == "rev-001" and rev.info()["lama"] is True
     assert (rev.path / "kecil-asli.pdf").read_bytes() == b"%PDF old asli"
