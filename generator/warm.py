@@ -326,8 +326,9 @@ class _Worker:
     def attempt_log(self, src: Path, attempt: int, attempts: int, pid: int | None, error: ConversionError) -> str:
         """What to keep of a failed attempt: which process, what went wrong, what it printed."""
         printed = self._log_text().strip() or "(nothing)"
+        process = f"LibreOffice pid {pid}" if pid is not None else "LibreOffice not running"
         return (
-            f"=== {src.name}: attempt {attempt} of {attempts}, worker {self.index}, LibreOffice pid {pid}, "
+            f"=== {src.name}: attempt {attempt} of {attempts}, worker {self.index}, {process}, "
             f"start {self.generation}, {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
             f"error: {error.message}\n"
             f"--- what LibreOffice and its UNO helper printed\n{printed}\n"
