@@ -176,7 +176,7 @@ def _unchanged(path: Path, entry: Entry) -> bool:
 # ---------------------------------------------------------------- refusing to overwrite
 
 
-def is_signed(path: Path) -> bool:
+def _signed(path: Path) -> bool:
     if path.suffix != ".pdf" or not path.is_file():
         return False
     from .signing import is_signed as signed  # pyHanko: only when a PDF is in the way
@@ -186,7 +186,7 @@ def is_signed(path: Path) -> bool:
 
 def why_kept(path: Path) -> str:
     """Why an existing file is not overwritten, for messages: signed, or changed/not ours."""
-    if is_signed(path):
+    if _signed(path):
         return "it is signed (it carries a digital signature) and a signed PDF is never touched"
     return "changed since this tool wrote it (edited?) or not written by it"
 
@@ -200,7 +200,7 @@ def refusal(paths: Iterable[Path], advice: str) -> OutputError:
 
 def refuse_signed(paths: Iterable[Path], advice: str = "move it away or choose another --out folder") -> None:
     """Stop at once when a signed PDF is at one of `paths` (before any work is done)."""
-    signed = [p for p in paths if is_signed(p)]
+    signed = [p for p in paths if _signed(p)]
     if signed:
         raise refusal(signed, advice)
 
