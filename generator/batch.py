@@ -383,13 +383,13 @@ def _decide(
     current) or FAILED (it is, but one of its files was signed or edited: nothing may be
     overwritten). None: build it."""
     folder = out_dir / office.folder
-    if not revisions.list_revisions(folder):
-        return None  # never built here (or built before revisions: the build adopts it)
     cached = offices_state.get(office.kode)
     if not (isinstance(cached, dict) and cached.get("inputs") == inputs and cached.get("folder") == office.folder):
         cached = None  # its inputs or the tool changed since: the fingerprint is computed afresh
     if cached is not None:
         print_fp, variants = str(cached.get("fingerprint")), list(cached.get("variants") or ())
+    elif not revisions.list_revisions(folder):
+        return None  # never built here (or built before revisions: the build adopts it)
     else:
         from .content import case_content
         from .offices import office_case

@@ -83,13 +83,15 @@ def rev_name(number: int) -> str:
 
 def list_revisions(case_out: Path) -> list[Revision]:
     """The revisions in `case_out`, oldest first."""
-    if not case_out.is_dir():
+    try:
+        entries = list(os.scandir(case_out))
+    except OSError:  # no such folder (nothing built yet), or not a folder
         return []
     found = []
-    for child in case_out.iterdir():
-        match = _REV.match(child.name)
-        if match and child.is_dir() and not child.is_symlink():
-            found.append(Revision(int(match.group(1)), child))
+    for entry in entries:
+        match = _REV.match(entry.name)
+        if match and entry.is_dir(follow_symlinks=False):
+            found.append(Revision(int(match.group(1)), Path(entry.path)))
     return sorted(found, key=lambda r: r.number)
 
 
@@ -204,7 +206,7 @@ def _claim_number(case_out: Path, work: Path, info: dict[str, Any]) -> Revision:
 
 def _symlink_atomic(target: str, link: Path) -> None:
     if link.is_symlink() and os.readlink(link) == target:
-        return  # already right: an unchanged rebuild writes nothing
+        return  # already right
     tmp = link.with_name(f".{link.name}.link")
     tmp.unlink(missing_ok=True)
     os.symlink(target, tmp)
@@ -214,20 +216,17 @@ def _symlink_atomic(target: str, link: Path) -> None:
 def link_latest(case_out: Path, rev: Revision) -> None:
     """`latest` -> rev, and a stable link for each file of it; stale links removed."""
     _symlink_atomic(rev.name, case_out / LATEST)
-    names = {p.name for p in rev.path.iterdir() if p.is_file() and not p.name.startswith(".")}
+    names = {e.name for e in os.scandir(rev.path) if e.is_file() and not e.name.startswith(".")}
+    links = {e.name: os.readlink(e.path) for e in os.scandir(case_out) if e.is_symlink()}
     for name in sorted(names):
-        link = case_out / name
-        if link.exists() and not link.is_symlink():
+        if links.get(name) == f"{LATEST}/{name}":
+            continue  # already right: an unchanged rebuild writes nothing
+        if os.path.lexists(case_out / name) and name not in links:
             continue  # someone's own file: never replaced (checked before building, too)
-        _symlink_atomic(f"{LATEST}/{name}", link)
-    for child in case_out.iterdir():
-        if (
-            child.is_symlink()
-            and child.name != LATEST
-            and os.readlink(child).startswith(f"{LATEST}/")
-            and child.name not in names
-        ):
-            child.unlink()
+        _symlink_atomic(f"{LATEST}/{name}", case_out / name)
+    for name, target in links.items():
+        if name != LATEST and target.startswith(f"{LATEST}/") and name not in names:
+            (case_out / name).unlink()
 
 
 def check_stable_paths(case_out: Path, name: str, variants: Iterable[str]) -> None:
