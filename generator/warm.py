@@ -288,6 +288,7 @@ class _Worker:
             self.office = self.helper = self.profile = self.pipe = None
         if office is None:
             return
+        log.debug("worker %d: stopping LibreOffice pid %d (start %d)", self.index, office.pid, self.generation)
         try:
             os.killpg(office.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
