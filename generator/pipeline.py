@@ -147,7 +147,8 @@ def build_case(
         result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
         manifest.record(result.files)
         manifest.write(case, templates)
-    log.info("%s: built in %.1f s (%s pages)", case.name, time.monotonic() - started, result.pages)
+    pages = ", ".join(f"{variant} {count} pages" for variant, count in result.pages.items())
+    log.info("%s: built in %.1f s (%s)", case.name, time.monotonic() - started, pages)
     return result
 
 
@@ -200,7 +201,7 @@ def _produce(
                 layout_cache.finish(key, rows, starts)
         if layout_cache is not None and not owner and passes > 1:
             layout_cache.record(key, rows, starts)  # the guess was wrong: remember this layout too
-        log.debug("%s: lampiran %s settled in %d pass(es)", case.name, lampiran_docx.name, passes)
+        log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, lampiran_docx.name, passes)
         result.layout_passes[variant] = passes
         guess = starts
         meta = pdfa.DocMeta(
