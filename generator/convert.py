@@ -162,12 +162,43 @@ def run(cmd: list[str], *, timeout: float, env: dict[str, str], what: str, log_f
     return Finished(proc.pid, out, err)
 
 
+def kill_group(pgid: int, timeout: float = 5.0) -> None:
+    """SIGKILL every process of the process group `pgid` and return once none of them is alive
+    (a killed process is still running for a moment, and its children are reaped by init, not
+    by us: without the wait, a LibreOffice could outlive the pool that "stopped" it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            return
+        if not _live_members(pgid) or time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
+
+
+def _live_members(pgid: int) -> bool:
+    """Whether a process of group `pgid` is alive (not a zombie), from /proc."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return False
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
 def _kill_group(proc: subprocess.Popen) -> tuple[bytes, bytes]:
     """Kill the process group; return what it had printed."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    kill_group(proc.pid)
     try:
         return proc.communicate(timeout=10)
     except subprocess.TimeoutExpired:  # a child outside the group holds the pipes open

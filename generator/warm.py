@@ -30,7 +30,6 @@ import os
 import queue
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ from .convert import (
     find_soffice,
     ipc_leftovers,
     keep_log,
+    kill_group,
     remove_leftovers,
     start_listener,
 )
@@ -289,10 +289,7 @@ class _Worker:
         if office is None:
             return
         log.debug("worker %d: stopping LibreOffice pid %d (start %d)", self.index, office.pid, self.generation)
-        try:
-            os.killpg(office.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        kill_group(office.pid)
         for proc in (helper, office):
             if proc is None:
                 continue
