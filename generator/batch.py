@@ -1,11 +1,14 @@
 """Batch: every office of a batch folder, built on a pool of warm converters. Scheduling only.
 
-What each office's case is comes from `offices`; building one office is `pipeline.build_case`;
-conversions are `warm.ConverterPool`. This module decides what to build — an office whose inputs,
-templates and tool are unchanged (content hashes) and whose outputs are intact is not rebuilt —
-runs the offices on threads of this process against N warm LibreOffice processes, reports
-progress to the caller from the calling thread, keeps going when one office fails, and writes
-`DIR/batch-report.json`. `DIR/.lock` keeps a second batch out of a folder being written.
+What each office's case is comes from `offices`; building one office is
+`pipeline.build_revision`; conversions are `warm.ConverterPool`. An office is unchanged when
+`revisions.current` says so — the same fingerprint (`outputs.fingerprint`) and outputs ours and
+unchanged, as `keputusan build` decides — and is then not rebuilt. `DIR/.batch-state.json` only
+caches each office's fingerprint, keyed by a hash of its inputs and of the tool's code, so that
+a batch with nothing changed needs to load no case. This module runs the offices on threads of
+this process against N warm LibreOffice processes, reports progress to the caller from the
+calling thread, keeps going when one office fails, and writes `DIR/batch-report.json`.
+`DIR/.lock` keeps a second batch out of a folder being written.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -22,16 +26,22 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, atomic, template_files
-from .content import file_sha256 as _sha256
-from .errors import BatchIncomplete, DataError, KeputusanError, OutputLocked, Problem
+from . import __version__, atomic, revisions, template_files
+from .errors import BatchIncomplete, DataError, KeputusanError, OutputError, OutputLocked, Problem
 from .offices import Batch, Office, read_batch
+
+if TYPE_CHECKING:
+    from .converter import Converter
+    from .layout import LayoutCache
+
+log = logging.getLogger(__name__)
 
 STATE_FILE = ".batch-state.json"
 REPORT_FILE = "batch-report.json"
 LOCK_FILE = ".lock"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: per office the fingerprint cached (1 kept its own digests of the outputs)
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 
@@ -49,8 +59,8 @@ class OfficeResult:
     bundles: list[str] = field(default_factory=list)
     layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
     revision: str = ""  # the office's revision folder, e.g. rev-002
-    outputs: list[str] = field(default_factory=list, repr=False)  # files written (not reported)
     exception: KeputusanError | None = field(default=None, repr=False)  # why it failed (not reported)
+    fingerprint: str = field(default="", repr=False)  # of its revision (outputs.fingerprint; not reported)
 
 
 @dataclass
@@ -60,7 +70,7 @@ class BatchResult:
     offices: list[OfficeResult]
     seconds: float
     jobs: int
-    converter: dict | None  # the pool's statistics, when anything was converted
+    converter: dict[str, Any] | None  # the converter's statistics, when anything was converted
     report: Path
 
     @property
@@ -82,7 +92,7 @@ def run_batch(
     only: Iterable[str] = (),
     force: bool = False,
     progress: Progress | None = None,
-    converter=None,
+    converter: Converter | None = None,
     timeout: float | None = None,
     recycle_after: int | None = None,
     templates: Path | None = None,
@@ -132,40 +142,40 @@ def _run_locked(
     jobs: int,
     force: bool,
     progress: Progress | None,
-    converter,
-    timeout,
-    recycle_after,
+    converter: Converter | None,
+    timeout: float | None,
+    recycle_after: int | None,
     templates: Path,
     started: float,
     only: list[str],
 ) -> BatchResult:
     state = _read_state(out_dir)
-    offices_state: dict = state.setdefault("offices", {})
+    offices_state: dict[str, Any] = state.setdefault("offices", {})
     tool = _tool_digest(templates)
     shared = batch.shared_digest()
-    digests = {o.kode: _office_digest(tool, shared, o) for o in selected}
+    inputs = {o.kode: _inputs_digest(tool, shared, o) for o in selected}
 
     results: dict[str, OfficeResult] = {}
     to_build: list[Office] = []
     for office in selected:
-        previous = offices_state.get(office.kode)
-        if not force and _up_to_date(out_dir, office, previous, digests[office.kode]):
-            results[office.kode] = OfficeResult(
-                kode=office.kode,
-                kantor=office.wilayah,
-                folder=office.folder,
-                status=UNCHANGED,
-                pages=previous.get("pages", {}),
-                bundles=previous.get("bundles", []),
-                revision=previous.get("revision", ""),
-            )
-        else:
+        decided = None if force else _decide(batch, office, out_dir, offices_state, inputs[office.kode], templates)
+        if decided is None:
             to_build.append(office)
+        else:
+            results[office.kode] = decided
+    log.info(
+        "batch %s: %d offices, %d to build, %d unchanged, %d refused",
+        batch.name,
+        len(selected),
+        len(to_build),
+        sum(1 for r in results.values() if r.status == UNCHANGED),
+        sum(1 for r in results.values() if r.status == FAILED),
+    )
     total = len(selected)
     if progress:
         progress(0, total, None)
-        for done, unchanged in enumerate(results.values(), start=1):
-            progress(done, total, unchanged)
+        for done, decided in enumerate(results.values(), start=1):
+            progress(done, total, decided)
 
     stats = None
     try:
@@ -180,7 +190,7 @@ def _run_locked(
                 recycle_after,
                 templates,
                 state,
-                digests,
+                inputs,
                 results,
                 lambda r: progress and progress(len(results), total, r),
                 force,
@@ -196,12 +206,12 @@ def _run_locked(
 def _finish(
     batch: Batch,
     selected: list[Office],
-    results: dict,
+    results: dict[str, OfficeResult],
     out_dir: Path,
-    state: dict,
+    state: dict[str, Any],
     started: float,
     jobs: int,
-    stats: dict | None,
+    stats: dict[str, Any] | None,
     only: list[str],
     force: bool,
 ) -> BatchResult:
@@ -239,27 +249,26 @@ def _build_all(
     to_build: list[Office],
     out_dir: Path,
     jobs: int,
-    converter,
-    timeout,
-    recycle_after,
+    converter: Converter | None,
+    timeout: float | None,
+    recycle_after: int | None,
     templates: Path,
-    state: dict,
-    digests: dict,
-    results: dict,
-    on_result,
+    state: dict[str, Any],
+    inputs: dict[str, str],
+    results: dict[str, OfficeResult],
+    on_result: Callable[[OfficeResult], object],
     force: bool = False,
-) -> dict | None:
+) -> dict[str, Any]:
     from .convert import DEFAULT_TIMEOUT
     from .layout import LayoutCache
     from .warm import DEFAULT_RECYCLE, ConverterPool
 
-    own_pool = converter is None
     jobs = min(jobs, len(to_build))
-    if own_pool:  # starts booting LibreOffice now, while the base case is read
-        converter = ConverterPool(
-            jobs, timeout=timeout or DEFAULT_TIMEOUT, recycle_after=recycle_after or DEFAULT_RECYCLE
-        )
-        converter.start()
+    pool: ConverterPool | None = None
+    if converter is None:  # starts booting LibreOffice now, while the base case is read
+        pool = ConverterPool(jobs, timeout=timeout or DEFAULT_TIMEOUT, recycle_after=recycle_after or DEFAULT_RECYCLE)
+        pool.start()
+        converter = pool
     cache = LayoutCache(state.get("layout"))
     try:
         batch.base()  # the base case itself wrong (DataError): no office can be built
@@ -267,7 +276,7 @@ def _build_all(
         # merges (Python), or waits for the page breaks another office is settling, the
         # processes convert other offices' documents.
         with ThreadPoolExecutor(max_workers=max(4, 3 * jobs), thread_name_prefix="keputusan-office") as ex:
-            pending: dict[Future, Office] = {
+            pending: dict[Future[OfficeResult], Office] = {
                 ex.submit(_build_office, batch, office, out_dir, converter, templates, cache, force): office
                 for office in to_build
             }
@@ -279,38 +288,35 @@ def _build_all(
                         result = future.result()
                         results[office.kode] = result
                         if result.status != FAILED:
-                            state["offices"][office.kode] = {
-                                "digest": digests[office.kode],
-                                "folder": office.folder,
-                                "pages": result.pages,
-                                "bundles": result.bundles,
-                                "revision": result.revision,
-                                "outputs": _fingerprints(out_dir / office.folder, result.outputs),
-                            }
+                            _remember(state["offices"], office, inputs[office.kode], result)
                         else:
                             state["offices"].pop(office.kode, None)
                         on_result(result)
             except BaseException:  # Ctrl-C or a bug here: stop quickly, leave nothing running
                 for future in pending:
                     future.cancel()
-                if own_pool:
-                    converter.close()  # running conversions fail now instead of finishing
+                if pool is not None:
+                    pool.close()  # running conversions fail now instead of finishing
                 raise
         state["layout"] = cache.to_json()
     finally:
-        if own_pool:
-            converter.close()
-    stats = getattr(converter, "stats", None)
-    if stats is None:
-        return None
-    return {"processes": getattr(converter, "size", jobs), **stats.as_dict()}
+        if pool is not None:
+            pool.close()
+    processes = converter.size if isinstance(converter, ConverterPool) else jobs
+    return {"processes": processes, **converter.stats.as_dict()}
 
 
 def _build_office(
-    batch: Batch, office: Office, out_dir: Path, converter, templates: Path, cache, force: bool
+    batch: Batch,
+    office: Office,
+    out_dir: Path,
+    converter: Converter,
+    templates: Path,
+    cache: LayoutCache,
+    force: bool,
 ) -> OfficeResult:
     from .offices import office_case
-    from .revisions import build_revision
+    from .pipeline import build_revision
 
     result = OfficeResult(kode=office.kode, kantor=office.wilayah, folder=office.folder)
     started = time.monotonic()
@@ -325,10 +331,12 @@ def _build_office(
         result.pages = dict(built.pages)
         result.bundles = [p.name for p in built.bundles.values()]
         result.layout_passes = dict(built.layout_passes)
-        result.outputs = [str(p.relative_to(folder)) if p.is_relative_to(folder) else p.name for p in built.files]
+        if built.revision_dir is not None:
+            result.fingerprint = str(revisions.read_info(built.revision_dir).get("sidik", ""))
     except KeputusanError as exc:
         result.error, result.exit_code, result.exception = str(exc), exc.exit_code, exc
     except Exception as exc:  # a bug must not take the other offices down; it is reported
+        log.exception("office %s: internal error", office.kode)
         result.error, result.exit_code = f"internal error: {type(exc).__name__}: {exc}", 1
     finally:
         result.seconds = round(time.monotonic() - started, 2)
@@ -337,6 +345,14 @@ def _build_office(
                 folder.rmdir()  # nothing was written: leave no empty folder
             except OSError:
                 pass
+    log.info(
+        "office %s: %s%s in %.1f s%s",
+        office.kode,
+        result.status,
+        f" {result.revision}" if result.revision else "",
+        result.seconds,
+        f" ({result.error})" if result.error else "",
+    )
     return result
 
 
@@ -344,7 +360,8 @@ def _build_office(
 
 
 def _tool_digest(templates: Path) -> str:
-    """The tool's version, its code and the templates: a change to any rebuilds every office."""
+    """The tool's version, its code and the templates: what the cached fingerprints depend on
+    besides the inputs (new code may read the same inputs differently)."""
     digest = hashlib.sha256(f"keputusan {__version__}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.glob("*.py")) + sorted(templates.glob("*.docx")):
@@ -353,39 +370,73 @@ def _tool_digest(templates: Path) -> str:
     return digest.hexdigest()
 
 
-def _office_digest(tool: str, shared: str, office: Office) -> str:
+def _inputs_digest(tool: str, shared: str, office: Office) -> str:
+    """The key of an office's cached fingerprint: the tool, the shared inputs, its own entry."""
     entry = json.dumps(office.raw, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(f"{tool}\n{shared}\n{entry}".encode()).hexdigest()
 
 
-def _fingerprints(folder: Path, names: list[str]) -> dict[str, list]:
-    """Size, time and SHA-256 of each output; empty (never up to date) when one cannot be read."""
-    out = {}
-    for name in names:
-        path = folder / name
+def _decide(
+    batch: Batch, office: Office, out_dir: Path, offices_state: dict[str, Any], inputs: str, templates: Path
+) -> OfficeResult | None:
+    """The office's result when nothing needs building: UNCHANGED (its newest revision is
+    current) or FAILED (it is, but one of its files was signed or edited: nothing may be
+    overwritten). None: build it."""
+    folder = out_dir / office.folder
+    cached = offices_state.get(office.kode)
+    if not (isinstance(cached, dict) and cached.get("inputs") == inputs and cached.get("folder") == office.folder):
+        cached = None  # its inputs or the tool changed since: the fingerprint is computed afresh
+    if cached is not None:
+        print_fp, variants = str(cached.get("fingerprint")), list(cached.get("variants") or ())
+    elif not revisions.list_revisions(folder):
+        return None  # never built here (or built before revisions: the build adopts it)
+    else:
+        from .content import case_content
+        from .offices import office_case
+        from .outputs import fingerprint
+        from .render import VARIANTS
+
+        batch.base()  # the base case itself wrong (DataError): nothing can be built, exit 2
         try:
-            st = path.stat()
-            out[name] = [st.st_size, st.st_mtime_ns, _sha256(path)]
-        except OSError:
-            return {}
-    return out
+            case = office_case(batch, office)
+        except KeputusanError:
+            return None  # the build reports it, with the office's place
+        print_fp, variants = fingerprint(case_content(case), templates), list(VARIANTS)
+    result = OfficeResult(kode=office.kode, kantor=office.wilayah, folder=office.folder)
+    try:
+        rev = revisions.current(folder, print_fp, variants) if variants else None
+    except OutputError as exc:
+        offices_state.pop(office.kode, None)
+        result.error, result.exit_code, result.exception = str(exc), exc.exit_code, exc
+        log.info("office %s: refused: %s", office.kode, exc)
+        return result
+    if rev is None:
+        return None
+    result.status, result.revision = UNCHANGED, rev.name
+    result.bundles = [f"{office.folder}-{v}.pdf" for v in variants]
+    if cached is not None and cached.get("revision") == rev.name and isinstance(cached.get("pages"), dict):
+        result.pages = dict(cached["pages"])
+    else:
+        from .bundle import page_count
+
+        result.pages = {v: page_count(folder / f"{office.folder}-{v}.pdf") for v in variants}
+    result.fingerprint = print_fp
+    _remember(offices_state, office, inputs, result)
+    log.debug("office %s: unchanged since %s", office.kode, rev.name)
+    return result
 
 
-def _up_to_date(out_dir: Path, office: Office, previous: dict | None, digest: str) -> bool:
-    if not previous or previous.get("digest") != digest or previous.get("folder") != office.folder:
-        return False
-    outputs = previous.get("outputs") or {}
-    if not outputs:
-        return False
-    for name, (size, mtime_ns, sha) in outputs.items():
-        path = out_dir / office.folder / name
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns) != (size, mtime_ns) and _sha256(path) != sha:
-            return False
-    return True
+def _remember(offices_state: dict[str, Any], office: Office, inputs: str, result: OfficeResult) -> None:
+    """Cache what a later batch needs to find the office unchanged without loading its case."""
+    offices_state[office.kode] = {
+        "inputs": inputs,
+        "fingerprint": result.fingerprint,
+        "variants": list(result.pages),
+        "folder": office.folder,
+        "revision": result.revision,
+        "pages": result.pages,
+        "bundles": result.bundles,
+    }
 
 
 def _select(batch: Batch, only: list[str]) -> list[Office]:
@@ -458,7 +509,7 @@ def _write_json(path: Path, data) -> None:
 def _write_report(result: BatchResult, batch: Batch, *, only: list[str], force: bool, interrupted: bool) -> None:
     offices = []
     for r in result.offices:
-        entry = {f.name: getattr(r, f.name) for f in fields(r) if f.name not in ("outputs", "exception")}
+        entry = {f.name: getattr(r, f.name) for f in fields(r) if f.name not in ("exception", "fingerprint")}
         offices.append(entry)
     _write_json(
         result.report,

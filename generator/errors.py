@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 
@@ -60,9 +61,17 @@ class OutputError(KeputusanError):
 
 
 class ConversionError(KeputusanError):
-    """LibreOffice failed to turn a document into PDF."""
+    """LibreOffice failed to turn a document into PDF.
+
+    `log_path`: where LibreOffice's own output of the failed conversion was kept (named in the
+    message too), or None when there was nothing to keep."""
 
     exit_code = 3
+
+    def __init__(self, message: str = "", *, log_path: Path | None = None):
+        self.message = message
+        self.log_path = log_path
+        super().__init__(f"{message} (LibreOffice log: {log_path})" if log_path is not None else message)
 
 
 class ConverterMissing(ConversionError):

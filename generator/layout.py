@@ -27,9 +27,10 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from .bundle import read as read_pdf
+from .converter import Converter
 from .errors import LayoutError
 from .model import Case
-from .render import render_lampiran
+from .render import Variant, render_lampiran
 
 ANCHOR_RE = re.compile(r"^/?kptbaris(\d{4})$")
 MAX_PASSES = 5
@@ -41,8 +42,9 @@ def row_pages(pdf: Path | PdfReader) -> dict[int, int]:
     pages = {}
     for name, destination in reader.named_destinations.items():
         match = ANCHOR_RE.match(str(name))
-        if match:
-            pages[int(match.group(1))] = reader.get_destination_page_number(destination)
+        page = reader.get_destination_page_number(destination) if match else None
+        if match and page is not None:
+            pages[int(match.group(1))] = page
     return pages
 
 
@@ -59,10 +61,10 @@ def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> fro
 
 def lay_out_lampiran(
     case: Case,
-    variant: str,
+    variant: Variant,
     docx: Path,
     pdf: Path,
-    converter,
+    converter: Converter,
     templates: Path,
     *,
     first_page_number: int = 1,

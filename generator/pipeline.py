@@ -1,30 +1,38 @@
-"""Build a case: load → render → convert → bundle, for each variant, into DIR/<case>/.
+"""Build a case: load → render → convert → bundle, for each variant, as a revision of DIR/<case>/.
 
-Everything is produced in a private work folder beside the output and moved into place only
-when the whole build succeeded, so a failure leaves nothing half-written. A file already in
-the output folder is replaced only if it is this tool's own, unchanged output (its SHA-256 is
-in the previous manifest); anything else — a hand-edited or signed PDF — is kept and the build
-stops with a message.
+    build          the entry point: load and validate the case, then build_revision
+    build_revision one revision folder (revisions.py keeps the folders): nothing new when the
+                   newest revision already is this build, else build_case into a new one
+    build_case     the files of one build in a folder: DOCX, PDF bundles, signing.json, manifest
+
+Everything is produced in a private work folder and moved into place only when the whole build
+succeeded, so a failure leaves nothing half-written. A file already in the output folder is
+replaced only if it is this tool's own, unchanged output (outputs.py decides); anything else — a
+hand-edited or signed PDF — is kept and the build stops with a message.
+
+Data flows one way: pipeline → revisions → outputs; nothing here is imported back.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import os
+import shutil
 import tempfile
-from contextlib import contextmanager
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, atomic, bundle, fields, layout, numbering, pdfa, signing, template_files
-from .content import file_sha256 as sha256
-from .errors import OutputError
+from . import bundle, fields, layout, numbering, pdfa, revisions, template_files
+from .content import case_content
+from .converter import Converter
 from .load import load_case
 from .model import Case
+from .outputs import Manifest, check_overwrites, fingerprint, output_folder, refuse_signed
 from .render import DEFAULT_TEMPLATES, VARIANTS, Variant, render_keputusan
 from .warm import ConverterPool
 
-MANIFEST = "manifest.json"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,17 +53,66 @@ def build(
     out_root: str | Path,
     variants: tuple[Variant, ...] = VARIANTS,
     *,
-    converter=None,
+    converter: Converter | None = None,
     templates: Path = DEFAULT_TEMPLATES,
 ) -> BuildResult:
     """Build `variants` of the case in `case_dir` as a revision of `out_root/<case>/`: a new
     `rev-NNN/` folder when anything changed, with `latest` and `<case>-<variant>.pdf` linked to
     it (see revisions.py). The case is validated first: bad data writes nothing."""
-    from .revisions import build_revision
-
     templates = template_files.checked(templates)
     case = load_case(case_dir)
     return build_revision(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
+
+
+def build_revision(
+    case: Case,
+    case_out: Path,
+    variants: tuple[Variant, ...] = VARIANTS,
+    *,
+    converter: Converter | None = None,
+    templates: Path = DEFAULT_TEMPLATES,
+    force: bool = False,
+    layout_cache: layout.LayoutCache | None = None,
+) -> BuildResult:
+    """Build `case` into a new revision folder of `case_out` unless the newest one already is this
+    build (`revisions.current`; or `force`); point `latest` and the stable paths at it. Returns
+    the BuildResult with `revision` and `unchanged` set, its paths the stable links."""
+    case_out = Path(case_out)
+    with output_folder(case_out):
+        revisions.adopt_old_layout(case_out)
+        content = case_content(case)
+        print_fp = fingerprint(content, templates)
+        newest = None if force else revisions.current(case_out, print_fp, variants)
+        if newest is not None:
+            log.info("%s: nothing changed since %s", case.name, newest.name)
+            return _unchanged(case, case_out, newest, variants)
+        revisions.check_stable_paths(case_out, case.name, variants)
+        work = revisions.work_folder(case_out)
+        try:
+            result = build_case(
+                case, work, variants, converter=converter, templates=templates, layout_cache=layout_cache
+            )
+            revisions.write_snapshot(case, content, work)
+            rev = revisions.commit(case_out, work, revisions.info_of(case, content, variants, print_fp))
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    # The stable paths (links into `latest`), as `build` has always promised them.
+    result.out_dir = case_out
+    result.bundles = {v: case_out / p.name for v, p in result.bundles.items()}
+    result.files = [case_out / p.name for p in result.files]
+    result.revision, result.unchanged, result.revision_dir = rev.name, False, rev.path
+    return result
+
+
+def _unchanged(case: Case, case_out: Path, rev: revisions.Revision, variants: tuple[Variant, ...]) -> BuildResult:
+    result = BuildResult(case=case, out_dir=case_out, revision=rev.name, unchanged=True, revision_dir=rev.path)
+    for variant in variants:
+        pdf = case_out / f"{case.name}-{variant}.pdf"
+        result.bundles[variant] = pdf
+        result.pages[variant] = bundle.page_count(pdf) if pdf.is_file() else 0
+    result.files = sorted(case_out / p.name for p in rev.path.iterdir() if p.is_file())
+    return result
 
 
 def build_case(
@@ -63,59 +120,43 @@ def build_case(
     out_dir: Path,
     variants: tuple[Variant, ...] = VARIANTS,
     *,
-    converter=None,
+    converter: Converter | None = None,
     templates: Path = DEFAULT_TEMPLATES,
     layout_cache: layout.LayoutCache | None = None,
 ) -> BuildResult:
-    """Build `variants` of an already loaded case into `out_dir` (e.g. one office of a batch).
+    """Build `variants` of an already loaded case into `out_dir` (e.g. a revision's work folder).
 
     Without a `converter`, one warm LibreOffice is started for this build and stopped after it
     (a build converts 5 documents: one warm process is twice as fast as a cold start for each).
     `layout_cache` shares settled lampiran page breaks between builds of the same table.
     """
     # a signed bundle is never touched: refuse before any work, not after it
-    _refuse_signed([out_dir / f"{case.name}-{v}.pdf" for v in variants])
+    refuse_signed([out_dir / f"{case.name}-{v}.pdf" for v in variants])
     if converter is None:
         with ConverterPool(1) as pool:
             return build_case(case, out_dir, variants, converter=pool, templates=templates, layout_cache=layout_cache)
+    started = time.monotonic()
+    log.info("%s: building %s into %s", case.name, ", ".join(variants), out_dir)
     result = BuildResult(case=case, out_dir=out_dir)
     with output_folder(out_dir), tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir) as tmp:
-        work = Path(tmp)
-        produced = _produce(case, variants, converter, templates, work, result, layout_cache)
-        _check_overwrites(out_dir, [name for name, _ in produced])
+        manifest = Manifest.read(out_dir)
+        produced = _produce(case, variants, converter, templates, Path(tmp), result, layout_cache)
+        check_overwrites(manifest, [name for name, _ in produced])
         for name, path in produced:
             os.replace(path, out_dir / name)
             result.files.append(out_dir / name)
         result.bundles = {v: out_dir / p.name for v, p in result.bundles.items()}
-        _write_manifest(case, out_dir, result.files, templates)
+        manifest.record(result.files)
+        manifest.write(case, templates)
+    pages = ", ".join(f"{variant} {count} pages" for variant, count in result.pages.items())
+    log.info("%s: built in %.1f s (%s)", case.name, time.monotonic() - started, pages)
     return result
-
-
-@contextmanager
-def output_folder(path: Path):
-    """mkdir -p `path`; if the block fails, remove again the folders this created (a failed
-    first build leaves no empty folders behind)."""
-    created = []
-    probe = path
-    while not probe.exists():
-        created.append(probe)
-        probe = probe.parent
-    path.mkdir(parents=True, exist_ok=True)
-    try:
-        yield path
-    except BaseException:
-        for folder in created:  # innermost first
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
 
 
 def _produce(
     case: Case,
-    variants,
-    converter,
+    variants: tuple[Variant, ...],
+    converter: Converter,
     templates: Path,
     work: Path,
     result: BuildResult,
@@ -129,8 +170,9 @@ def _produce(
     for variant in variants:
         stem = f"{case.name}-{variant}"
         docx = render_keputusan(case, variant, work / f"{stem}-keputusan.docx", templates)
+        log.debug("%s: rendered %s", case.name, docx.name)
         decrees[variant] = docx, bundle.read(converter.convert(docx, work / f"{stem}-keputusan.pdf"))
-    key = rows = None
+    key, rows = "", []
     if layout_cache is not None:
         key, rows = layout.cache_key(case, templates), layout.row_signatures(case)
     guess: frozenset[int] | None = None  # page starts of the lampiran: from the cache, then the asli
@@ -143,7 +185,7 @@ def _produce(
         owner = False
         if guess is None:
             guess, owner = layout_cache.begin(key, rows) if layout_cache is not None else (frozenset(), False)
-        starts = None
+        starts: frozenset[int] | None = None
         try:
             starts, passes, lampiran_pdf = layout.lay_out_lampiran(
                 case,
@@ -156,10 +198,11 @@ def _produce(
                 guess=guess,
             )
         finally:
-            if owner:  # other offices with the same table wait for this result
+            if owner and layout_cache is not None:  # other offices with the same table wait for this result
                 layout_cache.finish(key, rows, starts)
         if layout_cache is not None and not owner and passes > 1:
             layout_cache.record(key, rows, starts)  # the guess was wrong: remember this layout too
+        log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, lampiran_docx.name, passes)
         result.layout_passes[variant] = passes
         guess = starts
         meta = pdfa.DocMeta(
@@ -178,8 +221,10 @@ def _produce(
         )
         result.bundles[variant] = pdf
         result.pages[variant] = decree_pages + len(lampiran_pdf.pages)
+        log.debug("%s: merged %s (%d pages)", case.name, pdf.name, result.pages[variant])
         # signature fields go in last, after merging: nothing may change the file once signed
         _, signing_json = fields.prepare(case, variant, pdf, decree_pages, result.pages[variant], meta)
+        log.debug("%s: signature fields placed in %s", case.name, pdf.name)
         produced += [
             (pdf.name, pdf),
             (signing_json.name, signing_json),
@@ -187,68 +232,3 @@ def _produce(
             (lampiran_docx.name, lampiran_docx),
         ]
     return produced
-
-
-def _previous_outputs(out_dir: Path) -> dict[str, str]:
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {entry["file"]: entry["sha256"] for entry in manifest.get("outputs", [])}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
-def _check_overwrites(out_dir: Path, names: list[str]) -> None:
-    ours = _previous_outputs(out_dir)
-    kept = []
-    for name in names:
-        target = out_dir / name
-        _refuse_signed([target])
-        if target.exists() and ours.get(name) != sha256(target):
-            kept.append(target)
-    if kept:
-        listing = ", ".join(str(p) for p in kept)
-        raise OutputError(
-            f"not overwriting {listing}: changed since this tool wrote it (signed or edited?) "
-            "or not written by it; move it away or choose another --out folder"
-        )
-
-
-def why_kept(path: Path) -> str:
-    """Why an existing file is not overwritten, for messages: signed, or changed/not ours."""
-    if path.suffix == ".pdf" and path.exists() and signing.is_signed(path):
-        return "it is signed (it carries a digital signature) and a signed PDF is never touched"
-    return "changed since this tool wrote it (edited?) or not written by it"
-
-
-def _refuse_signed(paths: list[Path]) -> None:
-    for target in paths:
-        if target.suffix == ".pdf" and target.exists() and signing.is_signed(target):
-            raise OutputError(
-                f"not overwriting {target}: it is signed (it carries a digital signature) "
-                "and a signed PDF is never touched; move it away or choose another --out folder"
-            )
-
-
-def _write_manifest(case: Case, out_dir: Path, outputs: list[Path], templates: Path) -> None:
-    previous = _manifest_entries(out_dir)
-    for path in outputs:
-        previous[path.name] = {"file": path.name, "sha256": sha256(path), "size": path.stat().st_size}
-    template_files = sorted(templates.glob("*.docx"))
-    manifest = {
-        "tool": "keputusan",
-        "version": __version__,
-        "case": case.name,
-        "number": case.decree.nomor_lengkap,
-        "outputs": [previous[name] for name in sorted(previous)],
-        "inputs": [{"file": str(p), "sha256": sha256(p)} for p in case.sources],
-        "templates": [{"file": p.name, "sha256": sha256(p)} for p in template_files],
-    }
-    atomic.write_json(out_dir / MANIFEST, manifest)
-
-
-def _manifest_entries(out_dir: Path) -> dict[str, dict]:
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {e["file"]: e for e in manifest.get("outputs", []) if (out_dir / e["file"]).exists()}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}

@@ -15,19 +15,21 @@ replaced (LibreOffice's memory grows over long runs). `close()` — run by `with
 exceptions and Ctrl-C — kills every process and removes the profiles; each helper also kills
 its LibreOffice as soon as this process's pipe closes, so nothing survives even a killed parent.
 
-The pool has the converter interface of `convert.SofficeConverter`: `convert(src, dst) -> dst`,
-the PDF appearing at `dst` only when complete.
+The pool implements `converter.Converter`, as `convert.SofficeConverter` does: `convert(src, dst)
+-> dst`, the PDF appearing at `dst` only when complete. What each LibreOffice and its helper
+print goes to a log file per process start; when a conversion fails for good, the logs of its
+attempts are kept (`convert.keep_log`) and the error's `log_path` names the file.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import queue
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,7 +37,6 @@ import threading
 import time
 import uuid
 import weakref
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .convert import (
@@ -44,13 +45,19 @@ from .convert import (
     check_pdf,
     find_soffice,
     ipc_leftovers,
+    keep_log,
+    kill_group,
     remove_leftovers,
     start_listener,
 )
+from .converter import ConversionStats
 from .errors import ConversionError, ConversionTimeout, ConverterMissing
+
+log = logging.getLogger(__name__)
 
 HELPER = Path(__file__).with_name("uno_helper.py")
 DEFAULT_RECYCLE = 200  # conversions before a process is replaced
+LOG_KEPT = 64 * 1024  # of a failed attempt's log, the last bytes kept
 START_TIMEOUT = 60.0  # seconds for a fresh LibreOffice to accept its UNO connection
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -75,7 +82,12 @@ def find_uno_python() -> str:
         if candidate not in _uno_python:
             probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('uno') is None)"
             try:
-                ok = subprocess.run([candidate, "-I", "-c", probe], capture_output=True, timeout=30).returncode == 0
+                ok = (
+                    subprocess.run(
+                        [candidate, "-I", "-c", probe], check=False, capture_output=True, timeout=30
+                    ).returncode
+                    == 0
+                )
             except (OSError, subprocess.SubprocessError):
                 ok = False
             _uno_python[candidate] = ok
@@ -95,39 +107,13 @@ class _Fault(Exception):
         self.error = error
 
 
-@dataclass
-class PoolStats:
-    """What the pool did, for reports and benchmarks. Times in seconds."""
-
-    conversions: int = 0  # successful conversions
-    failed_attempts: int = 0  # attempts that killed their process (then retried or reported)
-    starts: int = 0  # LibreOffice processes started (first starts, restarts, recycles)
-    recycles: int = 0  # processes replaced after `recycle_after` conversions
-    start_seconds: float = 0.0  # time spent starting processes
-    convert_seconds: float = 0.0  # time spent in conversions (successful or not)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def add(self, **amounts) -> None:
-        with self.lock:
-            for name, value in amounts.items():
-                setattr(self, name, getattr(self, name) + value)
-
-    @property
-    def busy_seconds(self) -> float:
-        """Time LibreOffice processes were starting or converting, summed over processes."""
-        return self.start_seconds + self.convert_seconds
-
-    def as_dict(self) -> dict:
-        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items() if k != "lock"}
-
-
 class _Worker:
     """One LibreOffice listener and the helper that drives it."""
 
-    def __init__(self, pool: ConverterPool, index: int):
+    def __init__(self, pool: ConverterPool, root: Path, index: int):
         self.pool = pool
         self.index = index
-        self.dir = pool.root / f"worker-{index}"
+        self.dir = root / f"worker-{index}"
         self.dir.mkdir()
         self.lock = threading.Lock()  # guards the process handles (start/kill may race with close)
         self.office: subprocess.Popen | None = None
@@ -137,6 +123,12 @@ class _Worker:
         self.generation = 0
         self.profile: Path | None = None
         self.pipe: str | None = None
+        self.log_path: Path | None = None  # what this start's LibreOffice and helper print
+
+    @property
+    def office_pid(self) -> int | None:
+        office = self.office
+        return office.pid if office is not None else None
 
     @property
     def running(self) -> bool:
@@ -161,16 +153,19 @@ class _Worker:
             run.mkdir()
             self.profile = run / "profile"
             self.pipe = pipe = f"keputusan-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:12]}"
-            log = (self.dir / "libreoffice.log").open("ab")
+            if self.log_path is not None:
+                self.log_path.unlink(missing_ok=True)  # the previous start's: read by now if needed
+            self.log_path = self.dir / f"libreoffice-{self.generation}.log"
+            log_file = self.log_path.open("ab")
             try:
-                self.office = start_listener(self.profile, pipe, soffice=self.pool.soffice, log=log)
+                self.office = start_listener(self.profile, pipe, soffice=self.pool.soffice, log_file=log_file)
                 try:
                     # same process group as its LibreOffice: one kill stops both
                     # what the helper removes if this process dies without closing the pool
                     leftovers = [
                         str(run),
                         *map(str, ipc_leftovers(self.profile, pipe)),
-                        str(self.dir / "libreoffice.log"),
+                        str(self.log_path),
                         f"rmdir:{self.dir}",
                         f"rmdir:{self.pool.root}",
                     ]
@@ -185,7 +180,7 @@ class _Worker:
                         ],
                         stdin=subprocess.PIPE,
                         stdout=subprocess.PIPE,
-                        stderr=log,
+                        stderr=log_file,
                         bufsize=0,
                         process_group=self.office.pid,
                         cwd=str(run),
@@ -195,8 +190,9 @@ class _Worker:
                         f"cannot start the UNO helper ({self.pool.uno_python}): {exc.strerror}"
                     ) from None
             finally:
-                log.close()
+                log_file.close()
         self.pool.stats.add(starts=1)
+        log.debug("worker %d: starting LibreOffice pid %d (start %d)", self.index, self.office.pid, self.generation)
         office = self.office
         try:
             reply = self._read(self.pool.start_timeout + 5, watch=office)
@@ -220,13 +216,24 @@ class _Worker:
         if not str(reply.get("user", "")).startswith(self.profile.as_uri()):
             self.kill()  # whoever answered is not the LibreOffice we started
             raise ConversionError(f"a LibreOffice with another profile answered ({reply.get('user')})")
+        log.info(
+            "worker %d: LibreOffice pid %d ready in %.1f s (start %d)",
+            self.index,
+            office.pid,
+            time.monotonic() - started,
+            self.generation,
+        )
 
-    def convert(self, src: Path, out: Path, timeout: float) -> None:
+    def convert(self, src: Path, out: Path, timeout: float) -> float:
+        """Convert on this process; the seconds LibreOffice took, as its helper measured them."""
         request = {"src": str(src.resolve()), "dst": str(out.resolve()), "filter": PDF_EXPORT}
         started = time.monotonic()
         try:
             try:
-                self.helper.stdin.write((json.dumps(request) + "\n").encode())
+                stdin = self.helper.stdin if self.helper is not None else None
+                if stdin is None:
+                    raise BrokenPipeError
+                stdin.write((json.dumps(request) + "\n").encode())
             except (BrokenPipeError, OSError, AttributeError):
                 raise _Fault(ConversionError(f"LibreOffice stopped before converting {src.name}")) from None
             try:
@@ -243,13 +250,14 @@ class _Worker:
             self.pool.stats.add(convert_seconds=time.monotonic() - started)
         if not reply.get("ok"):
             raise _Fault(ConversionError(f"LibreOffice failed to convert {src.name}: {reply.get('error')}"))
+        return float(reply.get("seconds") or 0.0)
 
     def _read(self, timeout: float, watch: subprocess.Popen | None = None) -> dict:
         """Next JSON line from the helper; _Fault on timeout, when the helper is gone, or when
         `watch` (LibreOffice while it starts) exits."""
         deadline = time.monotonic() + timeout
         helper = self.helper
-        if helper is None:
+        if helper is None or helper.stdout is None:
             raise _Fault(ConversionError("LibreOffice is not running"))
         fd = helper.stdout.fileno()
         while b"\n" not in self.buffer:
@@ -280,10 +288,8 @@ class _Worker:
             self.office = self.helper = self.profile = self.pipe = None
         if office is None:
             return
-        try:
-            os.killpg(office.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        log.debug("worker %d: stopping LibreOffice pid %d (start %d)", self.index, office.pid, self.generation)
+        kill_group(office.pid)
         for proc in (helper, office):
             if proc is None:
                 continue
@@ -301,13 +307,30 @@ class _Worker:
             shutil.rmtree(profile.parent, ignore_errors=True)
             remove_leftovers(ipc_leftovers(profile, pipe))
 
-    def _log_tail(self) -> str:
+    def _log_text(self) -> str:
+        if self.log_path is None:
+            return ""
         try:
-            lines = (self.dir / "libreoffice.log").read_text(errors="replace").splitlines()
+            with self.log_path.open("rb") as fh:
+                fh.seek(max(0, self.log_path.stat().st_size - LOG_KEPT))
+                return fh.read().decode(errors="replace")
         except OSError:
             return ""
-        lines = [line for line in lines if line.strip() and "javaldx" not in line]
+
+    def _log_tail(self) -> str:
+        lines = [line for line in self._log_text().splitlines() if line.strip() and "javaldx" not in line]
         return f" ({lines[-1].strip()})" if lines else ""
+
+    def attempt_log(self, src: Path, attempt: int, attempts: int, pid: int | None, error: ConversionError) -> str:
+        """What to keep of a failed attempt: which process, what went wrong, what it printed."""
+        printed = self._log_text().strip() or "(nothing)"
+        process = f"LibreOffice pid {pid}" if pid is not None else "LibreOffice not running"
+        return (
+            f"=== {src.name}: attempt {attempt} of {attempts}, worker {self.index}, {process}, "
+            f"start {self.generation}, {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
+            f"error: {error.message}\n"
+            f"--- what LibreOffice and its UNO helper printed\n{printed}\n"
+        )
 
 
 _open_pools: weakref.WeakSet[ConverterPool] = weakref.WeakSet()
@@ -337,6 +360,7 @@ class ConverterPool:
         soffice: str | None = None,
         uno_python: str | None = None,
         helper: Path = HELPER,
+        log_folder: Path | None = None,
     ):
         if size is not None and size < 1:
             raise ValueError("a converter pool needs at least one process")
@@ -348,7 +372,8 @@ class ConverterPool:
         self.soffice = soffice or find_soffice()
         self._uno_python = uno_python
         self.helper = Path(helper)
-        self.stats = PoolStats()
+        self.log_folder = log_folder  # where the logs of failed conversions are kept (None: convert.log_folder())
+        self.stats = ConversionStats()
         self.closed = False
         self.root: Path | None = None
         self._workers: list[_Worker] = []
@@ -369,10 +394,10 @@ class ConverterPool:
         if self.root is not None:
             return
         self.uno_python = self._uno_python or find_uno_python()
-        self.root = Path(tempfile.mkdtemp(prefix="keputusan-pool-"))
+        self.root = root = Path(tempfile.mkdtemp(prefix="keputusan-pool-"))
         self._started_at = time.monotonic()
         _open_pools.add(self)
-        self._workers = [_Worker(self, i) for i in range(self.size)]
+        self._workers = [_Worker(self, root, i) for i in range(self.size)]
         for worker in self._workers:
             threading.Thread(
                 target=self._boot, args=(worker,), daemon=True, name=f"keputusan-boot-{worker.index}"
@@ -417,7 +442,8 @@ class ConverterPool:
         part = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:8]}.part")
         error: ConversionError | None = None
         attempts = self.retries + 1
-        for attempt in range(attempts):
+        kept: list[str] = []  # the logs of the failed attempts
+        for attempt in range(1, attempts + 1):
             worker = self._idle.get()
             try:
                 if self.closed:
@@ -426,7 +452,8 @@ class ConverterPool:
                     raise self._broken
                 if not worker.running:
                     worker.start()
-                worker.convert(src, part, self.timeout)
+                started = time.monotonic()
+                office_seconds = worker.convert(src, part, self.timeout)
                 try:
                     check_pdf(part, src)
                 except ConversionError as exc:
@@ -434,23 +461,54 @@ class ConverterPool:
                 os.replace(part, dst)
                 worker.count += 1
                 self.stats.add(conversions=1)
+                log.debug(
+                    "converted %s in %.2f s (LibreOffice %.2f s) on pid %s, worker %d",
+                    src.name,
+                    time.monotonic() - started,
+                    office_seconds,
+                    worker.office_pid,
+                    worker.index,
+                )
                 if worker.count >= self.recycle_after:
+                    log.info(
+                        "worker %d: LibreOffice pid %s replaced after %d conversions",
+                        worker.index,
+                        worker.office_pid,
+                        worker.count,
+                    )
                     worker.kill()  # replaced by the next convert() that takes this worker
                     self.stats.add(recycles=1)
                 return dst
             except _Fault as fault:
+                pid = worker.office_pid
                 worker.kill()
                 self.stats.add(failed_attempts=1)
                 error = fault.error
+                kept.append(worker.attempt_log(src, attempt, attempts, pid, error))
+                log.warning(
+                    "%s: attempt %d of %d failed on LibreOffice pid %s, worker %d (%s)%s",
+                    src.name,
+                    attempt,
+                    attempts,
+                    pid,
+                    worker.index,
+                    error.message,
+                    "; retrying on a fresh LibreOffice" if attempt < attempts else "",
+                )
             except ConverterMissing as exc:
                 self._broken = exc
                 raise
             except ConversionError as exc:  # could not (re)start the process
-                error = ConversionError(f"LibreOffice failed to convert {src.name}: {exc}")
+                error = ConversionError(f"LibreOffice failed to convert {src.name}: {exc.message}")
+                kept.append(worker.attempt_log(src, attempt, attempts, None, error))
+                log.warning("%s: attempt %d of %d: %s", src.name, attempt, attempts, error.message)
             finally:
                 part.unlink(missing_ok=True)
                 self._idle.put(worker)
         assert error is not None
+        message = error.message
         if attempts > 1:
-            error.args = (f"{error.args[0]} (tried {attempts} times, each on a fresh LibreOffice)",)
-        raise error
+            message += f" (tried {attempts} times, each on a fresh LibreOffice)"
+        log_path = keep_log("\n".join(kept), src.name, self.log_folder) if kept else None
+        log.error("%s: %s; LibreOffice's log kept in %s", src.name, message, log_path)
+        raise type(error)(message, log_path=log_path)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docx import Document
 
 from generator.batch import folder_lock, raise_for_failures, run_batch
 from generator.errors import BatchIncomplete
@@ -37,6 +38,7 @@ def keputusan(*args, env=None, timeout=600):
     """The command as a user runs it, messages in English (KEPUTUSAN_LANG=en) unless `env` says otherwise."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, "KEPUTUSAN_LANG": "en", **(env or {})},
@@ -240,6 +242,38 @@ def test_force_rebuilds_every_office_and_only_picks_some(small, tmp_path):
     assert [(r.kode, r.status) for r in only.offices] == [("5203", "built")]
 
 
+def test_unchanged_is_decided_as_build_decides_it_also_without_the_batch_state(small, tmp_path):
+    out = tmp_path / "out"
+    assert [r.status for r in run_batch(small, out, jobs=1).offices] == ["built"] * 3
+    # the state only caches fingerprints: without it, the offices are still found unchanged
+    # (by their revisions' fingerprints and manifests), and no LibreOffice is started
+    (out / ".batch-state.json").unlink()
+    again = run_batch(small, out, jobs=1)
+    assert [r.status for r in again.offices] == ["unchanged"] * 3 and again.converter is None
+    assert [r.pages for r in again.offices] == [r.pages for r in run_batch(small, out, jobs=1).offices]
+    # a DOCX edited by hand in an office's newest revision: same data, nothing to rebuild, and
+    # nothing may be overwritten: that office fails with exit code 4 as `keputusan build` would
+    docx = out / "5202-kabupaten-lombok-tengah" / "5202-kabupaten-lombok-tengah-salinan-lampiran.docx"
+    document = Document(str(docx))
+    document.add_paragraph("Catatan tangan.")
+    document.save(str(docx))
+    edited = docx.read_bytes()
+    for state in ("cached", "no state"):
+        if state == "no state":
+            (out / ".batch-state.json").unlink()
+        result = run_batch(small, out, jobs=1)
+        statuses = {r.kode: r.status for r in result.offices}
+        assert statuses == {"5201": "unchanged", "5202": "failed", "5203": "unchanged"}, state
+        failed = result.failed[0]
+        assert failed.exit_code == 4 and f"not overwriting {docx}: changed since this tool wrote it" in failed.error
+        assert "nothing to rebuild" in failed.error and result.converter is None
+        assert docx.read_bytes() == edited
+        assert [r.name for r in (out / "5202-kabupaten-lombok-tengah").iterdir() if r.name.startswith("rev-")] == [
+            "rev-001"
+        ]
+    assert report(out)["offices"][1]["exit_code"] == 4
+
+
 def test_transient_faults_are_retried_and_every_office_is_built(small, tmp_path, monkeypatch):
     monkeypatch.setenv(
         "KEPUTUSAN_TEST_FAULTS",
@@ -249,7 +283,7 @@ def test_transient_faults_are_retried_and_every_office_is_built(small, tmp_path,
     )
     monkeypatch.setenv("KEPUTUSAN_TEST_FAULT_DIR", str(tmp_path))
     out = tmp_path / "out"
-    with ConverterPool(2, helper=FAULTY, timeout=5) as pool:
+    with ConverterPool(2, helper=FAULTY, timeout=5, log_folder=tmp_path / "logs") as pool:
         result = run_batch(small, out, converter=pool)
     assert [r.status for r in result.offices] == ["built"] * 3, [r.error for r in result.offices]
     assert pool.stats.failed_attempts == 3 and pool.stats.starts >= 5
@@ -262,7 +296,7 @@ def test_an_office_that_keeps_failing_is_reported_and_the_others_are_built(small
     monkeypatch.setenv("KEPUTUSAN_TEST_FAULTS", f"{kind}:5202-kabupaten-lombok-tengah-asli-lampiran:always")
     monkeypatch.setenv("KEPUTUSAN_TEST_FAULT_DIR", str(tmp_path))
     out = tmp_path / "out"
-    with ConverterPool(2, helper=FAULTY, timeout=4) as pool:
+    with ConverterPool(2, helper=FAULTY, timeout=4, log_folder=tmp_path / "logs") as pool:
         result = run_batch(small, out, converter=pool)
     statuses = {r.kode: r.status for r in result.offices}
     assert statuses == {"5201": "built", "5202": "failed", "5203": "built"}

@@ -18,6 +18,7 @@ KECIL = ROOT / "tests" / "fixtures" / "kecil"
 def keputusan(*args, env=None, cwd=None):
     return subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -46,11 +47,16 @@ def test_conversion_failure_exits_3_and_leaves_no_partial_output(tmp_path):
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
     fake.chmod(0o755)
-    out = tmp_path / "out"
-    result = keputusan("build", KECIL, "--out", out, env={"KEPUTUSAN_SOFFICE": str(fake)})
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    result = keputusan("build", KECIL, "--out", out, env={"KEPUTUSAN_SOFFICE": str(fake), "TMPDIR": str(tmp)})
     assert result.returncode == 3, result.stderr
     assert "LibreOffice failed to convert" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+    # what LibreOffice said is kept where the message says, for whoever looks into it
+    [log] = (tmp / f"keputusan-logs-{os.getuid()}").iterdir()
+    assert f"(LibreOffice log: {log})" in result.stderr
+    assert "cannot open display" in log.read_text()
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 
 from generator.cases import init_case
 from generator.cli import main
+from generator.content import case_content
 from generator.diff import compare, render_text
 from generator.errors import OutputError
 from generator.load import load_case
-from generator.revisions import _adopt_old_layout, build_revision, list_revisions
+from generator.outputs import Manifest, fingerprint
+from generator.pipeline import build_revision
+from generator.render import DEFAULT_TEMPLATES
+from generator.revisions import adopt_old_layout, current, list_revisions
 from tests.conftest import pdf_text, squash
 from tests.test_workbook import _fill_starter, _label_row
 
@@ -141,11 +146,72 @@ def test_a_build_from_before_revisions_is_kept_as_a_revision(tmp_path):
         "outputs": [{"file": n, "sha256": hashlib.sha256(d).hexdigest()} for n, d in files.items()],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    _adopt_old_layout(folder)
+    adopt_old_layout(folder)
     [rev] = list_revisions(folder)
     assert rev.name == "rev-001" and rev.info()["lama"] is True
     assert (rev.path / "kecil-asli.pdf").read_bytes() == b"%PDF old asli"
     assert sorted(p.name for p in folder.iterdir()) == ["rev-001"]
+
+
+def test_a_crafted_manifest_cannot_move_or_trust_a_file_outside_its_folder(tmp_path, caplog):
+    # A manifest.json in DIR/<case>/ (as builds before revisions left it) naming files outside
+    # the folder, with their true SHA-256: adopting the old layout moves only its own files.
+    out = tmp_path / "out"
+    folder = out / "kecil"
+    folder.mkdir(parents=True)
+    secret = tmp_path / "x" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_bytes(b"not the tool's")
+    beside = out / "beside.txt"
+    beside.write_bytes(b"a neighbour's file")
+    (folder / "kecil-asli.pdf").write_bytes(b"%PDF old asli")
+    outputs = [
+        {"file": "kecil-asli.pdf", "sha256": _sha(folder / "kecil-asli.pdf")},
+        {"file": "../../x/secret.txt", "sha256": _sha(secret)},
+        {"file": "../beside.txt", "sha256": _sha(beside)},
+        {"file": str(secret), "sha256": _sha(secret)},
+        {"file": "..", "sha256": "0" * 64},
+    ]
+    (folder / "manifest.json").write_text(json.dumps({"case": "kecil", "outputs": outputs}))
+    manifest = Manifest.read(folder)
+    assert list(manifest.entries) == ["kecil-asli.pdf"]  # the others are ignored, and said so
+    assert sum("ignored: not a plain file name" in r.getMessage() for r in caplog.records) == 4
+    adopt_old_layout(folder)
+    assert secret.read_bytes() == b"not the tool's" and beside.read_bytes() == b"a neighbour's file"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "beside.txt",
+        "kecil-asli.pdf",
+        "manifest.json",
+        "revisi.json",
+        "secret.txt",
+    ]
+    [rev] = list_revisions(folder)
+    assert sorted(p.name for p in rev.path.iterdir()) == ["kecil-asli.pdf", "manifest.json", "revisi.json"]
+
+
+@pytest.mark.libreoffice
+def test_a_hand_edited_docx_of_the_newest_revision_stops_a_same_data_rebuild(tmp_path, capsys):
+    kecil = Path(__file__).parent / "fixtures" / "kecil"
+    out = tmp_path / "out"
+    assert main(["build", str(kecil), "--out", str(out)]) == 0
+    folder = out / "kecil"
+    docx = folder / "kecil-asli-keputusan.docx"  # the stable link into rev-001, as staff open it
+    document = Document(str(docx))
+    document.add_paragraph("Ditambah dengan tangan.")
+    document.save(str(docx))
+    edited = _sha(docx)
+    capsys.readouterr()
+    assert main(["build", str(kecil), "--out", str(out), "--lang", "en"]) == 4
+    err = capsys.readouterr().err
+    assert f"nothing written: not overwriting {docx}: changed since this tool wrote it" in err
+    assert "the data has not changed since rev-001, so there is nothing to rebuild" in err
+    assert [r.name for r in list_revisions(folder)] == ["rev-001"]
+    assert _sha(folder / "rev-001" / "kecil-asli-keputusan.docx") == edited and os.path.islink(docx)
+    # asked in the one place the batch asks too, without building anything
+    case = load_case(kecil)
+    with pytest.raises(OutputError, match=r"kecil-asli-keputusan\.docx: changed since"):
+        current(folder, fingerprint(case_content(case), DEFAULT_TEMPLATES), ["asli"])
+    assert current(folder, "another fingerprint", ["asli"]) is None  # changed data: a new revision
 
 
 def test_diff_without_two_revisions_says_what_to_do(tmp_path, capsys):

@@ -16,7 +16,8 @@ from sign_fixtures import PASSPHRASE
 
 from generator import fields, signing
 from generator.cli import main
-from generator.pipeline import MANIFEST, sha256
+from generator.content import file_sha256 as sha256
+from generator.outputs import MANIFEST
 
 pytestmark = pytest.mark.libreoffice
 

@@ -6,7 +6,9 @@ variables to misbehave on documents whose name contains a token.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -105,11 +107,12 @@ def test_a_process_is_replaced_after_its_quota(docs, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["crash", "hang", "nofile", "fail"])
-def test_a_fault_is_retried_on_a_fresh_process(kind, docs, faults, tmp_path):
+def test_a_fault_is_retried_on_a_fresh_process(kind, docs, faults, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG, logger="generator")
     faults(f"{kind}:rusak")
     out = tmp_path / "out"
     started = time.monotonic()
-    with ConverterPool(1, helper=FAULTY, timeout=4) as pool:
+    with ConverterPool(1, helper=FAULTY, timeout=4, log_folder=tmp_path / "logs") as pool:
         pool.convert(docs["satu"], out / "satu.pdf")
         pool.convert(docs["rusak"], out / "rusak.pdf")  # fails once, then succeeds on a new process
         pool.convert(docs["dua"], out / "dua.pdf")
@@ -118,6 +121,16 @@ def test_a_fault_is_retried_on_a_fresh_process(kind, docs, faults, tmp_path):
     if kind == "hang":
         assert 4 <= time.monotonic() - started < 60
     assert no_partial_files(tmp_path) and ours() == [] and sockets_left(os.getpid()) == []
+    assert not (tmp_path / "logs").exists()  # a conversion that succeeded on its retry keeps no log
+    # the log says what happened: each conversion (document, seconds, process), the retry, the restart
+    records = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "generator.warm"]
+    retries = [m for level, m in records if level == logging.WARNING]
+    assert len(retries) == 1 and "rusak.docx: attempt 1 of 2 failed on LibreOffice pid" in retries[0]
+    assert retries[0].endswith("retrying on a fresh LibreOffice")
+    converted = [m for _, m in records if m.startswith("converted ")]
+    assert [m.split()[1] for m in converted] == ["satu.docx", "rusak.docx", "dua.docx"]
+    assert all(re.search(r" in \d+\.\d\d s .* on pid \d+, worker 0$", m) for m in converted), converted
+    assert sum("ready in" in m for _, m in records) == 2
 
 
 @pytest.mark.parametrize(
@@ -131,32 +144,46 @@ def test_a_fault_is_retried_on_a_fresh_process(kind, docs, faults, tmp_path):
 def test_a_fault_that_persists_is_a_typed_error_and_writes_nothing(kind, error, message, docs, faults, tmp_path):
     faults(f"{kind}:rusak:always")
     out = tmp_path / "out"
-    with ConverterPool(1, helper=FAULTY, timeout=3, retries=1) as pool:
+    with ConverterPool(1, helper=FAULTY, timeout=3, retries=1, log_folder=tmp_path / "logs") as pool:
         with pytest.raises(error) as info:
             pool.convert(docs["rusak"], out / "rusak.pdf")
         assert message in str(info.value) and "tried 2 times" in str(info.value)
         pool.convert(docs["satu"], out / "satu.pdf")  # the pool is still usable
+        root = pool.root
     assert sorted(p.name for p in out.iterdir()) == ["satu.pdf"]
     assert ours() == []
+    # LibreOffice's profile and log folder are gone with the pool; the log of the failed
+    # conversion is kept, named by the error, with what each attempt's process printed
+    kept = info.value.log_path
+    assert not root.exists() and kept is not None and kept.parent == tmp_path / "logs"
+    assert f"LibreOffice log: {kept}" in str(info.value)
+    text = kept.read_text()
+    assert text.count(f"faulty helper: {kind} on rusak.docx") == 2
+    assert "rusak.docx: attempt 1 of 2" in text and "rusak.docx: attempt 2 of 2" in text and message in text
 
 
 def test_libreoffice_that_cannot_start_is_reported(tmp_path, docs):
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
     fake.chmod(0o755)
-    with ConverterPool(1, soffice=str(fake)) as pool:
-        with pytest.raises(ConversionError, match=r"exited at start \(exit 1\) \(cannot open display\)"):
-            pool.convert(docs["satu"], tmp_path / "x.pdf")
+    with (
+        ConverterPool(1, soffice=str(fake), log_folder=tmp_path / "logs") as pool,
+        pytest.raises(ConversionError, match=r"exited at start \(exit 1\) \(cannot open display\)") as info,
+    ):
+        pool.convert(docs["satu"], tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists() and ours() == []
+    assert "cannot open display" in info.value.log_path.read_text()
 
 
 def test_a_python_without_the_uno_bridge_is_named(tmp_path, docs):
     no_uno = tmp_path / "python-without-uno"
     no_uno.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')  # -S: no site-packages, no uno
     no_uno.chmod(0o755)
-    with ConverterPool(1, uno_python=str(no_uno)) as pool:
-        with pytest.raises(ConverterMissing, match="cannot import uno.*python3-uno"):
-            pool.convert(docs["satu"], tmp_path / "x.pdf")
+    with (
+        ConverterPool(1, uno_python=str(no_uno)) as pool,
+        pytest.raises(ConverterMissing, match=r"cannot import uno.*python3-uno"),
+    ):
+        pool.convert(docs["satu"], tmp_path / "x.pdf")
     assert ours() == []
 
 

@@ -36,6 +36,8 @@ def faulty(uno, desktop, request):
             continue
         with open(marker, "a") as fh:
             fh.write("x")
+        # on stderr, which goes to the worker's log, as LibreOffice's own complaints do
+        print(f"faulty helper: {kind} on {name}", file=sys.stderr, flush=True)
         if kind == "crash":  # LibreOffice and this helper die mid-conversion
             os.killpg(os.getpgrp(), signal.SIGKILL)
         elif kind == "hang":

@@ -1,0 +1,259 @@
+"""The one owner of what a build leaves in an output folder: its manifest, and whether a file
+there is still the tool's own.
+
+Every folder a build writes into gets a `manifest.json` listing each output file with its
+SHA-256 and size. A file is *ours and unchanged* when the manifest lists it with the SHA-256
+it has now; only such a file may be replaced. Anything else at a path the tool wants to write
+— a signed PDF, a hand-edited DOCX, a file of the user's own — is kept, and the build stops
+with the reason (`refusal`). Manifest entries are plain file names inside the folder: an entry
+naming a path elsewhere (`../x`, `/etc/x`, `a/b`) is ignored, so a crafted manifest cannot make
+the tool touch, move or trust a file outside its folder.
+
+`fingerprint` is the one answer to "would a rebuild change anything": revisions and the batch
+both decide "unchanged" with it (and with `Manifest.changed`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, atomic
+from .content import content_hash, file_sha256
+from .errors import OutputError
+
+if TYPE_CHECKING:
+    from .model import Case
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+
+
+def plain_name(name: object) -> bool:
+    """Whether `name` names a file directly inside a folder: no folder part, not '.' or '..'."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
+        and not os.path.isabs(name)
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One output as the manifest lists it."""
+
+    file: str  # a plain name inside the manifest's folder
+    sha256: str
+    size: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"file": self.file, "sha256": self.sha256}
+        if self.size is not None:
+            data["size"] = self.size
+        return data
+
+
+@dataclass
+class Manifest:
+    """`folder/manifest.json`, read once: the outputs it lists (`entries`, by file name) and
+    what else it says (`meta`: tool, version, case, number, inputs, templates)."""
+
+    folder: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    found: bool = False  # a readable manifest was there
+
+    @property
+    def path(self) -> Path:
+        return self.folder / MANIFEST
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        """The manifest of `folder`; empty (found=False) when there is none or it is unreadable."""
+        folder = Path(folder)
+        manifest = cls(folder)
+        try:
+            data = json.loads(manifest.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return manifest
+        if not isinstance(data, dict):
+            return manifest
+        outputs = data.get("outputs")
+        manifest.found = isinstance(outputs, list)
+        manifest.meta = {k: v for k, v in data.items() if k != "outputs"}
+        for item in outputs if isinstance(outputs, list) else []:
+            entry = _entry(item)
+            if entry is None:
+                log.warning("%s: entry %.200r ignored: not a plain file name with a SHA-256", manifest.path, item)
+                continue
+            manifest.entries[entry.file] = entry
+        return manifest
+
+    def is_ours(self, name: str) -> bool:
+        """Whether `name` in the folder is a file this manifest lists, with the same SHA-256."""
+        entry = self.entries.get(name)
+        if entry is None:
+            return False
+        return _unchanged(self.folder / name, entry)
+
+    def missing(self) -> list[Path]:
+        """Listed outputs that are gone."""
+        return [self.folder / n for n in self.entries if not os.path.lexists(self.folder / n)]
+
+    def changed(self) -> list[Path]:
+        """Listed outputs that are there but no longer what the tool wrote (signed, edited, replaced)."""
+        return [
+            self.folder / n
+            for n, e in self.entries.items()
+            if os.path.lexists(self.folder / n) and not _unchanged(self.folder / n, e)
+        ]
+
+    def unchanged(self) -> list[Path]:
+        """Listed outputs that are there as the tool wrote them."""
+        return [self.folder / n for n, e in self.entries.items() if _unchanged(self.folder / n, e)]
+
+    def kept(self, names: Iterable[str]) -> list[Path]:
+        """Of the files the tool is about to write as `names`, those already there and not ours."""
+        return [self.folder / n for n in names if os.path.lexists(self.folder / n) and not self.is_ours(n)]
+
+    def record(self, paths: Iterable[Path]) -> None:
+        """List these files (just written into the folder) as outputs."""
+        for path in paths:
+            self.entries[path.name] = Entry(path.name, file_sha256(path), path.stat().st_size)
+
+    def write(self, case: Case, templates: Path) -> Path:
+        """Write the manifest (once, when a build into the folder is complete): every output
+        listed that is still there, the inputs and templates it was built from."""
+        outputs = [self.entries[n].as_json() for n in sorted(self.entries) if (self.folder / n).exists()]
+        data = {
+            "tool": "keputusan",
+            "version": __version__,
+            "case": case.name,
+            "number": case.decree.nomor_lengkap,
+            "outputs": outputs,
+            "inputs": [{"file": str(p), "sha256": file_sha256(p)} for p in case.sources],
+            "templates": [{"file": p.name, "sha256": file_sha256(p)} for p in sorted(Path(templates).glob("*.docx"))],
+        }
+        atomic.write_json(self.path, data)
+        log.debug("%s: %d outputs listed", self.path, len(outputs))
+        return self.path
+
+
+def _entry(item: object) -> Entry | None:
+    if not isinstance(item, dict):
+        return None
+    name, digest, size = item.get("file"), item.get("sha256"), item.get("size")
+    if not plain_name(name) or not isinstance(digest, str):
+        return None
+    assert isinstance(name, str)
+    return Entry(name, digest, size if isinstance(size, int) and not isinstance(size, bool) else None)
+
+
+def _unchanged(path: Path, entry: Entry) -> bool:
+    """A regular file (not a link) with the entry's SHA-256 (its size compared first: cheaper)."""
+    try:
+        info = path.lstat()
+        if not path.is_file() or path.is_symlink():
+            return False
+        if entry.size is not None and info.st_size != entry.size:
+            return False
+        return file_sha256(path) == entry.sha256
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- refusing to overwrite
+
+
+def _signed(path: Path) -> bool:
+    if path.suffix != ".pdf" or not path.is_file():
+        return False
+    from .signing import is_signed as signed  # pyHanko: only when a PDF is in the way
+
+    return signed(path)
+
+
+def why_kept(path: Path) -> str:
+    """Why an existing file is not overwritten, for messages: signed, or changed/not ours."""
+    if _signed(path):
+        return "it is signed (it carries a digital signature) and a signed PDF is never touched"
+    return "changed since this tool wrote it (edited?) or not written by it"
+
+
+def refusal(paths: Iterable[Path], advice: str) -> OutputError:
+    """The error for files kept at paths a build wanted, each with its reason, and what to do."""
+    listing = "; ".join(f"{p}: {why_kept(p)}" for p in paths)
+    log.info("not overwriting %s", listing)
+    return OutputError(f"not overwriting {listing}; {advice}")
+
+
+def refuse_signed(paths: Iterable[Path], advice: str = "move it away or choose another --out folder") -> None:
+    """Stop at once when a signed PDF is at one of `paths` (before any work is done)."""
+    signed = [p for p in paths if _signed(p)]
+    if signed:
+        raise refusal(signed, advice)
+
+
+def check_overwrites(manifest: Manifest, names: Iterable[str]) -> None:
+    """Stop when writing `names` into the manifest's folder would replace anything not ours."""
+    kept = manifest.kept(names)
+    if kept:
+        raise refusal(kept, "move it away or choose another --out folder")
+
+
+def check_free(folder: Path, names: Iterable[str], advice: str = "move it away, then build again") -> None:
+    """Stop when a path that is to become a link (`folder/name`) holds a file or folder of its own."""
+    kept = [folder / n for n in names if os.path.lexists(folder / n) and not (folder / n).is_symlink()]
+    if kept:
+        raise refusal(kept, advice)
+
+
+# ---------------------------------------------------------------- folders
+
+
+@contextmanager
+def output_folder(path: Path) -> Iterator[Path]:
+    """mkdir -p `path`; if the block fails, remove again the folders this created (a failed
+    first build leaves no empty folders behind)."""
+    created = []
+    probe = path
+    while not probe.exists():
+        created.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    except BaseException:
+        for folder in created:  # innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+# ---------------------------------------------------------------- would a rebuild change anything
+
+
+def fingerprint(content: dict[str, Any], templates: Path) -> str:
+    """What decides whether a rebuild would change anything: the printed content (what staff
+    typed, `content.content_hash`), the templates (names and SHA-256) and the tool's version.
+    The variants are compared beside it: a build is unchanged when the revision with this
+    fingerprint has at least the variants asked for."""
+    digest = hashlib.sha256()
+    digest.update(f"keputusan {__version__}\n".encode())
+    digest.update(content_hash(content).encode())
+    for template in sorted(Path(templates).glob("*.docx")):
+        digest.update(template.name.encode() + b"\0" + file_sha256(template).encode())
+    return digest.hexdigest()
