@@ -102,11 +102,14 @@ def run_batch(
     `converter`: an already started converter to use (tests inject faulty ones); by default a
     `ConverterPool` of `jobs` processes runs for the duration of the batch. `progress(done,
     total, result)` is called from this thread: once with result None at the start, then once
-    per office. Raises DataError (bad batch file), OutputLocked (another batch on `out_dir`).
+    per office. `templates`: a folder of the office's own Word templates, which wins over the
+    base case's profil.templat. Raises DataError (bad batch file or templates), OutputLocked
+    (another batch on `out_dir`).
     """
     started = time.monotonic()
-    templates = template_files.checked(templates)
     batch = read_batch(batch_dir)
+    # --templates, else the base case's own (profil.templat), else the tool's
+    templates = template_files.checked(templates or batch.templates_setting())
     selected = _select(batch, list(only))
     out_dir = Path(out_dir)
     from .warm import default_jobs

@@ -194,16 +194,30 @@ class Batch:
         if not decree.is_file():
             return [self.base_dir / WORKBOOK_FILE]
         files = [decree]
-        try:
-            raw, _ = read_yaml(decree)
-        except DataError:
-            raw = None
-        raw = raw if isinstance(raw, dict) else {}
+        raw = self._raw_decree()
         for key, default in (("rencana_aksi", "rencana-aksi.xlsx"), ("dasar_hukum", "../dasar-hukum.yaml")):
             ref = raw.get(key, default)
             if isinstance(ref, str):
                 files.append(self.base_dir / ref)
         return files
+
+    def templates_setting(self) -> Path | None:
+        """The folder of Word templates the base case names (profil.templat), if any; read
+        without loading the case when it is in the YAML form (fast, for up-to-date checks)."""
+        if self._base is None and (self.base_dir / DECREE_FILE).is_file():
+            profil = self._raw_decree().get("profil")
+            folder = profil.get("templat") if isinstance(profil, dict) else None
+            return self.base_dir / folder if isinstance(folder, str) and folder.strip() else None
+        folder = self.base().decree.profil.templat
+        return self.base_dir / folder if folder else None
+
+    def _raw_decree(self) -> dict:
+        """The base decree's YAML as read, {} when unreadable (loading the case reports why)."""
+        try:
+            raw, _ = read_yaml(self.base_dir / DECREE_FILE)
+        except DataError:
+            return {}
+        return raw if isinstance(raw, dict) else {}
 
     def shared_digest(self) -> str:
         """Hash of what all offices share: the base case's files and the batch-wide settings."""

@@ -54,13 +54,17 @@ def build(
     variants: tuple[Variant, ...] = VARIANTS,
     *,
     converter: Converter | None = None,
-    templates: Path = DEFAULT_TEMPLATES,
+    templates: Path | None = None,
 ) -> BuildResult:
     """Build `variants` of the case in `case_dir` as a revision of `out_root/<case>/`: a new
     `rev-NNN/` folder when anything changed, with `latest` and `<case>-<variant>.pdf` linked to
-    it (see revisions.py). The case is validated first: bad data writes nothing."""
-    templates = template_files.checked(templates)
+    it (see revisions.py). The case is validated first: bad data writes nothing.
+
+    `templates`: a folder of the office's own Word templates; without it the case's own
+    (profil.templat, relative to the case folder), else the tool's."""
     case = load_case(case_dir)
+    own = case.decree.profil.templat
+    templates = template_files.checked(templates or (case.directory / own if own else None))
     return build_revision(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
 
 

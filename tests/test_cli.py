@@ -240,3 +240,73 @@ def test_a_read_only_folder_or_a_full_disk_is_named_not_an_internal_error(
     assert main(["build", str(KECIL), "--out", str(tmp_path / "hasil")]) == 5
     err = capsys.readouterr().err
     assert expected in err and str(tmp_path / "hasil") in err and "internal" not in err
+
+
+# ---------------------------------------------------------------- an office's own templates
+
+
+def _own_templates(folder):
+    """The default templates, the decree's with a line of the office's own above everything."""
+    from docx import Document
+
+    from generator.template_files import default_folder
+
+    shutil.copytree(default_folder(), folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    doc = Document(str(folder / "keputusan.docx"))
+    doc.paragraphs[0].insert_paragraph_before("KOP SURAT KANTOR SENDIRI")
+    doc.save(str(folder / "keputusan.docx"))
+    return folder
+
+
+def _kecil_copy(tmp_path, profil_extra=""):
+    case = tmp_path / "tests" / "fixtures" / "kecil"
+    shutil.copytree(KECIL, case)
+    shutil.copytree(ROOT / "data", tmp_path / "data")  # the fixture's library: ../../../data/
+    if profil_extra:
+        text = (case / "keputusan.yaml").read_text().replace("profil:\n", f"profil:\n{profil_extra}", 1)
+        (case / "keputusan.yaml").write_text(text)
+    return case
+
+
+@pytest.mark.libreoffice
+def test_templates_option_and_the_case_setting_choose_the_offices_own_templates(tmp_path):
+    own = _own_templates(tmp_path / "templat-kantor")
+    result = keputusan("build", KECIL, "--out", tmp_path / "a", "--templates", own)
+    assert result.returncode == 0, result.stderr
+    assert "KOP SURAT KANTOR SENDIRI" in body_text(tmp_path / "a" / "kecil" / "kecil-asli.pdf")
+
+    case = _kecil_copy(tmp_path, "  templat: ../../../templat-kantor\n")  # relative to the case folder
+    assert keputusan("build", case, "--out", tmp_path / "b").returncode == 0
+    assert "KOP SURAT KANTOR SENDIRI" in body_text(tmp_path / "b" / "kecil" / "kecil-salinan.pdf")
+
+
+def test_a_templates_folder_without_the_templates_is_refused_before_any_work(tmp_path):
+    folder = tmp_path / "templat"
+    folder.mkdir()
+    (folder / "keputusan.docx").write_text("not a Word file")
+    result = keputusan("build", KECIL, "--out", tmp_path / "out", "--templates", folder)
+    assert result.returncode == 2
+    assert "templat keputusan.docx bukan dokumen Word" in result.stderr
+    assert "templat lampiran.docx tidak ada" in result.stderr  # every problem, not the first
+    assert not (tmp_path / "out").exists()
+
+    case = _kecil_copy(tmp_path, "  templat: tidak-ada\n")
+    result = keputusan("build", case, "--out", tmp_path / "out2")
+    assert result.returncode == 2 and "tidak-ada: bukan folder templat" in result.stderr
+    assert not (tmp_path / "out2").exists()
+
+
+def test_a_batch_takes_the_base_cases_templates_unless_told(tmp_path):
+    from generator.batch import run_batch
+    from generator.errors import DataError
+    from generator.offices import read_batch
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    decree = tmp_path / "data" / "kpu-ntb-2022" / "keputusan.yaml"
+    decree.write_text(decree.read_text().replace("profil: {}", "profil:\n  templat: templat-kantor"))
+    batch_dir = tmp_path / "data" / "kpu-ntb-2022-kabkota"
+    setting = read_batch(batch_dir).templates_setting()
+    assert setting.resolve() == tmp_path / "data" / "kpu-ntb-2022" / "templat-kantor"
+    with pytest.raises(DataError, match="templat-kantor"):  # checked before anything is written
+        run_batch(batch_dir, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
