@@ -72,6 +72,9 @@ def web_app(tmp_path_factory):
 
     configure(data)
     migrate()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     return data
 
 

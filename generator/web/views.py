@@ -117,10 +117,21 @@ def case_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, lookup("new.invalid", _lang(request)))
         return redirect("cases")
     source: Case | None = form.cleaned_data["source"]
-    with transaction.atomic():
-        case = Case.objects.create(office=office, title=form.cleaned_data["title"], created_by=request.user)
-        case.name = f"keputusan-{office.kode}-{case.pk:04d}"
-        case.save(update_fields=["name"])
+    case = None
+    for _ in range(20):  # two requests at once may pick the same number: the unique name decides
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    office=office,
+                    name=_next_name(office.kode),
+                    title=form.cleaned_data["title"],
+                    created_by=request.user,
+                )
+            break
+        except IntegrityError:
+            continue
+    if case is None:
+        raise RuntimeError("no free case name")
     from ..workbook import init_case
 
     try:
@@ -138,6 +149,17 @@ def case_new(request: HttpRequest) -> HttpResponse:
     audit.record(request, AuditEvent.CASE_CREATED, case=case, source=source.name if source else None)
     messages.success(request, lookup("new.done", _lang(request)))
     return redirect("case", pk=case.pk)
+
+
+def _next_name(kode: str) -> str:
+    """keputusan-<kode>-<n>: the next number of this office, past every case in the database and
+    every folder on disk (a deleted case's files are never reused for a new one)."""
+    taken = [int(n.rsplit("-", 1)[1]) for n in Case.objects.filter(office_id=kode).values_list("name", flat=True)]
+    root = paths.office_root(kode)
+    for area in ("cases", "outputs", "uploads"):
+        if (root / area).is_dir():
+            taken += [int(p.name.rsplit("-", 1)[1]) for p in (root / area).iterdir() if paths.CASE_NAME.match(p.name)]
+    return f"keputusan-{kode}-{max(taken, default=0) + 1:04d}"
 
 
 def _revisions(case: Case) -> list[dict]:
