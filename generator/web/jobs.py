@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 from huey import SqliteHuey
 
 from ..errors import ConversionError, DataError, KeputusanError, LayoutError, OutputError, TemplateError
+from ..layout import LayoutCache
 from ..messages import LANGS, say
 from ..render import VARIANTS
 from .models import Case, Job
@@ -60,6 +61,7 @@ class _WarmPool:
 
 
 _warm = _WarmPool()
+_layouts = LayoutCache()  # settled lampiran page breaks, kept between the worker's builds
 pool = _warm.get
 
 
@@ -152,28 +154,37 @@ def _fail(job: Job, error: dict) -> None:
 
 
 def _run_build(job: Job, case: Case) -> None:
-    from ..pipeline import build
-    from .previews import ensure_previews
+    from ..load import load_case
+    from ..revisions import build_revision
+    from .previews import ensure_thumbnails
 
     started = time.monotonic()
     conversions = 2 * len(VARIANTS)  # a decree and a lampiran per variant (more if page breaks move)
-    total = 1 + conversions + len(VARIANTS)
-    _update(job, step="step.checking", done_steps=0, total_steps=total)
+    _update(job, step="step.checking", done_steps=0, total_steps=1 + conversions)
+    loaded = load_case(case.case_dir)
     converter = _Progress(pool(), job, 1, conversions)
-    result = build(case.case_dir, case.case_out.parent, VARIANTS, converter=converter)
-    _update(job, step="step.previews", done_steps=1 + conversions, revision=result.revision, unchanged=result.unchanged)
-    rev_dir = case.case_out / result.revision
-    for number, variant in enumerate(VARIANTS, start=1):
-        ensure_previews(rev_dir / f"{case.name}-{variant}.pdf", case.folder("previews") / result.revision / variant)
-        _update(job, done_steps=1 + conversions + number)
-    Case.objects.filter(pk=case.pk).update(nomor=result.case.decree.nomor_lengkap[:200])
+    # as pipeline.build, plus the worker's layout cache: a rebuild whose plan table did not
+    # change finds its page breaks at the first conversion
+    result = build_revision(loaded, case.case_out, VARIANTS, converter=converter, layout_cache=_layouts)
+    Case.objects.filter(pk=case.pk).update(nomor=loaded.decree.nomor_lengkap[:200])
     _update(
         job,
         status=Job.DONE,
         step="",
         finished_at=timezone.now(),
+        revision=result.revision,
+        unchanged=result.unchanged,
         result={"pages": result.pages, "seconds": round(time.monotonic() - started, 2)},
     )
+    # the bundles are ready to download; the thumbnails follow (the revision page waits for them)
+    rev_dir = case.case_out / result.revision
+    for variant in VARIANTS:
+        try:
+            ensure_thumbnails(
+                rev_dir / f"{case.name}-{variant}.pdf", case.folder("previews") / result.revision / variant
+            )
+        except ConversionError:
+            log.exception("thumbnails of %s %s", case.name, result.revision)
 
 
 def _run_batch(job: Job, case: Case) -> None:

@@ -48,6 +48,7 @@ def _gunicorn(host: str, port: int, workers: int) -> list[str]:
         "120",  # an upload is read and checked in the request; a daftar perubahan PDF converted
         "--graceful-timeout",
         str(int(GRACE)),
+        "--no-control-socket",  # gunicorn's control socket lives under $HOME, shared by every instance
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",

@@ -373,7 +373,7 @@ def _revision(case: Case, rev: str):
 
 @require_GET
 def revision_detail(request: HttpRequest, pk: int, rev: str) -> HttpResponse:
-    from .previews import ensure_previews
+    from .previews import ensure_thumbnails
 
     case = access.case_for(request.user, pk)
     revision = _revision(case, rev)
@@ -384,11 +384,11 @@ def revision_detail(request: HttpRequest, pk: int, rev: str) -> HttpResponse:
         if not pdf.is_file():
             continue
         try:
-            images = ensure_previews(pdf, case.folder("previews") / rev / variant)
+            count = ensure_thumbnails(pdf, case.folder("previews") / rev / variant)
         except KeputusanError:
             log.exception("previews of %s %s", case.name, rev)
-            images = []
-        variants.append({"name": variant, "pages": list(range(1, len(images) + 1))})
+            count = 0
+        variants.append({"name": variant, "pages": list(range(1, count + 1))})
     info = revision.info()
     return render(
         request,
@@ -412,12 +412,22 @@ def revision_detail(request: HttpRequest, pk: int, rev: str) -> HttpResponse:
 
 @require_GET
 def revision_image(request: HttpRequest, pk: int, rev: str, variant: str, kind: str, page: int) -> HttpResponse:
+    from .previews import page_image
+
     case = access.case_for(request.user, pk)
-    _revision(case, rev)
+    revision = _revision(case, rev)
     if variant not in VARIANTS or kind not in ("thumb", "page"):
         raise Http404
-    image = case.folder("previews") / rev / variant / f"{kind}-{page:03d}.png"
-    if not image.is_file():
+    folder = case.folder("previews") / rev / variant
+    if kind == "thumb":
+        image: Path | None = folder / f"thumb-{page:03d}.png"
+    else:
+        try:
+            image = page_image(revision.path / f"{case.name}-{variant}.pdf", folder, page)
+        except KeputusanError:
+            log.exception("page image of %s %s", case.name, rev)
+            image = None
+    if image is None or not image.is_file():
         raise Http404
     response = FileResponse(image.open("rb"), content_type="image/png")
     response.headers["Cache-Control"] = "private, max-age=86400"
