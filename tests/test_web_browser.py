@@ -360,6 +360,7 @@ def test_province_runs_the_batch_for_its_offices(browser, server, shots):
     texts = [r.inner_text() for r in rows]
     assert any("5201" in t and "Kabupaten Lombok Barat" in t for t in texts)
     assert all("dibuat" in t or "tidak berubah" in t for t in texts), texts
+    assert "11 kantor dalam" in page.inner_text("[data-testid=batch-summary]")
     shoot(page, shots, "11-batch")
     with page.expect_download() as download:
         page.click("[data-testid=batch-result] tr:has-text('5272') a:has-text('salinan')")

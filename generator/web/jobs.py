@@ -11,6 +11,7 @@ allows one unfinished job per case, and the job holds a file lock on the case wh
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -23,6 +24,7 @@ from django.utils import timezone
 from filelock import FileLock, Timeout
 from huey import SqliteHuey
 
+from .. import atomic
 from ..errors import ConversionError, DataError, KeputusanError, LayoutError, OutputError, TemplateError
 from ..layout import LayoutCache
 from ..messages import LANGS, say
@@ -61,7 +63,19 @@ class _WarmPool:
 
 
 _warm = _WarmPool()
-_layouts = LayoutCache()  # settled lampiran page breaks, kept between the worker's builds
+LAYOUT_FILE = settings.DATA_DIR / "layout-cache.json"
+
+
+def _load_layouts() -> LayoutCache:
+    """Settled lampiran page breaks, kept between builds and restarts (they are only guesses:
+    every conversion checks its own breaks)."""
+    try:
+        return LayoutCache(json.loads(LAYOUT_FILE.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return LayoutCache()
+
+
+_layouts = _load_layouts()
 pool = _warm.get
 
 
@@ -167,6 +181,7 @@ def _run_build(job: Job, case: Case) -> None:
     # change finds its page breaks at the first conversion
     result = build_revision(loaded, case.case_out, VARIANTS, converter=converter, layout_cache=_layouts)
     Case.objects.filter(pk=case.pk).update(nomor=loaded.decree.nomor_lengkap[:200])
+    atomic.write_json(LAYOUT_FILE, _layouts.to_json())
     _update(
         job,
         status=Job.DONE,

@@ -71,6 +71,14 @@ def serve(
 ) -> int:
     """Run until SIGTERM/SIGINT; returns the exit code."""
     prepare(data, database_url)
+    from django.contrib.auth.models import User
+
+    if not User.objects.exists():
+        announce(
+            "keputusan: no user yet: create the administrator with "
+            f"`keputusan user add admin --admin --data {data}` (it asks for a password), then add "
+            "offices and staff at /admin/ or with `keputusan user add NAME --office KODE`"
+        )
     env = dict(os.environ)  # KEPUTUSAN_DATA and DATABASE_URL were set by prepare()
     commands = {"web": _gunicorn(host, port, workers), "worker": _worker()}
     children: dict[str, subprocess.Popen] = {}

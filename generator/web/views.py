@@ -151,6 +151,15 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return redirect("case", pk=case.pk)
 
 
+def _batch_counts(job: Job | None) -> dict[str, int]:
+    rows = (job.result or {}).get("offices", []) if job is not None else []
+    counts = {"n": len(rows), "built": 0, "unchanged": 0, "failed": 0}
+    for row in rows:
+        if row.get("status") in counts:
+            counts[row["status"]] += 1
+    return counts
+
+
 def _next_name(kode: str) -> str:
     """keputusan-<kode>-<n>: the next number of this office, past every case in the database and
     every folder on disk (a deleted case's files are never reused for a new one)."""
@@ -214,6 +223,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "revisions": revisions,
             "may_batch": access.may_run_batch(request.user, case),
+            "upload_mb": settings.UPLOAD_LIMIT // (1024 * 1024),
+            "batch_counts": _batch_counts(last_batch),
         },
     )
 
@@ -351,6 +362,7 @@ def job_status(request: HttpRequest, pk: int, job_id: int) -> JsonResponse:
             "active": job.active,
             "percent": job.percent,
             "step": lookup(job.step, lang) if job.step else lookup(f"job.status.{job.status}", lang),
+            "seconds": (job.result or {}).get("seconds"),
         }
     )
 
