@@ -391,3 +391,9 @@ def test_two_builds_of_one_case_are_never_queued_at_once(offices, ntb_book, monk
     assert Job.objects.filter(case_id=pk).count() == 1 and len(queued) == 1
     assert "Sudah ada pekerjaan yang menunggu atau berjalan" in text_of(second)
     assert 'data-testid="progress"' in first.content.decode()
+
+
+def test_the_committed_migrations_match_the_models(web_app):
+    from django.core.management import call_command
+
+    call_command("makemigrations", "keputusan_web", "--check", "--dry-run", verbosity=0)

@@ -23,6 +23,8 @@ class ProfileInline(admin.StackedInline):
     max_num = 1
 
 
+admin.site.site_header = admin.site.site_title = "Keputusan — administrasi"
+admin.site.index_title = "Pengguna, kantor dan catatan audit"
 admin.site.unregister(User)
 
 

@@ -68,6 +68,8 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "keputusan"
+        verbose_name_plural = "keputusan"
 
     def __str__(self) -> str:
         return self.title
