@@ -397,3 +397,31 @@ def test_the_committed_migrations_match_the_models(web_app):
     from django.core.management import call_command
 
     call_command("makemigrations", "keputusan_web", "--check", "--dry-run", verbosity=0)
+
+
+def test_queued_jobs_survive_a_restart(offices, ntb_book, monkeypatch):
+    """The queue is a SQLite file in the data folder: a job queued while no worker runs is still
+    there for a fresh queue object (a restarted server); a job that was running when the worker
+    stopped is queued again when it starts."""
+    from huey import SqliteHuey
+
+    from generator.web import jobs
+    from generator.web.models import Job
+
+    client = client_for("lobar")
+    pk = new_case(client)
+    upload(client, pk, ntb_book)
+    jobs.huey.flush()
+    client.post(f"/kasus/{pk}/bangun/")
+    job = Job.objects.get(case_id=pk)
+    assert job.status == Job.QUEUED
+    restarted = SqliteHuey("keputusan", filename=jobs.huey.storage.filename)
+    assert restarted.pending_count() == 1
+    restarted.flush()
+
+    Job.objects.filter(pk=job.pk).update(status=Job.RUNNING, done_steps=3)
+    requeued: list[int] = []
+    monkeypatch.setattr(jobs, "enqueue", lambda j: requeued.append(j.pk))
+    assert jobs.requeue_unfinished() == 1
+    job.refresh_from_db()
+    assert requeued == [job.pk] and job.status == Job.QUEUED and job.done_steps == 0

@@ -99,6 +99,13 @@ class Browser:
             return response.read().decode()
 
 
+def _found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    if match is None:
+        raise SystemExit(f"bench: the page did not show {pattern!r}")
+    return match.group(1)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,7 +143,7 @@ def web_builds(book: bytes, runs: int, work: Path) -> list[float]:
         browser.post("/masuk/", {"username": "bench", "password": PASSWORD})
         browser.get("/")
         browser.post("/kasus/baru/", {"title": "Benchmark"})
-        case = re.search(r"/kasus/(\d+)/", browser.url).group(1)
+        case = _found(r"/kasus/(\d+)/", browser.url)
         time.sleep(8)  # the worker's LibreOffice is up: the server keeps it warm from its start
         times = []
         for run in range(1, runs + 1):
@@ -146,7 +153,7 @@ def web_builds(book: bytes, runs: int, work: Path) -> list[float]:
                 raise SystemExit("bench: the upload was not accepted")
             started = time.monotonic()
             page = browser.post(f"/kasus/{case}/bangun/", {})
-            job = re.search(r'data-status-url="([^"]+)"', page).group(1)
+            job = _found(r'data-status-url="([^"]+)"', page)
             while True:
                 status = json.loads(browser.get(job))
                 if not status["active"]:
