@@ -97,13 +97,29 @@ def server(tmp_path_factory, certs):  # noqa: F811 - fixture
                 pytest.fail("keputusan serve did not start:\n" + (data / "serve.log").read_text())
             time.sleep(0.3)
     yield {"base": base, "data": data, "proc": proc}
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=90)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("keputusan serve did not stop on SIGTERM")
+    if proc.poll() is None:  # the last test stops it; this is for a run stopped early
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
     log.close()
+
+
+def _processes_of(data: Path) -> list[str]:
+    """Running processes started for this server (they inherit KEPUTUSAN_DATA): gunicorn, the
+    worker, LibreOffice and its UNO helper."""
+    marker = f"KEPUTUSAN_DATA={data}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker in (proc / "environ").read_bytes().split(b"\0"):
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -425,3 +441,14 @@ def test_wrong_passwords_lock_the_account(browser, server, shots):
     log_in(page, "lobar")  # the right password no longer helps
     assert "dikunci" in page.inner_text("main")
     assert "Daftar keputusan" not in page.inner_text("main")
+
+
+def test_the_server_stops_cleanly_on_sigterm(server):
+    running = _processes_of(server["data"])
+    assert any("soffice" in p for p in running), running  # the worker's LibreOffice, kept warm
+    server["proc"].send_signal(signal.SIGTERM)
+    assert server["proc"].wait(timeout=90) == 0
+    deadline = time.monotonic() + 10
+    while _processes_of(server["data"]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_of(server["data"]) == []

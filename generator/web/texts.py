@@ -59,7 +59,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "cases.col.created": {"id": "Dibuat", "en": "Created"},
     "state.empty": {"id": "workbook belum lengkap", "en": "workbook not complete yet"},
     "state.clean": {"id": "data lengkap, siap dibuat", "en": "data complete, ready to build"},
-    "state.building": {"id": "sedang dibuat", "en": "being built"},
     # ---- new case
     "new.heading": {"id": "Keputusan baru", "en": "New decree"},
     "new.help": {
@@ -192,7 +191,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "step.keputusan.salinan": {"id": "membuat PDF keputusan (salinan)", "en": "making the decree PDF (salinan)"},
     "step.lampiran.asli": {"id": "menata halaman lampiran (asli)", "en": "laying out the lampiran (asli)"},
     "step.lampiran.salinan": {"id": "menata halaman lampiran (salinan)", "en": "laying out the lampiran (salinan)"},
-    "step.previews": {"id": "membuat gambar halaman", "en": "making page images"},
     "step.batch": {"id": "membuat keputusan setiap kantor", "en": "building every office's decree"},
     # ---- revisions
     "rev.none": {"id": "Belum ada revisi.", "en": "No revisions yet."},
