@@ -6,16 +6,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 fonts-crosextra-carlito \
 	fonts-crosextra-caladea fonts-texgyre poppler-utils qpdf python3-uno
+# the browser the web application's tests drive (Playwright cannot download its own here)
+TEST_APT_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-packages venv demo lint test bench clean
+.PHONY: setup system-packages test-packages venv demo lint test bench serve serve-admin clean
 
 setup: system-packages venv
 
 # Debian packages: LibreOffice (the converter; Calc to check that generated workbooks open), the fonts it substitutes for Bookman Old Style
 # and Arial, poppler-utils (pdftotext/pdftoppm used by tests), qpdf.
 system-packages:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
+
+test-packages:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES)"
+
+.PHONY: apt
+apt:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages: $$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -26,7 +35,7 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[web,test]'
 	@touch $@
 
 demo: setup
@@ -38,8 +47,18 @@ lint: venv
 	$(VENV)/bin/ruff format --check generator tests tools
 
 # the whole suite, the wheel installed outside the checkout included (tests/test_wheel_install.py)
-test: setup
+test: setup test-packages
 	$(PY) -m pytest
+
+# The web application for staff on this machine: http://127.0.0.1:8000/, data (and the SQLite
+# database) in web-data/. First an administrator: make serve-admin (asks for a password).
+WEB_DATA ?= web-data
+PORT ?= 8000
+serve: setup
+	$(VENV)/bin/keputusan serve --port $(PORT) --data $(WEB_DATA)
+
+serve-admin: setup
+	$(VENV)/bin/keputusan user add admin --admin --data $(WEB_DATA)
 
 # Benchmark of `keputusan batch` (README, "Speed"): every figure measured in one run. NATIONAL
 # offices of the synthetic national batch are built (552: all; fewer: a sample, projected).

@@ -500,6 +500,134 @@ def batch(
         )
 
 
+# ---------------------------------------------------------------- the web application
+
+_data_option = click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("KEPUTUSAN_DATA", "keputusan-data"),
+    show_default="$KEPUTUSAN_DATA or ./keputusan-data",
+    help="The application's data folder: cases, outputs, uploads, job queue, SQLite database.",
+)
+_database_option = click.option(
+    "--database-url",
+    default=None,
+    envvar="DATABASE_URL",
+    help="Database, e.g. postgres://user:pass@host/db  [default: SQLite in the data folder; or $DATABASE_URL]",
+)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Web server processes.")
+@_data_option
+@_database_option
+def serve(host: str, port: int, workers: int, data: Path, database_url: str | None) -> None:
+    """Run the web application for staff: the web server and the build worker (warm LibreOffice).
+
+    Migrates the database first. Stops cleanly on Ctrl-C or SIGTERM."""
+    from .web.server import serve as run
+
+    code = run(host, port, data, workers=workers, database_url=database_url, announce=lambda m: click.echo(m, err=True))
+    if code:
+        raise SystemExit(code)
+
+
+@cli.group()
+def user() -> None:
+    """Accounts of the web application: add, passwd, unlock, list."""
+
+
+def _web(data: Path, database_url: str | None) -> None:
+    from .web.bootstrap import configure, migrate
+
+    configure(data, database_url)
+    migrate()
+
+
+def _new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--office", default=None, metavar="KODE", help="The user's office: its region code (52, 5201).")
+@click.option("--office-name", default=None, help="Name of the office, when it does not exist yet.")
+@click.option(
+    "--role",
+    type=click.Choice(["staf", "provinsi"]),
+    default="staf",
+    show_default=True,
+    help="provinsi: may also run the batch for the province's kabupaten/kota.",
+)
+@click.option("--admin", is_flag=True, help="An administrator: manages users and offices in /admin/.")
+@click.option("--name", "full_name", default="", help="Full name, as shown on the pages.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@_data_option
+@_database_option
+def user_add(username, office, office_name, role, admin, full_name, password_stdin, data, database_url) -> None:
+    """Create a user of the web application (the first administrator, or staff of an office)."""
+    from .web.accounts import add_user
+
+    _web(data, database_url)
+    add_user(
+        username,
+        _new_password(password_stdin),
+        office=office,
+        office_name=office_name,
+        role=role,
+        admin=admin,
+        full_name=full_name,
+    )
+    click.echo(f"user {username} created")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@_data_option
+@_database_option
+def user_passwd(username, password_stdin, data, database_url) -> None:
+    """Set a new password for USERNAME."""
+    from .web.accounts import set_password
+
+    _web(data, database_url)
+    set_password(username, _new_password(password_stdin))
+    click.echo(f"password of {username} changed")
+
+
+@user.command("unlock")
+@click.argument("username")
+@_data_option
+@_database_option
+def user_unlock(username, data, database_url) -> None:
+    """Lift the lock-out of USERNAME after too many wrong passwords."""
+    from .web.accounts import unlock
+
+    _web(data, database_url)
+    unlock(username)
+    click.echo(f"{username} unlocked")
+
+
+@user.command("list")
+@_data_option
+@_database_option
+def user_list(data, database_url) -> None:
+    """List the users with their office and role."""
+    from .web.accounts import list_users
+
+    _web(data, database_url)
+    for row in list_users():
+        flags = ", ".join(
+            f for f, on in (("admin", row.admin), ("inactive", not row.active), ("LOCKED", row.locked)) if on
+        )
+        click.echo(f"{row.username:<20} {row.office or '-':<5} {row.role or '-':<9} {flags}")
+
+
 def main(argv: list[str] | None = None) -> int:
     _reset_show()
     try:

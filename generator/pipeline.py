@@ -63,8 +63,7 @@ def build(
     `templates`: a folder of the office's own Word templates; without it the case's own
     (profil.templat, relative to the case folder), else the tool's."""
     case = load_case(case_dir)
-    own = case.decree.profil.templat
-    templates = template_files.checked(templates or (case.directory / own if own else None))
+    templates = template_files.for_case(case, templates)
     return build_revision(case, Path(out_root) / case.name, variants, converter=converter, templates=templates)
 
 

@@ -13,9 +13,13 @@ import importlib.resources
 import zipfile
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DataError, Problem
 from .messages import Place, problem
+
+if TYPE_CHECKING:
+    from .model import Case
 
 TEMPLATE_NAMES = ("keputusan.docx", "lampiran.docx")
 _EXTRACTED = ExitStack()  # only for a package imported from a zip archive
@@ -50,6 +54,13 @@ def checked(folder: Path | None) -> Path:
     if problems:
         raise DataError(problems)
     return folder
+
+
+def for_case(case: Case, folder: Path | None = None) -> Path:
+    """The checked templates a build of `case` uses: `folder` when given (`--templates`), else
+    the case's own (profil.templat, relative to the case folder), else the tool's."""
+    own = case.decree.profil.templat
+    return checked(folder or (case.directory / own if own else None))
 
 
 def _is_word_document(path: Path) -> bool:

@@ -56,3 +56,57 @@ def case_copy(tmp_path):
     shutil.copytree(NTB_CASE, dest / NTB_CASE.name)
     shutil.copy(NTB_CASE.parent / "dasar-hukum.yaml", dest / "dasar-hukum.yaml")
     return dest / NTB_CASE.name
+
+
+# ---------------------------------------------------------------- the web application
+
+
+@pytest.fixture(scope="session")
+def web_app(tmp_path_factory):
+    """Django set up in this process on a private data folder and SQLite database, migrated."""
+    import os
+
+    data = tmp_path_factory.mktemp("web-data")
+    os.environ["KEPUTUSAN_DATA"] = str(data)
+    os.environ.pop("DATABASE_URL", None)
+    from generator.web.bootstrap import configure, migrate
+
+    configure(data)
+    migrate()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return data
+
+
+@pytest.fixture
+def web_db(web_app):
+    """Each test's changes to the database are rolled back after it (as Django's TestCase does)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        yield web_app
+        transaction.set_rollback(True)
+
+
+def ntb_workbook_case(dest: Path, with_offices: bool = False) -> Path:
+    """The NTB sample as one workbook (the form staff upload), optionally with the kabupaten/kota
+    offices of data/kpu-ntb-2022-kabkota in its Kantor sheet. Returns the .xlsx path."""
+    import dataclasses
+
+    import yaml
+
+    from generator.load import load_case
+    from generator.model import KantorBatch
+    from generator.cases import write_workbook_case
+    from generator.workbook_writer import WorkbookContent
+
+    case = load_case(NTB_CASE)
+    if with_offices:
+        listed = yaml.safe_load((ROOT / "data" / "kpu-ntb-2022-kabkota" / "kantor.yaml").read_text(encoding="utf-8"))
+        fields = set(KantorBatch.model_fields)  # plan changes per office have no column in the sheet
+        offices = tuple(
+            KantorBatch.model_validate({k: v for k, v in entry.items() if k in fields}) for entry in listed["kantor"]
+        )
+        case = dataclasses.replace(case, offices=offices)
+    return write_workbook_case(WorkbookContent.from_case(case), dest)
