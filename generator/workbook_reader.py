@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import numbering
 from .errors import DataError, Problem
 from .messages import Place, problem
 from .model import Case, Decree, KantorBatch, RencanaAksi
@@ -119,26 +120,7 @@ def _nearest(places: dict[tuple, Place], loc: tuple, default: Place) -> Place:
 
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_BULAN = {
-    name.casefold(): i
-    for i, name in enumerate(
-        [
-            "Januari",
-            "Februari",
-            "Maret",
-            "April",
-            "Mei",
-            "Juni",
-            "Juli",
-            "Agustus",
-            "September",
-            "Oktober",
-            "November",
-            "Desember",
-        ],
-        start=1,
-    )
-}
+_BULAN = {name.casefold(): i for i, name in enumerate(numbering.BULAN, start=1)}
 _LONG_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$")
 
 
