@@ -33,9 +33,11 @@ def find_peer(explicit: Path | None = None) -> Path | None:
     """The peer harness: --carbone, $KEPUTUSAN_CARBONE_PEER, or shared/peers/carbone beside
     the checkout (../shared from /work/main, ../../shared from a worktree under /work/wt)."""
     env = os.environ.get("KEPUTUSAN_CARBONE_PEER")
-    candidates = [explicit] if explicit else ([Path(env)] if env else [])
-    candidates += [parent / "shared" / "peers" / "carbone" for parent in (ROOT.parent, ROOT.parent.parent)]
-    return next((c for c in candidates if c is not None and (c / "bench.js").is_file()), None)
+    if explicit or env:  # asked for: that one or none
+        candidates = [Path(explicit or env or "")]
+    else:
+        candidates = [parent / "shared" / "peers" / "carbone" for parent in (ROOT.parent, ROOT.parent.parent)]
+    return next((c for c in candidates if (c / "bench.js").is_file()), None)
 
 
 def default_work() -> Path:
