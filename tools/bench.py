@@ -477,7 +477,7 @@ def national(work: Path, count: int, ntb: list[Run], figures: dict) -> None:
 
 def warm_builds(work: Path, runs: int, figures: dict) -> None:
     print("\none `keputusan build` of data/kpu-ntb-2022: on an already warm pool (in-process, as the web worker keeps")
-    print("it) against the whole cold command (tools/bench_build.py)", flush=True)
+    print(f"it) against the whole cold command (tools/bench_build.py); at start: {machine_load()}", flush=True)
     out = work / "bench-build.json"
     subprocess.run(
         [sys.executable, str(ROOT / "tools" / "bench_build.py"), "--runs", str(runs), "--json", str(out)], check=True
@@ -490,7 +490,7 @@ def web_builds(runs: int, figures: dict) -> None:
         "\nthe web application (tools/bench_web.py): a build started from the page, on the worker's warm pool,",
         flush=True,
     )
-    print("against the cold `keputusan build` of the same workbook", flush=True)
+    print(f"against the cold `keputusan build` of the same workbook; at start: {machine_load()}", flush=True)
     try:
         import bench_web
     except ImportError as exc:
