@@ -231,6 +231,7 @@ def profiled_batch(out: Path, jobs: int) -> dict:
     events.unlink(missing_ok=True)
     os.environ["KEPUTUSAN_PROFILE_EVENTS"] = str(events)
     self0, kids0 = usage()
+    busy0, total0 = proctree.cpu_jiffies()
     started = time.monotonic()
     pool = ConverterPool(jobs, helper=UNO_HELPER)
     pool.start()
@@ -246,6 +247,8 @@ def profiled_batch(out: Path, jobs: int) -> dict:
     wall = time.monotonic() - started
     reap_all()
     self1, kids1 = usage()
+    busy1, total1 = proctree.cpu_jiffies()
+    others = (busy1 - busy0) / proctree.CLK_TCK - (self1 - self0) - (kids1 - kids0)
     if result.failed:
         sys.exit(f"profile: {len(result.failed)} offices failed: {[r.error for r in result.failed]}")
     return {
@@ -260,6 +263,7 @@ def profiled_batch(out: Path, jobs: int) -> dict:
         "offices": len(result.offices),
         "documents": 2 * sum(len(r.bundles) for r in result.offices),
         "jobs": jobs,
+        "others_share": max(0.0, others) / ((total1 - total0) / proctree.CLK_TCK or 1),
     }
 
 
@@ -322,12 +326,9 @@ def breakdown(p: dict, boot: proctree.Measurement) -> list[tuple[str, float]]:
         if stage in grouped:
             rows.append((stage, grouped.pop(stage)))
     rows.append(("other Python (scheduling, state, report, threads)", p["self_cpu"] - sum(stages.cpu.values())))
-    rows.append(
-        (
-            "pdftotext processes (signature fields), other children",
-            p["children_cpu"] - p["office_cpu"] - p["helper_cpu"],
-        )
-    )
+    runs = stages.calls["final", "signature fields: pdftotext -bbox (parsing its XML)"]
+    children = p["children_cpu"] - p["office_cpu"] - p["helper_cpu"]
+    rows.append((f"pdftotext processes ({runs} runs, signature fields), other children", children))
     del helper_start  # part of the helpers' CPU row already
     return rows
 
@@ -345,6 +346,8 @@ def print_breakdown(p: dict, boot: proctree.Measurement) -> None:
         f"  wall {p['wall'] + boot.wall:.1f} s (batch {p['wall']:.1f} s + start-up {boot.wall:.2f} s); "
         f"CPU of the whole tree {total:.1f} s = {total / docs:.3f} CPU-s a document"
     )
+    loaded = " (under load: re-measure on a quiet machine)" if p["others_share"] > 0.05 else ""
+    print(f"  other processes used {p['others_share']:.0%} of the machine's CPU time meanwhile{loaded}")
     print(f"  {'':<66} {'CPU-s':>6} {'share':>6} {'a document':>10}")
     for what, cpu in rows:
         print(f"  {what:<66} {cpu:6.2f} {cpu / total:6.1%} {cpu / docs:10.4f}")
