@@ -114,10 +114,9 @@ def checked(m: Measurement, what: str) -> Measurement:
     return m
 
 
-def run_keputusan(batch: Path, out: Path, round_: int, *, jobs: int = JOBS) -> Run:
-    m = checked(
-        proctree.measure(keputusan("batch", batch, "--out", out, "--jobs", jobs), cwd=ROOT, memory=True), "batch"
-    )
+def run_keputusan(batch: Path, out: Path, round_: int, *, jobs: int = JOBS, timeout: float = 1800) -> Run:
+    cmd = keputusan("batch", batch, "--out", out, "--jobs", jobs)
+    m = checked(proctree.measure(cmd, cwd=ROOT, memory=True, timeout=timeout), "batch")
     report = json.loads((out / "batch-report.json").read_text())
     built = [o for o in report["offices"] if o["status"] == "built"]
     if report["summary"]["built"] != len(report["offices"]):
@@ -316,6 +315,8 @@ def main() -> int:
                 carbone = None
         if why_not:
             print(f"  Carbone cannot run, so no comparison with it: {why_not}")
+        if len(documents) != 44:
+            print(f"  note: the NTB batch has {len(documents)} final documents, not 44; Carbone converts as many")
         each = len(documents) // 2  # bench.js converts `each` lampiran + `each` keputusan
 
         runs: list[Run] = []
@@ -431,7 +432,7 @@ def summarise(runs: list[Run], with_carbone: bool, figures: dict) -> list[Run]:
 
 def national(work: Path, count: int, ntb: list[Run], figures: dict) -> None:
     folder = national_batch(work / "national-data", count)
-    run = run_keputusan(folder, work / "national", 0)
+    run = run_keputusan(folder, work / "national", 0, timeout=600 + 10 * count)  # 552: over an hour, even loaded
     m = run.m
     assert m is not None
     report = run.extra["report"]

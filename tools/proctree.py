@@ -181,6 +181,8 @@ def wrap(cmd: list[str], *, memory: bool, interval: float, timeout: float | None
     sampler.start()
     forward = lambda signum, _frame: os.kill(child, signum)  # noqa: E731 - a stopped bench stops the command
     signal.signal(signal.SIGTERM, forward)
+    # Ctrl-C reaches the command from the terminal itself; this process goes on reaping its tree
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     returncode: int | None = None
     ended: float | None = None
     leftovers: list[str] = []

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import importlib
 import json
 import os
 import resource
@@ -49,11 +50,11 @@ import proctree  # noqa: E402
 NTB = ROOT / "data" / "kpu-ntb-2022-kabkota"
 UNO_HELPER = Path(__file__).resolve().with_name("profile_uno_helper.py")
 # what a `keputusan batch` imports before and while it builds (imported here before the clock starts)
-IMPORTS = (
-    "import generator.cli, generator.batch, generator.pipeline, generator.render, generator.layout, "
-    "generator.fields, generator.bundle, generator.pdfa, generator.offices, generator.warm, docxtpl, pypdf, "
-    "pyhanko.sign.fields, pyhanko.pdf_utils.incremental_writer"
-)
+IMPORTS = [
+    *(f"generator.{m}" for m in ("cli", "batch", "pipeline", "render", "layout", "fields", "bundle", "pdfa")),
+    *("generator.offices", "generator.warm", "docxtpl", "pypdf", "pyhanko.sign.fields"),
+    "pyhanko.pdf_utils.incremental_writer",
+]
 STAGES = [
     # (module, attribute, stage): the functions the pipeline calls through these module attributes
     ("generator.offices", "office_case", "loading the office's case (YAML, validation)"),
@@ -167,8 +168,6 @@ class Stages:
 
 def instrument(stages: Stages):
     """Wrap the stage functions; returns what puts the originals back."""
-    import importlib
-
     from generator import layout
 
     originals = []
@@ -206,6 +205,13 @@ def group_cpu(pgids: set[int], helpers: set[int]) -> tuple[float, float]:
     return office, helper
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def reap_all() -> None:
     while True:
         try:
@@ -238,9 +244,9 @@ def profiled_batch(out: Path, jobs: int) -> dict:
     pool.convert = stages.wrap_convert(pool.convert)  # type: ignore[method-assign]
     try:
         result = run_batch(NTB, out, jobs=jobs, converter=pool)
-        pgids = {w.office_pid for w in pool._workers if w.office_pid is not None}
-        helpers = {w.helper.pid for w in pool._workers if w.helper is not None}
-        office_cpu, helper_cpu = group_cpu(pgids, helpers)
+        # each helper runs in the process group of the LibreOffice it drives (warm.py)
+        helpers = {pid for pid in pool.pids if UNO_HELPER.name.encode() in _cmdline(pid)}
+        office_cpu, helper_cpu = group_cpu({os.getpgid(pid) for pid in helpers}, helpers)
     finally:
         pool.close()
         restore()
@@ -268,7 +274,7 @@ def profiled_batch(out: Path, jobs: int) -> dict:
 
 
 def start_up() -> proctree.Measurement:
-    return proctree.measure([sys.executable, "-c", IMPORTS], cwd=ROOT)
+    return proctree.measure([sys.executable, "-c", "import " + ", ".join(IMPORTS)], cwd=ROOT)
 
 
 # ---------------------------------------------------------------- the breakdown
@@ -443,7 +449,8 @@ def main() -> int:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(proctree.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # LibreOffice's orphans reaped and counted here
     boot = start_up()
-    exec(IMPORTS)  # imported before the clock starts: the start-up is measured apart
+    for name in IMPORTS:  # imported before the clock starts: the start-up is measured apart
+        importlib.import_module(name)
     work = args.out or Path(tempfile.mkdtemp(prefix="keputusan-profile-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
