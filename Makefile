@@ -60,11 +60,17 @@ serve: setup
 serve-admin: setup
 	$(VENV)/bin/keputusan user add admin --admin --data $(WEB_DATA)
 
-# Benchmark of `keputusan batch` (README, "Speed"): every figure measured in one run. NATIONAL
-# offices of the synthetic national batch are built (552: all; fewer: a sample, projected).
+# Benchmark (README, "Speed"): keputusan's batch beside Carbone on warm LibreOffice (npm), the
+# naive way, the national batch, warm against cold builds, the web build; every figure from one
+# run. ROUNDS of alternating runs; NATIONAL offices of the synthetic national batch (552: all;
+# fewer: a sample, projected); PROFILE=1 adds where the cost goes (py-spy installed for it).
+ROUNDS ?= 3
 NATIONAL ?= 552
+PROFILE ?=
+PY_SPY := py-spy>=0.4,<0.5
 bench: setup
-	$(PY) tools/bench.py --national $(NATIONAL)
+	$(if $(PROFILE),$(PY) -m pip install -q --disable-pip-version-check '$(PY_SPY)')
+	$(PY) tools/bench.py --rounds $(ROUNDS) --national $(NATIONAL) $(if $(PROFILE),--profile)
 
 clean:
 	rm -rf output/kpu-* .pytest_cache

@@ -1,32 +1,52 @@
-"""Benchmark of `keputusan batch` (issue 5), every figure measured in the same run.
+"""`make bench`: keputusan's batch side by side with its peer, Carbone 3.8.2 on warm LibreOffice
+(issue 12), every figure measured in one run.
 
-    make bench                      # or: .venv/bin/python tools/bench.py [--national 552] [--jobs N]
+    make bench [ROUNDS=3] [NATIONAL=552] [PROFILE=1]
+    .venv/bin/python tools/bench.py [--rounds 3] [--national 552] [--builds 3] [--web-runs 3] [--profile]
 
-(a) the naive way: one cold `soffice --convert-to pdf` per document, serially, for the same
-    final documents the pipeline converts (same PDF export settings);
-(b) `keputusan batch` on the NTB offices with --jobs 1 and --jobs N (fresh output folders);
-(c) the same batch again with nothing changed;
-(d) a synthetic national batch of 552 offices generated from the NTB offices (or a measured
-    sample of --national offices, projected to 552);
-and for (b) and (d) the peak memory of the whole process tree (sampled from /proc) and the share
-of wall time outside LibreOffice: 1 - (time LibreOffice processes spent starting or converting)
-/ (processes x wall). Also (e): one `keputusan build`, warm one-process pool against cold soffice.
+Rounds, A B C A B C ... (at least 3 for figures worth quoting), each run measured by
+tools/proctree.py:
+  A  `keputusan batch data/kpu-ntb-2022-kabkota --jobs 2` into a fresh folder: 11 offices,
+     22 bundles, 44 final documents (49 conversions with the page-break passes);
+  B  Carbone (tools/bench_carbone.py): `node bench.js --factories 2 --each 22`, the peer's
+     decree and lampiran, 22 of each in its measured part, 50 PDFs in all;
+  C  the naive way: one cold `soffice --convert-to pdf` per document, serially, for the 44
+     final documents of an untimed batch run first (same PDF export settings).
+For each run: wall seconds; CPU seconds of the WHOLE process tree (user + system of every
+process it started, LibreOffice processes killed and reparented included: see proctree.py);
+documents per second; CPU seconds a delivered document; peak memory (PSS of the tree); and the
+load it ran under: load average, CPU seconds other processes used meanwhile (the machine's
+busy jiffies from /proc/stat minus ours), soffice.bin processes of others. Then medians
+(min-max) and, per round, the ratios keputusan / Carbone.
 
-A benchmark, not a test: it prints figures and the issue's targets beside them; machine load
-(other LibreOffice processes, load average) is printed too, since it skews every figure.
+What is compared: the whole command on both sides, start-up included (keputusan's Python and
+LibreOffice start; node, Carbone's own templating and its factories' start), per delivered
+document: 44 for keputusan, 50 for bench.js. bench.js's own `wall_s` times only its steady
+part (44 documents on factories already warm): printed too, as "Carbone, steady part", with its
+CPU read from the tree's CPU time series at the moment bench.js says the part ended.
+
+Once per run, after the rounds: the national batch (552 offices generated from the NTB ones, or
+a sample of --national, projected) with its cost per office against the NTB batch's and its
+memory by quarter of the run; one `keputusan build` on an already warm pool against the cold
+command (tools/bench_build.py); the web application's build against the cold command
+(tools/bench_web.py); with --profile, where keputusan's cost goes (tools/profile_batch.py).
+
+A benchmark, not a test: it prints figures with the targets beside them. The machine should be
+quiet; runs that were not are marked.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -34,137 +54,117 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import proctree  # noqa: E402
+from bench_carbone import Carbone, default_work, find_peer  # noqa: E402
+from proctree import Measurement, machine_load  # noqa: E402
+
 from generator.convert import PDF_EXPORT, find_soffice  # noqa: E402
-from generator.warm import default_jobs  # noqa: E402
 
 NTB = ROOT / "data" / "kpu-ntb-2022-kabkota"
 NATIONAL_OFFICES = 552
 PROVINCES = 38
+JOBS = 2  # the issue's setting: 2 LibreOffice processes on 2 cores, against 2 Carbone factories
+LOADED = 0.05  # others' share of the machine's CPU time above which a run counts as measured under load
+
+# targets (issue 12), keputusan against Carbone, from the same run
+TARGET_THROUGHPUT = 1.5  # documents per second (wall), at least this many times Carbone's
+TARGET_CPU = 0.67  # CPU seconds per delivered document, at most this share of Carbone's
+TARGET_WARM = 0.4  # a build on the warm pool, at most this share of the cold command
+FLAT = 1.10  # memory counts as flat when no later quarter's peak exceeds the first's by more
 
 
-# ---------------------------------------------------------------- measuring
+# ---------------------------------------------------------------- runs
 
 
-class TreeMemory:
-    """Peak memory of a process and all its descendants (PSS, see `tree_memory`), sampled
-    every `interval` s."""
-
-    def __init__(self, pid: int, interval: float = 0.25):
-        self.pid, self.interval = pid, interval
-        self.samples: list[tuple[float, int]] = []  # (seconds since start, bytes)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._started = time.monotonic()
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.samples.append((time.monotonic() - self._started, tree_memory(self.pid)))
-            self._stop.wait(self.interval)
+@dataclass
+class Run:
+    what: str  # keputusan | carbone | carbone-steady | naive
+    round: int
+    wall: float
+    cpu: float
+    docs: int
+    m: Measurement | None = None  # None for the steady part (read from the Carbone run's)
+    extra: dict = field(default_factory=dict)
 
     @property
-    def peak(self) -> int:
-        return max((b for _, b in self.samples), default=0)
+    def docs_per_s(self) -> float:
+        return self.docs / self.wall
 
-    def peak_between(self, start: float, end: float) -> int:
-        """Peak within a fraction [start, end) of the run."""
-        if not self.samples:
-            return 0
-        total = self.samples[-1][0] or 1
-        return max((b for t, b in self.samples if start <= t / total < end), default=0)
+    @property
+    def cpu_per_doc(self) -> float:
+        return self.cpu / self.docs
 
 
-def tree_memory(root: int) -> int:
-    """Memory of `root` and its descendants: the sum of their proportional set sizes (PSS).
-
-    Not the sum of resident sizes: a process that has just forked (to start LibreOffice) shows
-    the parent's whole resident size in the child until it runs the new program, pages they
-    share; summing RSS counted those twice, a false peak of +230 MB whenever a sample fell
-    there. PSS splits a shared page between its sharers."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        ppid = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "0")
-        children.setdefault(int(ppid), []).append(int(entry.name))
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += _pss(pid)
-        stack.extend(children.get(pid, []))
-    return total
-
-
-def _pss(pid: int) -> int:
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:  # gone meanwhile, or not ours to read
-        return 0
-    for line in rollup.splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-def run(
-    cmd: list[str], *, memory: bool = False, env: dict | None = None
-) -> tuple[float, subprocess.CompletedProcess, TreeMemory | None]:
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **(env or {})}
-    )
-    sampler = TreeMemory(proc.pid) if memory else None
-    if sampler:
-        with sampler:
-            out, err = proc.communicate()
-    else:
-        out, err = proc.communicate()
-    seconds = time.monotonic() - started
-    result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
-    if proc.returncode not in (0,):
-        sys.exit(f"benchmark step failed: {' '.join(cmd)}\n{err}")
-    return seconds, result, sampler
+LABELS = {
+    "keputusan": f"keputusan batch --jobs {JOBS}",
+    "carbone": "Carbone, whole node process",
+    "carbone-steady": "Carbone, steady part (bench.js wall_s)",
+    "naive": "naive: cold soffice per document",
+}
 
 
 def keputusan(*args) -> list[str]:
     return [sys.executable, "-m", "generator", *map(str, args)]
 
 
-def outside_share(report: dict, wall: float) -> float:
-    conv = report.get("converter") or {}
-    busy = conv.get("start_seconds", 0) + conv.get("convert_seconds", 0)
-    return max(0.0, 1 - busy / (report["jobs"] * wall))
+def checked(m: Measurement, what: str) -> Measurement:
+    if m.returncode != 0 or m.timed_out:
+        tail = m.stderr_text.strip().splitlines()[-15:]
+        sys.exit(f"bench: {what} failed (exit {m.returncode}): {' '.join(m.command)}\n" + "\n".join(tail))
+    return m
 
 
-def machine_load() -> str:
-    load = os.getloadavg()
-    others = sum(1 for e in Path("/proc").iterdir() if e.name.isdigit() and _is_soffice(e))
-    return f"load average {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, soffice.bin processes running: {others}"
+def run_keputusan(batch: Path, out: Path, round_: int, *, jobs: int = JOBS, timeout: float = 1800) -> Run:
+    cmd = keputusan("batch", batch, "--out", out, "--jobs", jobs)
+    m = checked(proctree.measure(cmd, cwd=ROOT, memory=True, timeout=timeout), "batch")
+    report = json.loads((out / "batch-report.json").read_text())
+    built = [o for o in report["offices"] if o["status"] == "built"]
+    if report["summary"]["built"] != len(report["offices"]):
+        sys.exit(f"bench: the batch did not build every office: {report['summary']}")
+    docs = 2 * sum(len(o["bundles"]) for o in built)  # a decree and its lampiran in each bundle
+    return Run("keputusan", round_, m.wall, m.cpu, docs, m, {"report": report, "pages": part_pages(out, built[0])})
 
 
-def _is_soffice(entry: Path) -> bool:
-    """A running soffice.bin; not a zombie (a process just killed, not yet reaped by init)."""
-    try:
-        stat = (entry / "stat").read_text()
-    except OSError:
-        return False
-    name, state = stat[stat.find("(") + 1 : stat.rfind(")")], stat[stat.rfind(")") + 2 :][:1]
-    return name == "soffice.bin" and state != "Z"
+def part_pages(out: Path, office: dict) -> tuple[int, int]:
+    """Pages of the decree and of the lampiran in an office's first bundle (from its bookmarks)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(out / office["folder"] / office["bundles"][0])
+    starts = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    decree, lampiran = (page or 0 for page in starts[:2])
+    return lampiran - decree, len(reader.pages) - lampiran
 
 
-def mb(n: int) -> str:
-    return f"{n / 2**20:.0f} MB"
+def run_carbone(carbone: Carbone, out: Path, round_: int, each: int) -> list[Run]:
+    m = checked(proctree.measure(carbone.command(JOBS, each, out), cwd=carbone.work, memory=True), "Carbone")
+    line = carbone.parse(m.stdout)
+    docs = carbone.documents(JOBS, each)
+    carbone.check(out, docs)
+    shutil.rmtree(out, ignore_errors=True)
+    whole = Run("carbone", round_, m.wall, m.cpu, docs, m, {"line": line})
+    steady_wall, ended = float(line["wall_s"]), m.line_time("# steady")
+    runs = [whole]
+    if ended is not None:
+        steady_cpu = m.cpu_at(ended) - m.cpu_at(ended - steady_wall)
+        runs.append(Run("carbone-steady", round_, steady_wall, steady_cpu, int(line["docs"]), None, {"of": whole}))
+    return runs
+
+
+def run_naive(soffice: str, documents: list[Path], work: Path, round_: int) -> Run:
+    out, profile = work / f"naive-{round_}", work / f"naive-profile-{round_}"
+    spec = "pdf:writer_pdf_Export:" + json.dumps(PDF_EXPORT, separators=(",", ":"))
+    loop = (
+        'soffice=$1 profile=$2 spec=$3 out=$4; shift 4; for doc; do "$soffice" --headless '
+        '"-env:UserInstallation=$profile" --convert-to "$spec" --outdir "$out" "$doc" >/dev/null 2>&1 || exit 1; done'
+    )
+    cmd = ["sh", "-c", loop, "naive", soffice, profile.as_uri(), spec, str(out), *map(str, documents)]
+    m = checked(proctree.measure(cmd, memory=False), "the naive conversions")
+    converted = len(list(out.glob("*.pdf")))
+    if converted != len(documents):
+        sys.exit(f"bench: the naive way converted {converted} of {len(documents)} documents")
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(profile, ignore_errors=True)
+    return Run("naive", round_, m.wall, m.cpu, len(documents), m)
 
 
 # ---------------------------------------------------------------- the national batch
@@ -195,7 +195,7 @@ def national_batch(folder: Path, count: int) -> Path:
             model = models[(p + k) % len(models)]
             entry = {**model, "kode_wilayah": f"{code}{k + 1:02d}", "wilayah": f"{model['wilayah']} {code}"}
             offices.append(entry)
-    offices = sorted(offices[:NATIONAL_OFFICES], key=lambda o: o["kode_wilayah"])
+    offices = sorted(offices[:NATIONAL_OFFICES], key=lambda o: str(o["kode_wilayah"]))
     # a sample keeps the national mix: provinces and kabupaten/kota spread over the list
     step = NATIONAL_OFFICES / count
     sample = [offices[int(i * step)] for i in range(count)]
@@ -210,159 +210,310 @@ def national_batch(folder: Path, count: int) -> Path:
     return folder
 
 
+# ---------------------------------------------------------------- printing
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    """median (min-max)"""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def load_of(run: Run) -> str:
+    m = run.m if run.m is not None else run.extra["of"].m
+    mark = "  * under load" if under_load(m) else ""
+    return (
+        f"load {m.load_before[0]:.2f}, others {m.others_busy:4.1f} CPU-s ({m.others_share:3.0%}), "
+        f"others' soffice {m.foreign_soffice}{mark}"
+    )
+
+
+def under_load(m: Measurement) -> bool:
+    """Others used the CPUs meanwhile (an idle LibreOffice of someone else's costs nothing)."""
+    return m.others_share > LOADED
+
+
+def print_run(run: Run) -> None:
+    memory = f"{mb(run.m.peak_memory):>7}" if run.m is not None and run.m.peak_memory else " " * 7
+    print(
+        f"  {run.round:>2}  {LABELS[run.what]:<40} {run.wall:6.1f} s {run.cpu:6.1f} CPU-s {run.docs:3d} docs "
+        f"{run.docs_per_s:5.2f}/s {run.cpu_per_doc:5.3f} CPU-s/doc {memory}  | {load_of(run)}"
+    )
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "(not a git checkout)"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 # ---------------------------------------------------------------- main
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=default_jobs(), help="N for (b) and (d) [CPU count]")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of A B C (at least 3 for quotable figures)")
     parser.add_argument(
         "--national",
         type=int,
         default=NATIONAL_OFFICES,
-        help="offices of the national batch to run (projected to 552 if fewer)",
+        help="offices of the national batch (fewer: projected; 0: none)",
     )
+    parser.add_argument("--builds", type=int, default=3, help="warm/cold `keputusan build` pairs (0: none)")
+    parser.add_argument("--web-runs", type=int, default=3, help="builds through the web application (0: none)")
+    parser.add_argument("--no-naive", action="store_true", help="leave out the naive way")
+    parser.add_argument("--carbone", type=Path, help="the peer harness [../shared/peers/carbone]")
+    parser.add_argument("--carbone-work", type=Path, default=default_work(), help="where the peer is copied and run")
+    parser.add_argument("--profile", action="store_true", help="also profile where keputusan's cost goes")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    jobs, soffice = args.jobs, find_soffice()
-    version = subprocess.run([soffice, "--version"], capture_output=True, text=True).stdout.strip()
-    work = Path(tempfile.mkdtemp(prefix="keputusan-bench-"))
-    figures: dict = {"cpus": os.cpu_count(), "jobs": jobs, "libreoffice": version}
-    print(f"keputusan benchmark: {os.cpu_count()} CPUs, --jobs {jobs}, {version}")
+    rounds = max(1, args.rounds)
+    soffice = find_soffice()
+    version = subprocess.run([soffice, "--version"], check=False, capture_output=True, text=True).stdout.strip()
+    now = dt.datetime.now(dt.UTC)
+    print(
+        f"keputusan benchmark, {now:%Y-%m-%d %H:%M} UTC, commit {git_commit()}, {os.cpu_count()} CPUs, "
+        f"{' '.join(version.split()[:2])}"
+    )
     print(f"  at start: {machine_load()}")
+    figures: dict = {"date": now.isoformat(timespec="seconds"), "commit": git_commit(), "cpus": os.cpu_count()}
+    work = Path(tempfile.mkdtemp(prefix="keputusan-bench-"))
     try:
-        # (b) first: it also renders the documents (a) converts
-        b1, r1, m1 = run(keputusan("batch", NTB, "--out", work / "jobs1", "--jobs", 1), memory=True)
-        bn, rn, mn = run(keputusan("batch", NTB, "--out", work / "jobsN", "--jobs", jobs), memory=True)
-        rep1, repn = (json.loads((work / d / "batch-report.json").read_text()) for d in ("jobs1", "jobsN"))
-        offices = len(repn["offices"])
-        # (c) nothing changed
-        c, _, _ = run(keputusan("batch", NTB, "--out", work / "jobsN", "--jobs", jobs))
-        # (a) the naive way, on the final documents of (b)
-        documents = sorted((work / "jobsN").glob("*/*.docx"))
-        naive_out, profile = work / "naive", work / "naive-profile"
-        spec = "pdf:writer_pdf_Export:" + json.dumps(PDF_EXPORT, separators=(",", ":"))
-        started = time.monotonic()
-        for doc in documents:
-            subprocess.run(
-                [
-                    soffice,
-                    "--headless",
-                    f"-env:UserInstallation={profile.as_uri()}",
-                    "--convert-to",
-                    spec,
-                    "--outdir",
-                    str(naive_out),
-                    str(doc),
-                ],
-                check=True,
-                capture_output=True,
-            )
-        a = time.monotonic() - started
-        assert len(list(naive_out.glob("*.pdf"))) == len(documents)
-        # (e) one build: warm one-process pool (what `build` does) against cold soffice per document
-        e_warm, _, _ = run(keputusan("build", ROOT / "data" / "kpu-ntb-2022", "--out", work / "build-warm"))
-        cold = (
-            "from generator.pipeline import build; from generator.convert import SofficeConverter; "
-            f"build({str(ROOT / 'data' / 'kpu-ntb-2022')!r}, {str(work / 'build-cold')!r}, "
-            "converter=SofficeConverter())"
-        )
-        e_cold, _, _ = run([sys.executable, "-c", cold])
-        print(f"  after NTB runs: {machine_load()}")
+        # untimed: one batch (the naive way converts its documents; warms the file cache), and
+        # the peer installed and checked by its run.sh
+        print("preparing: an untimed batch, the Carbone peer (npm install and a check run the first time)", flush=True)
+        checked(proctree.measure(keputusan("batch", NTB, "--out", work / "warmup", "--jobs", JOBS), cwd=ROOT), "batch")
+        documents = sorted({p.resolve() for p in (work / "warmup").glob("*/rev-*/*.docx")})
+        carbone, why_not = None, None
+        peer = find_peer(args.carbone)
+        if peer is None:
+            why_not = "the peer harness (shared/peers/carbone/bench.js) was not found; give --carbone DIR"
+        else:
+            carbone = Carbone(peer, args.carbone_work)
+            why_not = carbone.prepare(JOBS)
+            if why_not:
+                carbone = None
+        if why_not:
+            print(f"  Carbone cannot run, so no comparison with it: {why_not}")
+        if len(documents) != 44:
+            print(f"  note: the NTB batch has {len(documents)} final documents, not 44; Carbone converts as many")
+        each = len(documents) // 2  # bench.js converts `each` lampiran + `each` keputusan
 
-        print(f"\nNTB batch: {offices} offices x 2 variants = {2 * offices} bundles, {len(documents)} final documents")
+        runs: list[Run] = []
+        print(f"\nrounds (each line one run; * = measured under load: other processes used > {LOADED:.0%} of the CPUs)")
+        for r in range(1, rounds + 1):
+            batch_run = run_keputusan(NTB, work / f"ntb-{r}", r)
+            print_run(batch_run)
+            runs.append(batch_run)
+            if carbone is not None:
+                for run in run_carbone(carbone, work / f"carbone-{r}", r, each):
+                    print_run(run)
+                    runs.append(run)
+            if not args.no_naive:
+                runs.append(run_naive(soffice, documents, work, r))
+                print_run(runs[-1])
+            sys.stdout.flush()
+            if r < rounds:
+                shutil.rmtree(work / f"ntb-{r}", ignore_errors=True)
+        unchanged = checked(
+            proctree.measure(keputusan("batch", NTB, "--out", work / f"ntb-{rounds}", "--jobs", JOBS), cwd=ROOT),
+            "batch",
+        )
+        figures["rounds"] = [
+            {"what": x.what, "round": x.round, "wall": x.wall, "cpu": x.cpu, "docs": x.docs} for x in runs
+        ]
+        ntb = summarise(runs, carbone is not None, figures)
         print(
-            f"(a) naive, one cold soffice per document, serially  {a:7.1f} s  ({a / len(documents):.2f} s a document)"
+            f"  no-change rebuild of the NTB batch (the whole command): {unchanged.wall:.2f} s, "
+            f"{unchanged.cpu:.2f} CPU-s"
         )
-        print(
-            f"(b) keputusan batch --jobs 1                        {b1:7.1f} s  "
-            f"outside LibreOffice {outside_share(rep1, b1):.0%}, peak memory {mb(m1.peak)}"
-        )
-        print(
-            f"    keputusan batch --jobs {jobs:<2}                       {bn:7.1f} s  "
-            f"outside LibreOffice {outside_share(repn, bn):.0%}, peak memory {mb(mn.peak)}"
-        )
-        print(
-            f"      --jobs {jobs} vs naive: {a / bn:4.1f}x faster   (target >= 8x)       "
-            f"{'met' if a / bn >= 8 else 'NOT met'}"
-        )
-        print(
-            f"      --jobs {jobs} vs --jobs 1: {b1 / bn:4.2f}x faster (target >= 1.7x)     "
-            f"{'met' if b1 / bn >= 1.7 else 'NOT met'}"
-        )
-        print(
-            f"      outside LibreOffice {outside_share(repn, bn):.0%} of wall (target <= 15%)  "
-            f"{'met' if outside_share(repn, bn) <= 0.15 else 'NOT met'}"
-        )
-        conv = repn["converter"]
-        print(
-            f"      {conv['conversions']} conversions ({conv['conversions'] / offices:.1f} an office), "
-            f"LibreOffice busy {conv['start_seconds'] + conv['convert_seconds']:.1f} s over {jobs} processes"
-        )
-        print(
-            f"(c) no-change rebuild                               {c:7.2f} s  = {c / bn:.1%} of (b) "
-            f"(target < 5%)  {'met' if c / bn < 0.05 else 'NOT met'}"
-        )
-        print(
-            f"(e) keputusan build (one case): warm one-process pool {e_warm:.1f} s, "
-            f"cold soffice per document {e_cold:.1f} s"
-        )
-        figures.update(
-            {
-                "offices": offices,
-                "documents": len(documents),
-                "a_naive": a,
-                "b_jobs1": b1,
-                "b_jobsN": bn,
-                "outside_jobs1": outside_share(rep1, b1),
-                "outside_jobsN": outside_share(repn, bn),
-                "peak_memory_jobs1": m1.peak,
-                "peak_memory_jobsN": mn.peak,
-                "c_nochange": c,
-                "e_build_warm": e_warm,
-                "e_build_cold": e_cold,
-                "converter_jobsN": conv,
-            }
-        )
+        figures["nochange"] = {"wall": unchanged.wall, "cpu": unchanged.cpu}
 
-        # (d) the national batch
-        count = min(args.national, NATIONAL_OFFICES)
-        folder = national_batch(work / "national-data", count)
-        d, _, md = run(keputusan("batch", folder, "--out", work / "national", "--jobs", jobs), memory=True)
-        repd = json.loads((work / "national" / "batch-report.json").read_text())
-        assert repd["summary"]["built"] == count, repd["summary"]
-        projected = d / count * NATIONAL_OFFICES
-        quarters = [md.peak_between(q / 4, (q + 1) / 4) for q in range(4)]
-        label = "all 552" if count == NATIONAL_OFFICES else f"a sample of {count}, projected to 552"
-        print(
-            f"(d) national batch, {label}: {d:.1f} s measured"
-            + ("" if count == NATIONAL_OFFICES else f", {projected:.0f} s projected")
-            + f" ({d / count:.2f} s an office)"
-        )
-        print(
-            f"      outside LibreOffice {outside_share(repd, d):.0%}; peak memory {mb(md.peak)}; "
-            f"peak by quarter of the run: {', '.join(mb(q) for q in quarters)}; "
-            f"LibreOffice processes started {repd['converter']['starts']} "
-            f"(recycled {repd['converter']['recycles']}); "
-            f"{repd['converter']['conversions'] / count:.1f} conversions an office"
-        )
-        print(f"  at end: {machine_load()}")
-        figures.update(
-            {
-                "d_offices": count,
-                "d_seconds": d,
-                "d_projected_552": projected,
-                "d_outside": outside_share(repd, d),
-                "d_peak_memory": md.peak,
-                "d_peak_by_quarter": quarters,
-                "d_converter": repd["converter"],
-            }
-        )
+        if args.national > 0:
+            national(work, min(args.national, NATIONAL_OFFICES), ntb, figures)
+        if args.builds > 0:
+            warm_builds(work, args.builds, figures)
+        if args.web_runs > 0:
+            web_builds(args.web_runs, figures)
+        if args.profile:
+            profile(work)
+        print(f"\n  at end: {machine_load()}")
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2) + "\n")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def summarise(runs: list[Run], with_carbone: bool, figures: dict) -> list[Run]:
+    """Medians and ratios; returns the NTB batch runs."""
+    by = {what: [r for r in runs if r.what == what] for what in LABELS}
+    print("\nmedians (min-max) over the rounds")
+    print(f"  {'':<50} {'wall s':>18} {'CPU-s':>18} {'docs/s':>18} {'CPU-s a document':>21}")
+    for what, group in by.items():
+        if group:
+            print(
+                f"  {LABELS[what] + f' ({group[0].docs} docs)':<50} {spread([r.wall for r in group], 1):>18} "
+                f"{spread([r.cpu for r in group], 1):>18} {spread([r.docs_per_s for r in group]):>18} "
+                f"{spread([r.cpu_per_doc for r in group], 3):>21}"
+            )
+            figures[what] = {
+                "wall": statistics.median(r.wall for r in group),
+                "cpu": statistics.median(r.cpu for r in group),
+                "docs": group[0].docs,
+            }
+    ntb = by["keputusan"]
+    memory = [r.m.peak_memory for r in ntb if r.m is not None]
+    conversions = [r.extra["report"]["converter"]["conversions"] for r in ntb]
+    print(
+        f"  keputusan: {spread([float(c) for c in conversions], 0)} conversions for {ntb[0].docs} documents, "
+        f"peak memory {mb(statistics.median(memory))}"
+    )
+    if with_carbone and by["carbone"]:
+        decree, lampiran = ntb[0].extra["pages"]
+        line = by["carbone"][0].extra["line"]
+        print(
+            f"  the documents: keputusan's decree {decree} pages and lampiran {lampiran} pages; Carbone's "
+            f"{line.get('keputusan_pages', '?')} and {line.get('lampiran_pages', '?')} (the peer's own templates, "
+            "from the same seed decree and 83-row plan)"
+        )
+    if with_carbone:
+        print("\nkeputusan / Carbone, per round (same round's runs), median (min-max):")
+        for peer, label in (("carbone", "whole process (compared)"), ("carbone-steady", "steady part (for reference)")):
+            pairs = [(k, c) for k in ntb for c in by[peer] if c.round == k.round]
+            if not pairs:
+                continue
+            throughput = [k.docs_per_s / c.docs_per_s for k, c in pairs]
+            cpu = [k.cpu_per_doc / c.cpu_per_doc for k, c in pairs]
+            t_ok = statistics.median(throughput) >= TARGET_THROUGHPUT
+            c_ok = statistics.median(cpu) <= TARGET_CPU
+            compared = peer == "carbone"
+            print(
+                f"  against Carbone's {label}: throughput (documents/s, wall) {spread(throughput)}x"
+                + (f"  (target >= {TARGET_THROUGHPUT}x: {verdict(t_ok)})" if compared else "")
+            )
+            print(
+                f"  {'':<{len('against Carbone')}}{'':<{len(label) + 4}}CPU-s a delivered document {spread(cpu)}x"
+                + (f"  (target <= {TARGET_CPU}x: {verdict(c_ok)})" if compared else "")
+            )
+            figures[f"ratio_{peer}"] = {"throughput": throughput, "cpu_per_doc": cpu}
+            if compared:
+                figures["targets"] = {"throughput": t_ok, "cpu_per_doc": c_ok}
+    if by["naive"]:
+        pairs_n = [(k, n) for k in ntb for n in by["naive"] if n.round == k.round]
+        faster = spread([k.docs_per_s / n.docs_per_s for k, n in pairs_n])
+        cheaper = spread([k.cpu_per_doc / n.cpu_per_doc for k, n in pairs_n])
+        print(f"  keputusan against the naive way: throughput {faster}x, CPU-s a document {cheaper}x (no target)")
+    loaded = [r for r in runs if under_load(r.m if r.m is not None else r.extra["of"].m)]
+    if loaded:
+        print(f"  {len(loaded)} of {len(runs)} runs were measured under load: re-measure on a quiet machine")
+    return ntb
+
+
+def national(work: Path, count: int, ntb: list[Run], figures: dict) -> None:
+    folder = national_batch(work / "national-data", count)
+    run = run_keputusan(folder, work / "national", 0, timeout=600 + 10 * count)  # 552: over an hour, even loaded
+    m = run.m
+    assert m is not None
+    report = run.extra["report"]
+    label = "all 552" if count == NATIONAL_OFFICES else f"a sample of {count}, projected to 552"
+    wall_office, cpu_office = m.wall / count, m.cpu / count
+    ntb_offices = len(ntb[0].extra["report"]["offices"])
+    ntb_wall = statistics.median(r.wall for r in ntb) / ntb_offices
+    ntb_cpu = statistics.median(r.cpu for r in ntb) / ntb_offices
+    quarters = [m.peak_between(q / 4, (q + 1) / 4) for q in range(4)]
+    conv = report["converter"]
+    # LibreOffice's memory grows with every document until the process is replaced (after 200
+    # conversions): a sample too short for that cannot show whether memory stays flat
+    judged = conv["recycles"] > 0
+    flat = max(quarters[1:]) <= FLAT * quarters[0] if quarters[0] else False
+    print(f"\nnational batch, {label}, --jobs {JOBS}:")
+    print(
+        f"  {m.wall:.1f} s, {m.cpu:.1f} CPU-s"
+        + ("" if count == NATIONAL_OFFICES else f" ({m.wall / count * NATIONAL_OFFICES:.0f} s projected)")
+        + f"; {conv['conversions'] / count:.1f} conversions an office; LibreOffice started {conv['starts']} times "
+        f"(recycled {conv['recycles']})  | {load_of(run)}"
+    )
+    print(
+        f"  an office: {wall_office:.2f} s wall, {cpu_office:.2f} CPU-s; NTB batch (median): {ntb_wall:.2f} s, "
+        f"{ntb_cpu:.2f} CPU-s  (target: no more; wall {verdict(wall_office <= ntb_wall)}, "
+        f"CPU {verdict(cpu_office <= ntb_cpu)})"
+    )
+    print(
+        f"  peak memory (PSS of the tree) by quarter of the run: {', '.join(mb(q) for q in quarters)}  "
+        f"(target flat, no quarter above the first by more than {FLAT - 1:.0%}: "
+        + (f"{verdict(flat)})" if judged else "not judged: no LibreOffice process was recycled in this sample)")
+    )
+    figures["national"] = {
+        "offices": count,
+        "wall": m.wall,
+        "cpu": m.cpu,
+        "per_office": {"wall": wall_office, "cpu": cpu_office},
+        "ntb_per_office": {"wall": ntb_wall, "cpu": ntb_cpu},
+        "peak_by_quarter": quarters,
+        "memory_flat": flat if judged else None,
+        "converter": conv,
+    }
+
+
+def warm_builds(work: Path, runs: int, figures: dict) -> None:
+    print("\none `keputusan build` of data/kpu-ntb-2022: on an already warm pool (in-process, as the web worker keeps")
+    print(f"it) against the whole cold command (tools/bench_build.py); at start: {machine_load()}", flush=True)
+    out = work / "bench-build.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "bench_build.py"), "--runs", str(runs), "--json", str(out)], check=True
+    )
+    figures["build"] = json.loads(out.read_text())
+
+
+def web_builds(runs: int, figures: dict) -> None:
+    print(
+        "\nthe web application (tools/bench_web.py): a build started from the page, on the worker's warm pool,",
+        flush=True,
+    )
+    print(f"against the cold `keputusan build` of the same workbook; at start: {machine_load()}", flush=True)
+    try:
+        import bench_web
+    except ImportError as exc:
+        print(f"  not measured: the web application is not installed ({exc}; pip install -e '.[web]')")
+        return
+    os.environ.pop("DATABASE_URL", None)
+    figures["web"] = bench_web.measure(runs)
+
+
+def profile(work: Path) -> None:
+    print("\nprofile: where keputusan's cost goes (tools/profile_batch.py)", flush=True)
+    cmd = [
+        sys.executable,
+        str(ROOT / "tools" / "profile_batch.py"),
+        "--jobs",
+        str(JOBS),
+        "--out",
+        str(work / "profile"),
+    ]
+    if shutil.which("py-spy", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"):
+        cmd.append("--py-spy")
+    subprocess.run(cmd, check=True)
 
 
 if __name__ == "__main__":

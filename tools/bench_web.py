@@ -38,8 +38,8 @@ PASSWORD = "bench-kata-sandi-2023"
 
 
 def ntb_workbook(dest: Path) -> Path:
-    from generator.load import load_case
     from generator.cases import write_workbook_case
+    from generator.load import load_case
     from generator.workbook_writer import WorkbookContent
 
     return write_workbook_case(WorkbookContent.from_case(load_case(ROOT / "data" / "kpu-ntb-2022")), dest)
