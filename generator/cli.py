@@ -1,7 +1,11 @@
 """The `keputusan` command. Commands stay thin: the library does the work.
 
 Every error the library raises is typed (errors.py); `main` turns it into a message on
-stderr and its exit code, so no user ever sees a traceback for bad input.
+stderr and its exit code, so no user ever sees a traceback for bad input. Everything the
+command says comes from the message catalogue (messages.py), in the language of `--lang` (or
+$KEPUTUSAN_LANG; Indonesian by default), click's own usage errors and help headings included:
+click asks for its texts through gettext, and `_click_speaks_our_language` answers from the
+catalogue's `click.` section.
 """
 
 from __future__ import annotations
@@ -12,84 +16,189 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import __version__
-from .errors import (
-    ConversionError,
-    DataError,
-    FileSystemError,
-    KeputusanError,
-    LayoutError,
-    OutputError,
-    TemplateError,
-)
+from . import __version__, logs
+from .errors import FileSystemError, KeputusanError
+from .messages import CATALOGUE, LANGS, Message, error_text, language, say
 from .render import VARIANTS
 
-# How `main` shows errors: set by the options every command takes (--lang, --verbose).
-_SHOW: dict = {}
+# How `main` shows errors and where the log goes: set by the options every command takes.
+_SHOW: dict[str, Any] = {}
 
 
 def _reset_show() -> None:
-    env_lang = os.environ.get("KEPUTUSAN_LANG", "")
-    _SHOW.update(lang=env_lang if env_lang in ("id", "en") else "id", verbose=False, case="")
+    _SHOW.update(lang=language(os.environ.get("KEPUTUSAN_LANG") or None), verbose=False, log_file=None, case="")
 
 
-_reset_show()
+# English until `main` starts: what click words while this module is imported (the names of the
+# path types) stays click's own text, said in the run's language when shown
+_SHOW.update(lang="en", verbose=False, log_file=None, case="")
 
 
-def staff_options(command):
-    """--lang and --verbose, for every command: staff read Indonesian, developers ask for detail."""
+def _say(code: str, /, **params: Any) -> str:
+    return say(code, _SHOW["lang"], **params)
 
-    def remember(ctx, param, value):
-        if value is not None:
-            _SHOW[param.name] = value
-        return value
 
-    command = click.option(
-        "--verbose",
-        "-v",
-        is_flag=True,
-        default=False,
-        expose_value=False,
-        callback=remember,
-        is_eager=True,
-        help="Show technical detail (and a traceback on an internal error).",
-    )(command)
-    command = click.option(
-        "--lang",
-        type=click.Choice(["id", "en"]),
-        default=None,
-        expose_value=False,
-        callback=remember,
-        is_eager=True,
-        help="Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.",
-    )(command)
-    return command
+# ---------------------------------------------------------------- click in the reader's language
+
+# click's own text (the catalogue's "en" of a `click.` code) -> that code
+_CLICK_TEXTS = {entry["en"]: code for code, entry in CATALOGUE.items() if code.startswith("click.")}
+
+
+def _click_text(text: str) -> str:
+    code = _CLICK_TEXTS.get(text)
+    translated = CATALOGUE[code][_SHOW["lang"]] if code else text
+    return translated if isinstance(translated, str) else text
+
+
+def _click_plural(singular: str, plural: str, n: int) -> str:
+    return _click_text(singular if n == 1 else plural)
+
+
+def _click_speaks_our_language() -> None:
+    """click says everything it says through `gettext` (imported into each of its modules as
+    `_` and `ngettext`): pointed at the catalogue, its usage errors and help headings follow
+    --lang. Texts the catalogue lacks stay as click wrote them."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.termui,
+        click.types,
+    ):
+        if hasattr(module, "_"):
+            module._ = _click_text  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_plural  # type: ignore[attr-defined]
+
+
+_click_speaks_our_language()
+
+
+class PathType(click.Path):
+    """click.Path whose name in messages ("directory 'x' is a file") follows --lang."""
+
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        return _click_text(self._name)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None and value is not False:
+        _SHOW[param.name or ""] = value
+    return value
+
+
+def staff_options() -> list[click.Option]:
+    """--lang, --verbose and --log-file, which every command takes: staff read Indonesian,
+    developers and IT ask for detail and a log."""
+    return [
+        click.Option(
+            ["--lang"],
+            type=click.Choice(LANGS),
+            default=None,
+            expose_value=False,
+            callback=_remember,
+            is_eager=True,
+            help="Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.",
+        ),
+        click.Option(
+            ["--verbose", "-v"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_remember,
+            is_eager=True,
+            help="Show technical detail: the log on stderr, what other programs said, a traceback on an internal error.",
+        ),
+        click.Option(
+            ["--log-file"],
+            type=PathType(dir_okay=False, path_type=Path),
+            default=None,
+            expose_value=False,
+            callback=_remember,
+            is_eager=True,
+            help="Append the log (stages, conversions, LibreOffice restarts) to this file.",
+        ),
+    ]
+
+
+class Command(click.Command):
+    """A command with the staff options, whose usage line follows --lang, and which sets up the
+    log (`logs.configure`) before it runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(staff_options())
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        if self.options_metavar and pieces and pieces[0] == self.options_metavar:
+            pieces[0] = _say("click.options_metavar")
+        return pieces
+
+    def invoke(self, ctx: click.Context) -> Any:
+        logs.configure(_SHOW["log_file"], _SHOW["verbose"])
+        return super().invoke(ctx)
+
+
+class Group(Command, click.Group):
+    command_class = Command
+    group_class = type
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        if pieces and pieces[-1] == self.subcommand_metavar:
+            pieces[-1] = _say("click.subcommand_metavar")
+        return pieces
+
+
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_say("cli.version", prog="keputusan", version=__version__))
+        ctx.exit()
 
 
 # --templates on every command that renders: an office's own Word templates, checked up front
 templates_option = click.option(
     "--templates",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     default=None,
     help="Folder with the office's own keputusan.docx and lampiran.docx (default: the tool's own templates).",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="keputusan")
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit."
+)
 def cli() -> None:
     """Produce KPU decrees (Keputusan) with their Lampiran as signing-ready PDF bundles."""
 
 
 @cli.command()
-@click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("case_dir", type=PathType(file_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
     help="Folder to write into; the case gets its own subfolder.",
@@ -102,7 +211,6 @@ def cli() -> None:
     help="asli: the original for signing; salinan: the certified copy.",
 )
 @templates_option
-@staff_options
 def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -> None:
     """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it).
 
@@ -116,14 +224,11 @@ def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -
     variants = VARIANTS if variant == "both" else (variant,)
     result = run_build(case_dir, out_dir, variants, templates=templates)
     for name, path in result.bundles.items():
-        click.echo(f"{path}  ({result.pages[name]} pages, {result.revision})")
-    from .messages import say
-
+        click.echo(_say("build.bundle", path=path, pages=result.pages[name], rev=result.revision))
     key = "build.unchanged" if result.unchanged else "build.done"
     click.echo(
-        say(
+        _say(
             key,
-            _SHOW["lang"],
             nomor=result.case.decree.nomor_lengkap,
             rev=result.revision,
             folder=result.revision_dir,
@@ -134,23 +239,20 @@ def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -
 
 
 @cli.command()
-@click.argument("case_dir", type=click.Path(path_type=Path))
-@staff_options
+@click.argument("case_dir", type=PathType(path_type=Path))
 def validate(case_dir: Path) -> None:
     """Check CASE_DIR (keputusan.xlsx or keputusan.yaml) and report every problem at once.
 
     Each problem names its place (Rencana Aksi!D14, or the YAML file, key and line), what is
     wrong and how to fix it. Exit code 0: no problems; 2: problems found. Writes nothing."""
     from .load import load_case
-    from .messages import say
 
     _SHOW["case"] = str(case_dir)
     case = load_case(case_dir)
-    offices = say("validate.offices", _SHOW["lang"], n=len(case.offices)) if case.offices else ""
+    offices = _say("validate.offices", n=len(case.offices)) if case.offices else ""
     click.echo(
-        say(
+        _say(
             "validate.ok",
-            _SHOW["lang"],
             case=case_dir,
             nomor=case.decree.nomor_lengkap,
             rows=case.plan.row_count,
@@ -161,15 +263,14 @@ def validate(case_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.argument("case_dir", type=PathType(path_type=Path))
 @click.option(
     "--from",
     "source",
-    type=click.Path(path_type=Path),
+    type=PathType(path_type=Path),
     default=None,
     help="Fill the new case from this existing case (either form): next year starts from this year.",
 )
-@staff_options
 def init(case_dir: Path, source: Path | None) -> None:
     """Start a new case CASE_DIR whose typed content is one workbook, CASE_DIR/keputusan.xlsx.
 
@@ -179,12 +280,12 @@ def init(case_dir: Path, source: Path | None) -> None:
 
     _SHOW["case"] = str(source or case_dir)
     path = init_case(case_dir, source)
-    click.echo(path)
+    click.echo(_say("init.done", path=path))
 
 
 @cli.command("convert-case")
-@click.argument("case_dir", type=click.Path(path_type=Path))
-@click.argument("new_dir", type=click.Path(path_type=Path))
+@click.argument("case_dir", type=PathType(path_type=Path))
+@click.argument("new_dir", type=PathType(path_type=Path))
 @click.option(
     "--to",
     "to",
@@ -194,12 +295,11 @@ def init(case_dir: Path, source: Path | None) -> None:
 )
 @click.option(
     "--library",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     default=None,
     help="YAML form: the shared dasar-hukum.yaml to refer to (default NEW_DIR/../dasar-hukum.yaml) "
     "when it holds every citation unchanged; otherwise the case gets its own.",
 )
-@staff_options
 def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | None) -> None:
     """Write the case CASE_DIR into the new folder NEW_DIR in the other form, without loss:
     keputusan.yaml (+ rencana-aksi.xlsx, dasar-hukum.yaml) <-> keputusan.xlsx."""
@@ -207,15 +307,15 @@ def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | 
 
     _SHOW["case"] = str(case_dir)
     form = run(case_dir, new_dir, to, library)
-    click.echo(f"{new_dir}  ({form})")
+    click.echo(_say("convert.done", folder=new_dir, form=_say(f"convert.form.{form}")))
 
 
 @cli.command()
-@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.argument("case_dir", type=PathType(path_type=Path))
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
     help="The folder `build --out` wrote into (revisions are in OUT/<case>/).",
@@ -227,12 +327,11 @@ def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | 
 @click.option("--pdf", "pdf", is_flag=True, help="Also write the list as a one-page 'daftar perubahan' PDF.")
 @click.option(
     "--pdf-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     default=None,
     help="Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing --pdf-file (never a link or a signed PDF).")
-@staff_options
 def diff(
     case_dir: Path,
     out_dir: Path,
@@ -264,37 +363,21 @@ def diff(
         click.echo(write_pdf(comparison, target, _SHOW["lang"], replace=force or pdf_file is None))
 
 
-def _error_text(exc: KeputusanError, lang: str) -> str:
-    from .messages import render_problems, say
-
-    if isinstance(exc, DataError):
-        return render_problems(exc.problems, lang, _SHOW["case"])
-    if isinstance(exc, FileSystemError):
-        return say(f"error.fs.{exc.reason}", lang, path=exc.path, detail=exc.detail)
-    kind = (
-        "error.output"
-        if isinstance(exc, OutputError)
-        else "error.conversion"
-        if isinstance(exc, ConversionError)
-        else "error.layout"
-        if isinstance(exc, LayoutError)
-        else "error.template"
-        if isinstance(exc, TemplateError)
-        else "error.other"
-    )
-    return say(kind, lang, detail=exc)
+def _error_text(exc: BaseException) -> str:
+    """An error as this run shows it: in its language, with the technical detail on --verbose."""
+    return error_text(exc, _SHOW["lang"], case=_SHOW["case"], technical=True if _SHOW["verbose"] else None)
 
 
 PASSPHRASE_ENV = "KEPUTUSAN_P12_PASSPHRASE"
 
 
 @cli.command()
-@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("bundle", type=PathType(dir_okay=False, path_type=Path))
 @click.option(
     "--p12",
     "p12",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     help="The signer's certificate and key (PKCS#12, .p12/.pfx).",
 )
 @click.option(
@@ -307,7 +390,7 @@ PASSPHRASE_ENV = "KEPUTUSAN_P12_PASSPHRASE"
     "--out",
     "out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     help="Where to write the signed PDF (a new file; the bundle is left as it is).",
 )
 def sign(bundle: Path, p12: Path, field_name: str | None, out: Path) -> None:
@@ -319,18 +402,20 @@ def sign(bundle: Path, p12: Path, field_name: str | None, out: Path) -> None:
 
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase is None:
-        passphrase = click.prompt(f"Passphrase for {p12}", hide_input=True, default="", show_default=False, err=True)
+        passphrase = click.prompt(
+            _say("sign.passphrase", p12=p12), hide_input=True, default="", show_default=False, err=True
+        )
     result = signing.sign(bundle, p12, out, passphrase, field_name)
-    click.echo(f"{result.out}  (signed field {result.field})")
+    click.echo(_say("sign.done", path=result.out, field=result.field))
 
 
 @cli.command()
-@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("bundle", type=PathType(dir_okay=False, path_type=Path))
 @click.option(
     "--trust",
     "trust",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     help="A root certificate (PEM or DER) to trust, e.g. BSrE's; repeatable. Without it, trust is not checked.",
 )
 def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
@@ -338,33 +423,40 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
     from . import signing
 
     report = signing.verify(bundle, list(trust))
+    lang = _SHOW["lang"]
+    yes_no = {True: _say("verify.yes"), False: _say("verify.no")}
     for s in report.signatures:
-        click.echo(f"{s.field}: {'OK' if s.ok else 'FAILED'}")
-        click.echo(f"  signer:   {s.signer}")
+        click.echo(_say("verify.ok" if s.ok else "verify.failed", field=s.field))
+        click.echo(_say("verify.signer", signer=s.signer))
         if s.signed_at:
-            click.echo(f"  signed:   {s.signed_at}")
+            click.echo(_say("verify.signed_at", when=s.signed_at))
         if s.reason:
-            click.echo(f"  reason:   {s.reason}")
+            click.echo(_say("verify.reason", reason=s.reason))
         if s.location:
-            click.echo(f"  location: {s.location}")
-        trusted = ("yes" if s.trusted else "no") if report.trust_given else "not checked (give --trust ROOT)"
+            click.echo(_say("verify.location", location=s.location))
+        trusted = yes_no[s.trusted] if report.trust_given else _say("verify.trust_not_checked")
         click.echo(
-            f"  intact: {'yes' if s.intact else 'no'}, valid: {'yes' if s.valid else 'no'}, "
-            f"trusted: {trusted}, coverage: {s.coverage}"
+            _say(
+                "verify.checks",
+                intact=yes_no[s.intact],
+                valid=yes_no[s.valid],
+                trusted=trusted,
+                coverage=s.coverage.render(lang),
+            )
         )
         for problem in s.problems:
-            click.echo(f"  problem:  {problem}")
+            click.echo(_say("verify.problem", problem=problem.render(lang)))
     for name in report.empty_fields:
-        click.echo(f"{name}: not signed yet")
+        click.echo(_say("verify.not_signed", field=name))
     signing.check(report)
 
 
 @cli.command()
-@click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("case_dir", type=PathType(file_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
     help="Folder to write into; each office gets its own subfolder <code>-<name>.",
@@ -398,7 +490,6 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
     help="Conversions after which a LibreOffice process is replaced by a fresh one.",
 )
 @templates_option
-@staff_options
 def batch(
     case_dir: Path,
     out_dir: Path,
@@ -415,14 +506,11 @@ def batch(
     rebuilt. One office failing does not stop the others; the exit code is 1 when any failed.
     A summary is printed and OUT/batch-report.json written.
     """
-    from .batch import BUILT, FAILED, UNCHANGED, run_batch
-    from .errors import BatchIncomplete
-    from .messages import say
+    from .batch import BUILT, FAILED, UNCHANGED, raise_for_failures, run_batch
 
-    lang = _SHOW["lang"]
     _SHOW["case"] = str(case_dir)
     codes = [code.strip() for item in only for code in item.split(",") if code.strip()]
-    status = {s: say(f"batch.status.{s}", lang) for s in (BUILT, UNCHANGED, FAILED)}
+    status = {s: _say(f"batch.status.{s}") for s in (BUILT, UNCHANGED, FAILED)}
     bar = None
 
     def terminate(signum, frame):  # `kill`: stop as on Ctrl-C, so the report is written
@@ -437,7 +525,7 @@ def batch(
         if bar is None:
             bar = click.progressbar(
                 length=total,
-                label=say("batch.progress", lang),
+                label=_say("batch.progress"),
                 file=sys.stderr,
                 show_pos=True,
                 item_show_func=lambda r: r and f"{r.kode} {status[r.status]}",
@@ -462,21 +550,20 @@ def batch(
         if bar is not None:
             bar.__exit__(None, None, None)
     width = max([len(r.kantor) for r in result.offices] + [6])
-    code_h, office_h, pages_h, status_h, seconds_h = say("batch.columns", lang).split("|")
+    code_h, office_h, pages_h, status_h, seconds_h = _say("batch.columns").split("|")
     click.echo(f"{code_h:<6} {office_h:<{width}} {pages_h:>7}  {status_h:<9} {seconds_h:>7}")
     for r in result.offices:
         pages = "/".join(str(r.pages[v]) for v in VARIANTS if v in r.pages) or "-"
         seconds = f"{r.seconds:.1f}" if r.status != UNCHANGED else "-"
         click.echo(f"{r.kode:<6} {r.kantor:<{width}} {pages:>7}  {status[r.status]:<9} {seconds:>7}")
     for r in result.failed:
-        reason = _error_text(r.exception, lang) if r.exception is not None else r.error
-        click.echo(f"keputusan: {r.kode} {r.kantor}: {reason}", err=True)
+        reason = _error_text(r.exception) if r.exception is not None else r.error
+        click.echo(f"keputusan: {_say('batch.failed_office', kode=r.kode, kantor=r.kantor, reason=reason)}", err=True)
     processes = (result.converter or {}).get("processes")
-    used = say("batch.used", lang, n=processes, es="es" if processes != 1 else "") if processes else ""
+    used = _say("batch.used", n=processes, es="es" if processes != 1 else "") if processes else ""
     click.echo(
-        say(
+        _say(
             "batch.summary",
-            lang,
             n=len(result.offices),
             built=result.count(BUILT),
             unchanged=result.count(UNCHANGED),
@@ -487,17 +574,7 @@ def batch(
         ),
         err=True,
     )
-    if result.failed:
-        raise BatchIncomplete(
-            say(
-                "batch.incomplete",
-                lang,
-                failed=len(result.failed),
-                n=len(result.offices),
-                codes=", ".join(r.kode for r in result.failed),
-                report=result.report,
-            )
-        )
+    raise_for_failures(result)
 
 
 # ---------------------------------------------------------------- the web application
@@ -505,7 +582,7 @@ def batch(
 _data_option = click.option(
     "--data",
     "data",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     default=lambda: os.environ.get("KEPUTUSAN_DATA", "keputusan-data"),
     show_default="$KEPUTUSAN_DATA or ./keputusan-data",
     help="The application's data folder: cases, outputs, uploads, job queue, SQLite database.",
@@ -530,7 +607,10 @@ def serve(host: str, port: int, workers: int, data: Path, database_url: str | No
     Migrates the database first. Stops cleanly on Ctrl-C or SIGTERM."""
     from .web.server import serve as run
 
-    code = run(host, port, data, workers=workers, database_url=database_url, announce=lambda m: click.echo(m, err=True))
+    def announce(said: Message) -> None:
+        click.echo(f"keputusan: {said.render(_SHOW['lang'])}", err=True)
+
+    code = run(host, port, data, workers=workers, database_url=database_url, announce=announce)
     if code:
         raise SystemExit(code)
 
@@ -550,7 +630,7 @@ def _web(data: Path, database_url: str | None) -> None:
 def _new_password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    return click.prompt(_say("user.password"), hide_input=True, confirmation_prompt=True, err=True)
 
 
 @user.command("add")
@@ -583,7 +663,7 @@ def user_add(username, office, office_name, role, admin, full_name, password_std
         admin=admin,
         full_name=full_name,
     )
-    click.echo(f"user {username} created")
+    click.echo(_say("user.created", name=username))
 
 
 @user.command("passwd")
@@ -597,7 +677,7 @@ def user_passwd(username, password_stdin, data, database_url) -> None:
 
     _web(data, database_url)
     set_password(username, _new_password(password_stdin))
-    click.echo(f"password of {username} changed")
+    click.echo(_say("user.password_changed", name=username))
 
 
 @user.command("unlock")
@@ -610,7 +690,7 @@ def user_unlock(username, data, database_url) -> None:
 
     _web(data, database_url)
     unlock(username)
-    click.echo(f"{username} unlocked")
+    click.echo(_say("user.unlocked", name=username))
 
 
 @user.command("list")
@@ -623,42 +703,75 @@ def user_list(data, database_url) -> None:
     _web(data, database_url)
     for row in list_users():
         flags = ", ".join(
-            f for f, on in (("admin", row.admin), ("inactive", not row.active), ("LOCKED", row.locked)) if on
+            _say(f"user.flag.{f}")
+            for f, on in (("admin", row.admin), ("inactive", not row.active), ("locked", row.locked))
+            if on
         )
-        click.echo(f"{row.username:<20} {row.office or '-':<5} {row.role or '-':<9} {flags}")
+        click.echo(
+            _say(
+                "user.row",
+                name=f"{row.username:<20}",
+                office=f"{row.office or '-':<5}",
+                role=f"{row.role or '-':<9}",
+                flags=flags,
+            ).rstrip()
+        )
+
+
+def _lang_asked(argv: list[str]) -> str | None:
+    """--lang as given on the command line, read before click parses it: a usage error found
+    while parsing (an unknown option) is said in that language too."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _fail(text: str) -> None:
+    click.echo(f"keputusan: {text}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; every error becomes its message on stderr and its exit code (errors.py)."""
     _reset_show()
+    args = list(sys.argv[1:] if argv is None else argv)
+    asked = _lang_asked(args)
+    if asked in LANGS:
+        _SHOW["lang"] = asked
     try:
-        cli.main(args=argv, prog_name="keputusan", standalone_mode=False)
+        cli.main(args=args, prog_name="keputusan", standalone_mode=False)
     except KeputusanError as exc:
-        click.echo(f"keputusan: {_error_text(exc, _SHOW['lang'])}", err=True)
+        _fail(_error_text(exc))
         if _SHOW["verbose"]:
-            click.echo(f"[{type(exc).__module__}.{type(exc).__name__}, exit {exc.exit_code}]", err=True)
+            click.echo(
+                _say("cli.error_kind", kind=f"{type(exc).__module__}.{type(exc).__name__}", code=exc.exit_code),
+                err=True,
+            )
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("keputusan: aborted", err=True)
+    except click.exceptions.Abort as exc:  # Ctrl-C (click turns it into Abort), or a prompt given up
+        _fail(_say("cli.interrupted" if isinstance(exc.__cause__, KeyboardInterrupt) else "cli.aborted"))
         return 130
-    except click.ClickException as exc:
+    except click.ClickException as exc:  # a usage error: click's own words, from the catalogue
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("keputusan: interrupted", err=True)
+        _fail(_say("cli.interrupted"))
         return 130
     except OSError as exc:  # the machine refused (read-only, disk full...): said as such, not as a bug
         fs_error = FileSystemError.from_os_error(exc)
-        click.echo(f"keputusan: {_error_text(fs_error, _SHOW['lang'])}", err=True)
+        _fail(_error_text(fs_error))
         if _SHOW["verbose"]:
             traceback.print_exc()
         return fs_error.exit_code
     except Exception as exc:  # a bug, not bad input: one line for staff, the traceback on request
-        from .messages import say
-
-        click.echo(f"keputusan: {say('error.internal', _SHOW['lang'], kind=type(exc).__name__, detail=exc)}", err=True)
+        _fail(_error_text(exc))
         if _SHOW["verbose"]:
             traceback.print_exc()
         return 1
+    finally:
+        logs.configure()  # the handlers of this run closed (main may run again in this process)
     return 0
 
 

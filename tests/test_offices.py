@@ -183,7 +183,7 @@ def test_a_new_kegiatan_and_a_new_area(tmp_path):
 @pytest.mark.parametrize(
     "changes, expected",
     [
-        ({"urut": None}, "kantor[1] (line 5), office 5205: urut is required"),
+        ({"urut": None}, "kantor[1] (line 5): urut is required for office 5205"),
         ({"penandatangan_nama": None}, "penandatangan_nama is required"),
         ({"kedudukan": None}, "kedudukan is required"),
         ({"urutan": 4}, "unknown key 'urutan' — did you mean 'urut'?"),
