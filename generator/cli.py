@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,34 @@ class PathType(click.Path):
         self._name = value
 
 
+def _help(code: str) -> str:
+    """The help of a command or option as click is given it: the catalogue's English (`help.` codes);
+    `Command.format_help` says it in the language of the run."""
+    return str(CATALOGUE[f"help.{code}"]["en"])
+
+
+_HELP_TEXTS = {entry["en"]: code for code, entry in CATALOGUE.items() if code.startswith("help.")}
+
+
+@contextmanager
+def _helps_said(commands: list[click.Command]):
+    """The help texts of `commands` and their options in the language of the run, while click
+    writes the help (they are click's attributes: set back afterwards)."""
+    kept: list[tuple[Any, str | None]] = []
+    for command in commands:
+        for part in (command, *command.params):
+            text = getattr(part, "help", None)
+            code = _HELP_TEXTS.get(text) if isinstance(text, str) else None
+            if code is not None:
+                kept.append((part, text))
+                part.help = str(CATALOGUE[code][_SHOW["lang"]])
+    try:
+        yield
+    finally:
+        for part, text in kept:
+            part.help = text
+
+
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     if value is not None and value is not False:
         _SHOW[param.name or ""] = value
@@ -117,7 +146,7 @@ def staff_options() -> list[click.Option]:
             expose_value=False,
             callback=_remember,
             is_eager=True,
-            help="Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.",
+            help=_help("lang"),
         ),
         click.Option(
             ["--verbose", "-v"],
@@ -126,7 +155,7 @@ def staff_options() -> list[click.Option]:
             expose_value=False,
             callback=_remember,
             is_eager=True,
-            help="Show technical detail: the log on stderr, what other programs said, a traceback on an internal error.",
+            help=_help("verbose"),
         ),
         click.Option(
             ["--log-file"],
@@ -135,7 +164,7 @@ def staff_options() -> list[click.Option]:
             expose_value=False,
             callback=_remember,
             is_eager=True,
-            help="Append the log (stages, conversions, LibreOffice restarts) to this file.",
+            help=_help("log_file"),
         ),
     ]
 
@@ -154,6 +183,10 @@ class Command(click.Command):
             pieces[0] = _say("click.options_metavar")
         return pieces
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _helps_said([self]):
+            super().format_help(ctx, formatter)
+
     def invoke(self, ctx: click.Context) -> Any:
         logs.configure(_SHOW["log_file"], _SHOW["verbose"])
         return super().invoke(ctx)
@@ -169,6 +202,10 @@ class Group(Command, click.Group):
             pieces[-1] = _say("click.subcommand_metavar")
         return pieces
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _helps_said([self.commands[name] for name in self.list_commands(ctx)]):
+            super().format_commands(ctx, formatter)
+
 
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
@@ -181,41 +218,35 @@ templates_option = click.option(
     "--templates",
     type=PathType(file_okay=False, path_type=Path),
     default=None,
-    help="Folder with the office's own keputusan.docx and lampiran.docx (default: the tool's own templates).",
+    help=_help("templates"),
 )
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit."
-)
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]}, help=_help("cli"))
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help=_help("version"))
 def cli() -> None:
-    """Produce KPU decrees (Keputusan) with their Lampiran as signing-ready PDF bundles."""
+    """The group of every command; what --help says is the catalogue's help.* texts."""
 
 
-@cli.command()
-@click.argument("case_dir", type=PathType(file_okay=False, path_type=Path))
+@cli.command(help=_help("build"))
+@click.argument("case_dir", metavar="KASUS", type=PathType(file_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out_dir",
     type=PathType(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
-    help="Folder to write into; the case gets its own subfolder.",
+    help=_help("build.out"),
 )
 @click.option(
     "--variant",
     type=click.Choice([*VARIANTS, "both"]),
     default="both",
     show_default=True,
-    help="asli: the original for signing; salinan: the certified copy.",
+    help=_help("build.variant"),
 )
 @templates_option
 def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -> None:
-    """Build the decree of CASE_DIR into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it).
-
-    The case is validated first, exactly as `keputusan validate` does: bad data stops the build
-    before anything is written."""
     from .pipeline import build as run_build
 
     _SHOW["case"] = str(case_dir)
@@ -238,13 +269,9 @@ def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -
     )
 
 
-@cli.command()
-@click.argument("case_dir", type=PathType(path_type=Path))
+@cli.command(help=_help("validate"))
+@click.argument("case_dir", metavar="KASUS", type=PathType(path_type=Path))
 def validate(case_dir: Path) -> None:
-    """Check CASE_DIR (keputusan.xlsx or keputusan.yaml) and report every problem at once.
-
-    Each problem names its place (Rencana Aksi!D14, or the YAML file, key and line), what is
-    wrong and how to fix it. Exit code 0: no problems; 2: problems found. Writes nothing."""
     from .load import load_case
 
     _SHOW["case"] = str(case_dir)
@@ -262,20 +289,16 @@ def validate(case_dir: Path) -> None:
     )
 
 
-@cli.command()
-@click.argument("case_dir", type=PathType(path_type=Path))
+@cli.command(help=_help("init"))
+@click.argument("case_dir", metavar="KASUS", type=PathType(path_type=Path))
 @click.option(
     "--from",
     "source",
     type=PathType(path_type=Path),
     default=None,
-    help="Fill the new case from this existing case (either form): next year starts from this year.",
+    help=_help("init.from"),
 )
 def init(case_dir: Path, source: Path | None) -> None:
-    """Start a new case CASE_DIR whose typed content is one workbook, CASE_DIR/keputusan.xlsx.
-
-    Sheets: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (how to fill it in). CASE_DIR
-    must not exist yet (or be empty): nothing is ever overwritten."""
     from .cases import init_case
 
     _SHOW["case"] = str(source or case_dir)
@@ -283,26 +306,23 @@ def init(case_dir: Path, source: Path | None) -> None:
     click.echo(_say("init.done", path=path))
 
 
-@cli.command("convert-case")
-@click.argument("case_dir", type=PathType(path_type=Path))
-@click.argument("new_dir", type=PathType(path_type=Path))
+@cli.command("convert-case", help=_help("convert_case"))
+@click.argument("case_dir", metavar="KASUS", type=PathType(path_type=Path))
+@click.argument("new_dir", metavar="KASUS_BARU", type=PathType(path_type=Path))
 @click.option(
     "--to",
     "to",
     type=click.Choice(["workbook", "yaml"]),
     default=None,
-    help="Form to write (default: the other form than CASE_DIR's).",
+    help=_help("convert_case.to"),
 )
 @click.option(
     "--library",
     type=PathType(dir_okay=False, path_type=Path),
     default=None,
-    help="YAML form: the shared dasar-hukum.yaml to refer to (default NEW_DIR/../dasar-hukum.yaml) "
-    "when it holds every citation unchanged; otherwise the case gets its own.",
+    help=_help("convert_case.library"),
 )
 def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | None) -> None:
-    """Write the case CASE_DIR into the new folder NEW_DIR in the other form, without loss:
-    keputusan.yaml (+ rencana-aksi.xlsx, dasar-hukum.yaml) <-> keputusan.xlsx."""
     from .cases import convert_case as run
 
     _SHOW["case"] = str(case_dir)
@@ -310,28 +330,26 @@ def convert_case(case_dir: Path, new_dir: Path, to: str | None, library: Path | 
     click.echo(_say("convert.done", folder=new_dir, form=_say(f"convert.form.{form}")))
 
 
-@cli.command()
-@click.argument("case_dir", type=PathType(path_type=Path))
+@cli.command(help=_help("diff"))
+@click.argument("case_dir", metavar="KASUS", type=PathType(path_type=Path))
 @click.option(
     "--out",
     "out_dir",
     type=PathType(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
-    help="The folder `build --out` wrote into (revisions are in OUT/<case>/).",
+    help=_help("diff.out"),
 )
-@click.option(
-    "--from", "from_rev", default=None, help="Older revision (rev-001, 1, latest); default: the one before --to."
-)
-@click.option("--to", "to_rev", default=None, help="Newer revision; default: the newest.")
-@click.option("--pdf", "pdf", is_flag=True, help="Also write the list as a one-page 'daftar perubahan' PDF.")
+@click.option("--from", "from_rev", default=None, metavar="REVISI", help=_help("diff.from"))
+@click.option("--to", "to_rev", default=None, metavar="REVISI", help=_help("diff.to"))
+@click.option("--pdf", "pdf", is_flag=True, help=_help("diff.pdf"))
 @click.option(
     "--pdf-file",
     type=PathType(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.",
+    help=_help("diff.pdf_file"),
 )
-@click.option("--force", is_flag=True, help="Replace an existing --pdf-file (never a link or a signed PDF).")
+@click.option("--force", is_flag=True, help=_help("diff.force"))
 def diff(
     case_dir: Path,
     out_dir: Path,
@@ -341,11 +359,6 @@ def diff(
     pdf_file: Path | None,
     force: bool,
 ) -> None:
-    """Say what changed between two revisions of a case: decree fields, Mengingat, plan rows
-    added, removed, moved or reworded (with the words that changed), months moved.
-
-    CASE_DIR is the case folder (its revisions are looked up in OUT/<case>/) or the case's
-    output folder itself (the one holding rev-001, rev-002, ...)."""
     from .diff import compare_revisions, render_text, write_pdf
     from .errors import DataError
     from .messages import Place, problem
@@ -360,7 +373,8 @@ def diff(
     if pdf or pdf_file:
         target = pdf_file or case_out / f"daftar-perubahan-{comparison.old_rev}-{comparison.new_rev}.pdf"
         # the default name in the case's output folder is this command's own: made again freely
-        click.echo(write_pdf(comparison, target, _SHOW["lang"], replace=force or pdf_file is None))
+        written = write_pdf(comparison, target, _SHOW["lang"], replace=force or pdf_file is None)
+        click.echo(_say("diff.pdf_done", path=written))
 
 
 def _error_text(exc: BaseException) -> str:
@@ -371,55 +385,65 @@ def _error_text(exc: BaseException) -> str:
 PASSPHRASE_ENV = "KEPUTUSAN_P12_PASSPHRASE"
 
 
-@cli.command()
-@click.argument("bundle", type=PathType(dir_okay=False, path_type=Path))
+def _secret(prompt: str, *, confirm: bool) -> str:
+    """A passphrase typed at the terminal, not shown; from a pipe, its first line (getpass would
+    warn in English that it cannot hide it). Nothing at all: aborted."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        empty = None if confirm else ""  # a new password must be typed; a passphrase may be empty
+        return click.prompt(
+            prompt, hide_input=True, confirmation_prompt=confirm, default=empty, show_default=False, err=True
+        )
+    click.echo(f"{prompt}: ", err=True, nl=False)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        click.echo(err=True)
+        raise click.exceptions.Abort
+    return line.rstrip("\n")
+
+
+@cli.command(help=_help("sign"))
+@click.argument("bundle", metavar="BERKAS", type=PathType(dir_okay=False, path_type=Path))
 @click.option(
     "--p12",
     "p12",
     required=True,
     type=PathType(dir_okay=False, path_type=Path),
-    help="The signer's certificate and key (PKCS#12, .p12/.pfx).",
+    help=_help("sign.p12"),
 )
 @click.option(
     "--field",
     "field_name",
     default=None,
-    help="Signature field to sign (e.g. ttd_ketua); default: the bundle's only empty field.",
+    metavar="KOLOM",
+    help=_help("sign.field"),
 )
 @click.option(
     "--out",
     "out",
     required=True,
     type=PathType(dir_okay=False, path_type=Path),
-    help="Where to write the signed PDF (a new file; the bundle is left as it is).",
+    help=_help("sign.out"),
 )
 def sign(bundle: Path, p12: Path, field_name: str | None, out: Path) -> None:
-    """Sign a field of BUNDLE as PAdES with a local certificate.
-
-    The passphrase is read from the environment variable KEPUTUSAN_P12_PASSPHRASE, or asked for.
-    """
     from . import signing
 
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase is None:
-        passphrase = click.prompt(
-            _say("sign.passphrase", p12=p12), hide_input=True, default="", show_default=False, err=True
-        )
+        passphrase = _secret(_say("sign.passphrase", p12=p12), confirm=False)
     result = signing.sign(bundle, p12, out, passphrase, field_name)
     click.echo(_say("sign.done", path=result.out, field=result.field))
 
 
-@cli.command()
-@click.argument("bundle", type=PathType(dir_okay=False, path_type=Path))
+@cli.command(help=_help("verify"))
+@click.argument("bundle", metavar="BERKAS", type=PathType(dir_okay=False, path_type=Path))
 @click.option(
     "--trust",
     "trust",
     multiple=True,
     type=PathType(dir_okay=False, path_type=Path),
-    help="A root certificate (PEM or DER) to trust, e.g. BSrE's; repeatable. Without it, trust is not checked.",
+    help=_help("verify.trust"),
 )
 def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
-    """List the signatures of BUNDLE with their status; exit 1 when one fails."""
     from . import signing
 
     report = signing.verify(bundle, list(trust))
@@ -451,43 +475,46 @@ def verify(bundle: Path, trust: tuple[Path, ...]) -> None:
     signing.check(report)
 
 
-@cli.command()
-@click.argument("case_dir", type=PathType(file_okay=False, path_type=Path))
+@cli.command(help=_help("batch"))
+@click.argument("case_dir", metavar="KASUS", type=PathType(file_okay=False, path_type=Path))
 @click.option(
     "--out",
     "out_dir",
     type=PathType(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
-    help="Folder to write into; each office gets its own subfolder <code>-<name>.",
+    help=_help("batch.out"),
 )
 @click.option(
     "--jobs",
     "-j",
     type=click.IntRange(1, 64),
+    metavar="N",
     default=None,
-    help="LibreOffice processes converting at once  [default: the number of CPUs]",
+    help=_help("batch.jobs"),
 )
 @click.option(
     "--only",
     multiple=True,
-    metavar="CODE",
-    help="Build only the office with this code; repeat it, or separate codes by commas.",
+    metavar="KODE",
+    help=_help("batch.only"),
 )
-@click.option("--force", is_flag=True, help="Rebuild every office, also those whose inputs did not change.")
+@click.option("--force", is_flag=True, help=_help("batch.force"))
 @click.option(
     "--timeout",
     type=click.FloatRange(1),
+    metavar="DETIK",
     default=120,
     show_default=True,
-    help="Seconds one conversion may take; then its LibreOffice is restarted and the conversion retried.",
+    help=_help("batch.timeout"),
 )
 @click.option(
     "--recycle-after",
     type=click.IntRange(1),
+    metavar="N",
     default=200,
     show_default=True,
-    help="Conversions after which a LibreOffice process is replaced by a fresh one.",
+    help=_help("batch.recycle_after"),
 )
 @templates_option
 def batch(
@@ -500,12 +527,6 @@ def batch(
     recycle_after: int,
     templates: Path | None,
 ) -> None:
-    """Build asli and salinan for every office in CASE_DIR/kantor.yaml into OUT/<code>-<name>/.
-
-    Offices whose data, templates and tool are unchanged since the last batch into OUT are not
-    rebuilt. One office failing does not stop the others; the exit code is 1 when any failed.
-    A summary is printed and OUT/batch-report.json written.
-    """
     from .batch import BUILT, FAILED, UNCHANGED, raise_for_failures, run_batch
 
     _SHOW["case"] = str(case_dir)
@@ -584,27 +605,28 @@ _data_option = click.option(
     "data",
     type=PathType(file_okay=False, path_type=Path),
     default=lambda: os.environ.get("KEPUTUSAN_DATA", "keputusan-data"),
-    show_default="$KEPUTUSAN_DATA or ./keputusan-data",
-    help="The application's data folder: cases, outputs, uploads, job queue, SQLite database.",
+    help=_help("data"),
 )
 _database_option = click.option(
     "--database-url",
     default=None,
+    metavar="URL",
     envvar="DATABASE_URL",
-    help="Database, e.g. postgres://user:pass@host/db  [default: SQLite in the data folder; or $DATABASE_URL]",
+    help=_help("database_url"),
 )
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Web server processes.")
+@cli.command(help=_help("serve"))
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ALAMAT", help=_help("serve.host"))
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, metavar="N", help=_help("serve.port")
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 32), default=2, show_default=True, metavar="N", help=_help("serve.workers")
+)
 @_data_option
 @_database_option
 def serve(host: str, port: int, workers: int, data: Path, database_url: str | None) -> None:
-    """Run the web application for staff: the web server and the build worker (warm LibreOffice).
-
-    Migrates the database first. Stops cleanly on Ctrl-C or SIGTERM."""
     from .web.server import serve as run
 
     def announce(said: Message) -> None:
@@ -615,9 +637,9 @@ def serve(host: str, port: int, workers: int, data: Path, database_url: str | No
         raise SystemExit(code)
 
 
-@cli.group()
+@cli.group(help=_help("user"))
 def user() -> None:
-    """Accounts of the web application: add, passwd, unlock, list."""
+    """The accounts of the web application."""
 
 
 def _web(data: Path, database_url: str | None) -> None:
@@ -630,27 +652,26 @@ def _web(data: Path, database_url: str | None) -> None:
 def _new_password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return click.prompt(_say("user.password"), hide_input=True, confirmation_prompt=True, err=True)
+    return _secret(_say("user.password"), confirm=True)
 
 
-@user.command("add")
-@click.argument("username")
-@click.option("--office", default=None, metavar="KODE", help="The user's office: its region code (52, 5201).")
-@click.option("--office-name", default=None, help="Name of the office, when it does not exist yet.")
+@user.command("add", help=_help("user.add"))
+@click.argument("username", metavar="NAMA_PENGGUNA")
+@click.option("--office", default=None, metavar="KODE", help=_help("user.office"))
+@click.option("--office-name", default=None, metavar="NAMA", help=_help("user.office_name"))
 @click.option(
     "--role",
     type=click.Choice(["staf", "provinsi"]),
     default="staf",
     show_default=True,
-    help="provinsi: may also run the batch for the province's kabupaten/kota.",
+    help=_help("user.role"),
 )
-@click.option("--admin", is_flag=True, help="An administrator: manages users and offices in /admin/.")
-@click.option("--name", "full_name", default="", help="Full name, as shown on the pages.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--admin", is_flag=True, help=_help("user.admin"))
+@click.option("--name", "full_name", default="", metavar="NAMA", help=_help("user.name"))
+@click.option("--password-stdin", is_flag=True, help=_help("user.password_stdin"))
 @_data_option
 @_database_option
 def user_add(username, office, office_name, role, admin, full_name, password_stdin, data, database_url) -> None:
-    """Create a user of the web application (the first administrator, or staff of an office)."""
     from .web.accounts import add_user
 
     _web(data, database_url)
@@ -666,13 +687,12 @@ def user_add(username, office, office_name, role, admin, full_name, password_std
     click.echo(_say("user.created", name=username))
 
 
-@user.command("passwd")
-@click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@user.command("passwd", help=_help("user.passwd"))
+@click.argument("username", metavar="NAMA_PENGGUNA")
+@click.option("--password-stdin", is_flag=True, help=_help("user.password_stdin"))
 @_data_option
 @_database_option
 def user_passwd(username, password_stdin, data, database_url) -> None:
-    """Set a new password for USERNAME."""
     from .web.accounts import set_password
 
     _web(data, database_url)
@@ -680,12 +700,11 @@ def user_passwd(username, password_stdin, data, database_url) -> None:
     click.echo(_say("user.password_changed", name=username))
 
 
-@user.command("unlock")
-@click.argument("username")
+@user.command("unlock", help=_help("user.unlock"))
+@click.argument("username", metavar="NAMA_PENGGUNA")
 @_data_option
 @_database_option
 def user_unlock(username, data, database_url) -> None:
-    """Lift the lock-out of USERNAME after too many wrong passwords."""
     from .web.accounts import unlock
 
     _web(data, database_url)
@@ -693,11 +712,10 @@ def user_unlock(username, data, database_url) -> None:
     click.echo(_say("user.unlocked", name=username))
 
 
-@user.command("list")
+@user.command("list", help=_help("user.list"))
 @_data_option
 @_database_option
 def user_list(data, database_url) -> None:
-    """List the users with their office and role."""
     from .web.accounts import list_users
 
     _web(data, database_url)

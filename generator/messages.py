@@ -730,6 +730,241 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "click.env_var": {"id": "variabel lingkungan: {var}", "en": "env var: {var}"},
     "click.required": {"id": "wajib", "en": "required"},
     "click.dynamic": {"id": "(dinamis)", "en": "(dynamic)"},
+    # ======== --help: what each command and option is for ("en" is the text given to click)
+    "help.cli": {
+        "id": "Membuat Keputusan KPU beserta Lampirannya sebagai berkas PDF yang siap ditandatangani.",
+        "en": "Produce KPU decrees (Keputusan) with their Lampiran as signing-ready PDF bundles.",
+    },
+    "help.version": {"id": "Tampilkan versi lalu keluar.", "en": "Show the version and exit."},
+    "help.lang": {
+        "id": "Bahasa pesan: id (Bahasa Indonesia, bawaan; atau $KEPUTUSAN_LANG) atau en (Inggris).",
+        "en": "Language of messages: id (Indonesian, default; or $KEPUTUSAN_LANG) or en.",
+    },
+    "help.verbose": {
+        "id": "Tampilkan rincian teknis: catatan kerja di stderr, kata-kata program lain, dan traceback bila "
+        "terjadi kesalahan internal.",
+        "en": "Show technical detail: the log on stderr, what other programs said, a traceback on an internal error.",
+    },
+    "help.log_file": {
+        "id": "Tambahkan catatan kerja (tahapan, pembuatan PDF, LibreOffice yang dijalankan ulang) ke file ini.",
+        "en": "Append the log (stages, conversions, LibreOffice restarts) to this file.",
+    },
+    "help.templates": {
+        "id": "Folder berisi keputusan.docx dan lampiran.docx milik kantor sendiri (bawaan: templat alat ini).",
+        "en": "Folder with the office's own keputusan.docx and lampiran.docx (default: the tool's own templates).",
+    },
+    "help.build": {
+        "id": "Membuat keputusan dari KASUS ke OUT/<kasus>/<kasus>-<varian>.pdf (dengan file DOCX di sebelahnya).\n\n"
+        "Kasusnya diperiksa dulu, persis seperti oleh `keputusan validate`: data yang salah menghentikan "
+        "pembuatan sebelum ada yang ditulis.",
+        "en": "Build the decree of KASUS into OUT/<case>/<case>-<variant>.pdf (with the DOCX files beside it).\n\n"
+        "The case is validated first, exactly as `keputusan validate` does: bad data stops the build before "
+        "anything is written.",
+    },
+    "help.build.out": {
+        "id": "Folder tujuan; setiap kasus mendapat subfolder sendiri.",
+        "en": "Folder to write into; the case gets its own subfolder.",
+    },
+    "help.build.variant": {
+        "id": "asli: naskah asli untuk ditandatangani; salinan: salinan resmi; both: keduanya.",
+        "en": "asli: the original for signing; salinan: the certified copy; both: the two.",
+    },
+    "help.validate": {
+        "id": "Memeriksa KASUS (keputusan.xlsx atau keputusan.yaml) dan melaporkan semua masalah sekaligus.\n\n"
+        "Setiap masalah menyebut tempatnya (Rencana Aksi!D14, atau file YAML, kunci dan barisnya), apa yang "
+        "salah, dan cara memperbaikinya. Kode keluar 0: tidak ada masalah; 2: ada masalah. Tidak menulis apa pun.",
+        "en": "Check KASUS (keputusan.xlsx or keputusan.yaml) and report every problem at once.\n\n"
+        "Each problem names its place (Rencana Aksi!D14, or the YAML file, key and line), what is wrong and how "
+        "to fix it. Exit code 0: no problems; 2: problems found. Writes nothing.",
+    },
+    "help.init": {
+        "id": "Memulai kasus baru KASUS yang isiannya satu workbook, KASUS/keputusan.xlsx.\n\n"
+        "Sheet-nya: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (cara mengisinya). KASUS belum boleh "
+        "ada (atau harus kosong): tidak ada yang pernah ditimpa.",
+        "en": "Start a new case KASUS whose typed content is one workbook, KASUS/keputusan.xlsx.\n\n"
+        "Sheets: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (how to fill it in). KASUS must not exist "
+        "yet (or be empty): nothing is ever overwritten.",
+    },
+    "help.init.from": {
+        "id": "Isi kasus baru dari kasus yang sudah ada ini (bentuk apa pun): tahun depan dimulai dari tahun ini.",
+        "en": "Fill the new case from this existing case (either form): next year starts from this year.",
+    },
+    "help.convert_case": {
+        "id": "Menulis kasus KASUS ke folder baru KASUS_BARU dalam bentuk yang lain, tanpa ada yang hilang: "
+        "keputusan.yaml (+ rencana-aksi.xlsx, dasar-hukum.yaml) <-> keputusan.xlsx.",
+        "en": "Write the case KASUS into the new folder KASUS_BARU in the other form, without loss: "
+        "keputusan.yaml (+ rencana-aksi.xlsx, dasar-hukum.yaml) <-> keputusan.xlsx.",
+    },
+    "help.convert_case.to": {
+        "id": "Bentuk yang ditulis (bawaan: bentuk yang bukan bentuk KASUS).",
+        "en": "Form to write (default: the other form than KASUS's).",
+    },
+    "help.convert_case.library": {
+        "id": "Bentuk YAML: dasar-hukum.yaml bersama yang dirujuk (bawaan KASUS_BARU/../dasar-hukum.yaml) bila "
+        "memuat semua kutipan tanpa perubahan; bila tidak, kasusnya mendapat miliknya sendiri.",
+        "en": "YAML form: the shared dasar-hukum.yaml to refer to (default KASUS_BARU/../dasar-hukum.yaml) when it "
+        "holds every citation unchanged; otherwise the case gets its own.",
+    },
+    "help.diff": {
+        "id": "Menyebut apa yang berubah antara dua revisi sebuah kasus: isian keputusan, Mengingat, baris rencana "
+        "aksi yang ditambah, dihapus, dipindah atau diubah kata-katanya (dengan kata yang berubah), bulan yang "
+        "bergeser.\n\n"
+        "KASUS adalah folder kasus (revisinya dicari di OUT/<kasus>/) atau folder hasil kasus itu sendiri (yang "
+        "berisi rev-001, rev-002, ...).",
+        "en": "Say what changed between two revisions of a case: decree fields, Mengingat, plan rows added, "
+        "removed, moved or reworded (with the words that changed), months moved.\n\n"
+        "KASUS is the case folder (its revisions are looked up in OUT/<case>/) or the case's output folder itself "
+        "(the one holding rev-001, rev-002, ...).",
+    },
+    "help.diff.out": {
+        "id": "Folder tempat `build --out` menulis (revisinya ada di OUT/<kasus>/).",
+        "en": "The folder `build --out` wrote into (revisions are in OUT/<case>/).",
+    },
+    "help.diff.from": {
+        "id": "Revisi yang lebih lama (rev-001, 1, terbaru); bawaan: revisi sebelum --to.",
+        "en": "Older revision (rev-001, 1, latest); default: the one before --to.",
+    },
+    "help.diff.to": {
+        "id": "Revisi yang lebih baru; bawaan: yang terbaru.",
+        "en": "Newer revision; default: the newest.",
+    },
+    "help.diff.pdf": {
+        "id": "Tulis juga daftar itu sebagai PDF 'daftar perubahan' satu halaman.",
+        "en": "Also write the list as a one-page 'daftar perubahan' PDF.",
+    },
+    "help.diff.pdf_file": {
+        "id": "Tempat menulis PDF itu (berarti juga --pdf); bawaan OUT/<kasus>/daftar-perubahan-<dari>-<ke>.pdf.",
+        "en": "Where to write the PDF (implies --pdf); default OUT/<case>/daftar-perubahan-<from>-<to>.pdf.",
+    },
+    "help.diff.force": {
+        "id": "Timpa --pdf-file yang sudah ada (tidak pernah sebuah tautan atau PDF bertanda tangan).",
+        "en": "Replace an existing --pdf-file (never a link or a signed PDF).",
+    },
+    "help.sign": {
+        "id": "Menandatangani satu kolom tanda tangan BERKAS secara PAdES dengan sertifikat lokal.\n\n"
+        "Kata sandinya dibaca dari variabel lingkungan KEPUTUSAN_P12_PASSPHRASE, atau ditanyakan.",
+        "en": "Sign a field of BERKAS as PAdES with a local certificate.\n\n"
+        "The passphrase is read from the environment variable KEPUTUSAN_P12_PASSPHRASE, or asked for.",
+    },
+    "help.sign.p12": {
+        "id": "Sertifikat dan kunci penanda tangan (PKCS#12, .p12/.pfx).",
+        "en": "The signer's certificate and key (PKCS#12, .p12/.pfx).",
+    },
+    "help.sign.field": {
+        "id": "Kolom tanda tangan yang ditandatangani (mis. ttd_ketua); bawaan: satu-satunya kolom kosong berkas itu.",
+        "en": "Signature field to sign (e.g. ttd_ketua); default: the bundle's only empty field.",
+    },
+    "help.sign.out": {
+        "id": "Tempat menulis PDF bertanda tangan (file baru; berkasnya dibiarkan seperti semula).",
+        "en": "Where to write the signed PDF (a new file; the bundle is left as it is).",
+    },
+    "help.verify": {
+        "id": "Mendaftar tanda tangan BERKAS beserta keadaannya; kode keluar 1 bila ada yang tidak sah.",
+        "en": "List the signatures of BERKAS with their status; exit 1 when one fails.",
+    },
+    "help.verify.trust": {
+        "id": "Sertifikat akar (PEM atau DER) yang dipercaya, mis. milik BSrE; boleh diulang. Tanpa ini, "
+        "kepercayaan tidak diperiksa.",
+        "en": "A root certificate (PEM or DER) to trust, e.g. BSrE's; repeatable. Without it, trust is not checked.",
+    },
+    "help.batch": {
+        "id": "Membuat asli dan salinan untuk setiap kantor di KASUS/kantor.yaml ke OUT/<kode>-<nama>/.\n\n"
+        "Kantor yang data, templat dan alatnya tidak berubah sejak batch terakhir ke OUT tidak dibuat ulang. "
+        "Satu kantor yang gagal tidak menghentikan yang lain; kode keluar 1 bila ada yang gagal. Ringkasannya "
+        "dicetak dan OUT/batch-report.json ditulis.",
+        "en": "Build asli and salinan for every office in KASUS/kantor.yaml into OUT/<code>-<name>/.\n\n"
+        "Offices whose data, templates and tool are unchanged since the last batch into OUT are not rebuilt. One "
+        "office failing does not stop the others; the exit code is 1 when any failed. A summary is printed and "
+        "OUT/batch-report.json written.",
+    },
+    "help.batch.out": {
+        "id": "Folder tujuan; setiap kantor mendapat subfolder sendiri <kode>-<nama>.",
+        "en": "Folder to write into; each office gets its own subfolder <code>-<name>.",
+    },
+    "help.batch.jobs": {
+        "id": "Jumlah proses LibreOffice yang bekerja bersamaan  [bawaan: jumlah CPU]",
+        "en": "LibreOffice processes converting at once  [default: the number of CPUs]",
+    },
+    "help.batch.only": {
+        "id": "Buat hanya kantor dengan kode ini; ulangi opsinya, atau pisahkan kode-kodenya dengan koma.",
+        "en": "Build only the office with this code; repeat it, or separate codes by commas.",
+    },
+    "help.batch.force": {
+        "id": "Buat ulang setiap kantor, juga yang masukannya tidak berubah.",
+        "en": "Rebuild every office, also those whose inputs did not change.",
+    },
+    "help.batch.timeout": {
+        "id": "Detik yang boleh dipakai satu pembuatan PDF; sesudahnya LibreOffice-nya dijalankan ulang dan "
+        "pembuatannya dicoba lagi.",
+        "en": "Seconds one conversion may take; then its LibreOffice is restarted and the conversion retried.",
+    },
+    "help.batch.recycle_after": {
+        "id": "Banyaknya pembuatan PDF sebelum satu proses LibreOffice diganti dengan yang baru.",
+        "en": "Conversions after which a LibreOffice process is replaced by a fresh one.",
+    },
+    "help.serve": {
+        "id": "Menjalankan aplikasi web untuk staf: server web dan pekerja pembuat keputusan (LibreOffice yang "
+        "siap pakai).\n\nMemperbarui basis data lebih dulu. Berhenti dengan rapi pada Ctrl-C atau SIGTERM.",
+        "en": "Run the web application for staff: the web server and the build worker (warm LibreOffice).\n\n"
+        "Migrates the database first. Stops cleanly on Ctrl-C or SIGTERM.",
+    },
+    "help.serve.host": {
+        "id": "Alamat yang didengarkan (0.0.0.0: semua antarmuka).",
+        "en": "Address to listen on (0.0.0.0: every interface).",
+    },
+    "help.serve.port": {"id": "Port yang didengarkan.", "en": "Port to listen on."},
+    "help.serve.workers": {"id": "Jumlah proses server web.", "en": "Web server processes."},
+    "help.data": {
+        "id": "Folder data aplikasi: kasus, hasil, unggahan, antrean pekerjaan, basis data SQLite  "
+        "[bawaan: $KEPUTUSAN_DATA, bila tidak ada ./keputusan-data]",
+        "en": "The application's data folder: cases, outputs, uploads, job queue, SQLite database  "
+        "[default: $KEPUTUSAN_DATA, else ./keputusan-data]",
+    },
+    "help.database_url": {
+        "id": "Basis data, mis. postgres://user:pass@host/db  [bawaan: SQLite di folder data; atau $DATABASE_URL]",
+        "en": "Database, e.g. postgres://user:pass@host/db  [default: SQLite in the data folder; or $DATABASE_URL]",
+    },
+    "help.user": {
+        "id": "Akun aplikasi web: add (tambah), passwd (ganti kata sandi), unlock (buka kunci), list (daftar).",
+        "en": "Accounts of the web application: add, passwd, unlock, list.",
+    },
+    "help.user.add": {
+        "id": "Membuat pengguna aplikasi web (administrator pertama, atau staf sebuah kantor).",
+        "en": "Create a user of the web application (the first administrator, or staff of an office).",
+    },
+    "help.user.office": {
+        "id": "Kantor pengguna: kode wilayahnya (52, 5201).",
+        "en": "The user's office: its region code (52, 5201).",
+    },
+    "help.user.office_name": {
+        "id": "Nama kantor itu, bila kantornya belum ada.",
+        "en": "Name of the office, when it does not exist yet.",
+    },
+    "help.user.role": {
+        "id": "provinsi: boleh juga menjalankan batch untuk kabupaten/kota di provinsinya.",
+        "en": "provinsi: may also run the batch for the province's kabupaten/kota.",
+    },
+    "help.user.admin": {
+        "id": "Administrator: mengelola pengguna dan kantor di /admin/.",
+        "en": "An administrator: manages users and offices in /admin/.",
+    },
+    "help.user.name": {
+        "id": "Nama lengkap, seperti ditampilkan di halaman.",
+        "en": "Full name, as shown on the pages.",
+    },
+    "help.user.password_stdin": {
+        "id": "Baca kata sandinya dari baris pertama masukan standar (stdin).",
+        "en": "Read the password from the first line of standard input.",
+    },
+    "help.user.passwd": {"id": "Mengganti kata sandi NAMA_PENGGUNA.", "en": "Set a new password for NAMA_PENGGUNA."},
+    "help.user.unlock": {
+        "id": "Membuka kunci NAMA_PENGGUNA setelah terlalu sering salah memasukkan kata sandi.",
+        "en": "Lift the lock-out of NAMA_PENGGUNA after too many wrong passwords.",
+    },
+    "help.user.list": {
+        "id": "Mendaftar pengguna beserta kantor dan perannya.",
+        "en": "List the users with their office and role.",
+    },
     # ======== the daftar perubahan: what changed between two revisions (diff.py)
     "diff.title": {"id": "Daftar perubahan {case}: {old} → {new}", "en": "Changes in {case}: {old} → {new}"},
     "diff.none": {
@@ -765,6 +1000,7 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "diff.section.mengingat": {"id": "Mengingat", "en": "Mengingat (legal bases)"},
     "diff.section.rencana": {"id": "Rencana Aksi (lampiran)", "en": "Rencana Aksi (the lampiran's plan)"},
     "diff.section.kantor": {"id": "Kantor (batch)", "en": "Offices (batch)"},
+    "diff.pdf_done": {"id": "{path}  (daftar perubahan)", "en": "{path}  (list of changes)"},
     "diff.pdf.title": {"id": "DAFTAR PERUBAHAN", "en": "LIST OF CHANGES"},
     "diff.pdf.case": {"id": "{case} — {nomor}", "en": "{case} — {nomor}"},
     "diff.pdf.revisions": {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+from pathlib import Path
 
 from generator.messages import CATALOGUE
 
@@ -86,7 +87,7 @@ def _problem_patterns() -> tuple[re.Pattern, re.Pattern]:
 @functools.cache
 def _usage_pattern() -> re.Pattern:
     usage = re.escape(CATALOGUE["click.usage"]["id"])
-    return re.compile(usage + r" keputusan(?: [\w\-]+)*(?: \[[^\]]+\]| [A-Z_]+(?:\.\.\.)?)*")
+    return re.compile(usage + r" keputusan(?: [a-z][\w\-]*)*(?: \[[^\]]+\](?:\.\.\.)?| [A-Z_]+(?:\.\.\.)?)*")
 
 
 @functools.cache
@@ -103,6 +104,30 @@ def english_only_words() -> frozenset[str]:
 
     # the words of a place in English (Place.render): "key nomor.format (line 9)"
     return frozenset((words("en") | {"key", "line"}) - words("id"))
+
+
+@functools.cache
+def identifiers() -> frozenset[str]:
+    """Words that are the command's own names, typed as they are in any language: its commands,
+    the values its options take (asli, both, staf...) and their defaults (output)."""
+    import click
+
+    from generator.cli import cli
+
+    names: set[str] = set()
+
+    def walk(command: click.Command) -> None:
+        names.update(re.findall(r"[A-Za-z]+", command.name or ""))
+        for param in command.params:
+            if isinstance(param.type, click.Choice):
+                names.update(str(choice) for choice in param.type.choices)
+            if isinstance(param, click.Option) and isinstance(param.default, (str, Path)):
+                names.update(re.findall(r"[A-Za-z]+", str(param.default)))
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(cli)
+    return frozenset(n.casefold() for n in names)
 
 
 def _data_free(text: str) -> str:
@@ -129,7 +154,13 @@ def indonesian_problems(text: str, data: tuple[str, ...] = ()) -> list[str]:
     words = _data_free(text)
     for value in data:
         words = words.replace(value, " ")
-    english = sorted({w for w in re.findall(r"[A-Za-z]{3,}", words) if w.casefold() in english_only_words()})
+    english = sorted(
+        {
+            w
+            for w in re.findall(r"[A-Za-z]{3,}", words)
+            if w.casefold() in english_only_words() and w.casefold() not in identifiers()
+        }
+    )
     if english:
         found.append(f"English words: {', '.join(english)}")
     return found

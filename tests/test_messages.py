@@ -142,9 +142,7 @@ def _calls() -> list[tuple[str, int, str, str, str, set[str] | None]]:
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 code = re.escape(first.value)
             elif isinstance(first, ast.JoinedStr):  # f"batch.status.{s}": any code of that shape
-                code = "".join(
-                    re.escape(v.value) if isinstance(v, ast.Constant) else r"[\w-]+" for v in first.values
-                )
+                code = "".join(re.escape(v.value) if isinstance(v, ast.Constant) else r"[\w-]+" for v in first.values)
             else:
                 continue
             if name == "add" and "uploads" not in path.name:
