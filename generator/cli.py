@@ -17,14 +17,14 @@ import time
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from . import __version__, logs
 from .errors import FileSystemError, KeputusanError
 from .messages import CATALOGUE, LANGS, Message, error_text, language, say
-from .render import VARIANTS
+from .render import VARIANTS, Variant
 
 # How `main` shows errors and where the log goes: set by the options every command takes.
 _SHOW: dict[str, Any] = {}
@@ -92,7 +92,7 @@ _click_speaks_our_language()
 class PathType(click.Path):
     """click.Path whose name in messages ("directory 'x' is a file") follows --lang."""
 
-    @property  # type: ignore[override]
+    @property
     def name(self) -> str:
         return _click_text(self._name)
 
@@ -116,7 +116,8 @@ def _helps_said(commands: list[click.Command]):
     writes the help (they are click's attributes: set back afterwards)."""
     kept: list[tuple[Any, str | None]] = []
     for command in commands:
-        for part in (command, *command.params):
+        parts: list[Any] = [command, *command.params]
+        for part in parts:
             text = getattr(part, "help", None)
             code = _HELP_TEXTS.get(text) if isinstance(text, str) else None
             if code is not None:
@@ -252,7 +253,7 @@ def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -
     _SHOW["case"] = str(case_dir)
 
     started = time.monotonic()
-    variants = VARIANTS if variant == "both" else (variant,)
+    variants = VARIANTS if variant == "both" else (cast(Variant, variant),)
     result = run_build(case_dir, out_dir, variants, templates=templates)
     for name, path in result.bundles.items():
         click.echo(_say("build.bundle", path=path, pages=result.pages[name], rev=result.revision))
@@ -783,7 +784,7 @@ def main(argv: list[str] | None = None) -> int:
         if _SHOW["verbose"]:
             traceback.print_exc()
         return fs_error.exit_code
-    except Exception as exc:  # a bug, not bad input: one line for staff, the traceback on request
+    except Exception as exc:  # noqa: BLE001 - a bug, not bad input: one line for staff, the traceback on request
         _fail(_error_text(exc))
         if _SHOW["verbose"]:
             traceback.print_exc()

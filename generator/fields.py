@@ -186,7 +186,7 @@ def read_words(pdf: Path, first: int, last: int) -> list[Page]:
     if exe is None:
         raise ConverterMissing("conversion.pdftotext_missing")
     proc = subprocess.run(
-        [exe, "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True, timeout=120
+        [exe, "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True, timeout=120, check=False
     )
     if proc.returncode != 0:
         raise LayoutError(
@@ -196,10 +196,10 @@ def read_words(pdf: Path, first: int, last: int) -> list[Page]:
     pages = []
     for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=first):
         words = tuple(
-            Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+            Word(w.text or "", *(float(w.attrib[k]) for k in ("xMin", "yMin", "xMax", "yMax")))
             for w in page.iter("{http://www.w3.org/1999/xhtml}word")
         )
-        pages.append(Page(number, float(page.get("width")), float(page.get("height")), words))
+        pages.append(Page(number, float(page.attrib["width"]), float(page.attrib["height"]), words))
     return pages
 
 
@@ -289,7 +289,7 @@ def add_fields(pdf: Path, placed: list[PlacedField], meta) -> Path:
             SigFieldSpec(
                 sig_field_name=field.spec.name,
                 on_page=field.page - 1,
-                box=(llx, lly, urx, ury),
+                box=(llx, lly, urx, ury),  # type: ignore[arg-type]  # points: pyHanko takes floats, typed as int
                 readable_field_name=f"{field.spec.signer.title}: {field.spec.signer.name}",
                 # suggestions for signing tools, not constraints (no flags): the decree's reason, PAdES
                 seed_value_dict=SigSeedValueSpec(reasons=[field.spec.reason], subfilters=[SigSeedSubFilter.PADES]),

@@ -510,7 +510,7 @@ def apply_changes(
     """The base plan with an office's changes. Rows are named as in the base plan (its letters),
     whatever the other changes do; every problem is reported with its place."""
     # mutable copy: [area, [[kegiatan, [rows]]]] with rows as dicts
-    areas = [
+    areas: list[list[Any]] = [
         [a.nama, [[k.nama, [dict(sub=s, drop=False, after=[]) for s in k.sub_kegiatan]] for k in a.kegiatan]]
         for a in plan.areas
     ]
@@ -606,6 +606,7 @@ def _find(areas: list, target: Target, where: Place, problems: list[Problem]):
 
 def _add(areas: list, change: PlanChange, where: Place, problems: list[Problem]) -> None:
     target = change.target
+    assert change.sub_kegiatan is not None  # PlanChange: tambah needs it
     sub = SubKegiatan(
         teks=change.sub_kegiatan,
         indikator=change.indikator,

@@ -14,7 +14,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 from docx.oxml import OxmlElement
@@ -139,7 +139,7 @@ _ENV: _CompilingOnce | None = None
 def jinja_env() -> jinja2.Environment:
     # StrictUndefined: a field the template names and the context lacks fails loudly.
     # autoescape: data text with & < > prints as typed instead of breaking the XML.
-    global _ENV
+    global _ENV  # noqa: PLW0603 - one sandboxed environment, made on first use
     if _ENV is None:
         _ENV = _CompilingOnce(undefined=jinja2.StrictUndefined, autoescape=True)
     return _ENV
@@ -546,7 +546,7 @@ def _flatten_table_style(doc: DocxTemplate, tbl):
     if not chain:
         return None
     p_props: dict[str, dict[str, str]] = {}
-    borders: dict[str, object] = {}
+    borders: dict[str, Any] = {}  # side -> its w:* border element
     margins: dict[str, object] = {}
     for style in reversed(chain):  # base first: derived styles override
         for child in style:

@@ -9,19 +9,20 @@ font embedded).
 
 `verify` lists every signature with its status: intact (the signed bytes are unchanged),
 valid (the cryptographic signature checks out), trusted (the certificate chains to one of the
-`--trust` root certificates; without them nothing is trusted and trust is not required), and coverage (the whole file, or the whole
-revision with only further signatures after it).
+`--trust` root certificates; without them nothing is trusted and trust is not required), and
+coverage (the whole file, or the whole revision with only further signatures after it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic
@@ -83,7 +84,7 @@ def is_signed(path: Path) -> bool:
         return any(signed for _, signed in signature_fields(path))
     except SigningError:
         return False
-    except Exception:  # a damaged PDF: fall back to the signature dictionary's mark
+    except Exception:  # noqa: BLE001 - a damaged PDF: fall back to the signature dictionary's mark
         return b"/ByteRange" in path.read_bytes()
 
 
@@ -113,7 +114,7 @@ def _load_signer(p12: Path, passphrase: str | None):
         signer = signers.SimpleSigner.load_pkcs12(
             pfx_file=str(p12), passphrase=passphrase.encode() if passphrase else None
         )
-    except Exception as exc:  # pyHanko wraps cryptography's errors in several types
+    except Exception as exc:  # noqa: BLE001 - pyHanko wraps cryptography's errors in several types
         signer = None
         detail = str(exc)
     else:
@@ -127,7 +128,7 @@ def stamp_font() -> Path:
     """A TrueType font file for the visible signature text (embedded in the PDF, as PDF/A wants)."""
     exe = shutil.which("fc-match")
     if exe:
-        proc = subprocess.run([exe, "-f", "%{file}", STAMP_FONT], capture_output=True, text=True)
+        proc = subprocess.run([exe, "-f", "%{file}", STAMP_FONT], capture_output=True, text=True, check=False)
         path = Path(proc.stdout.strip())
         if proc.returncode == 0 and path.suffix.lower() == ".ttf" and path.is_file():
             return path
@@ -232,7 +233,7 @@ class SignatureReport:
     trusted: bool
     coverage: Message  # how much of the file the signature covers (verify.coverage.*)
     whole_file: bool
-    problems: list[Message] = field(default_factory=list)  # why it fails (verify.problem.*)
+    problems: list[Message] = dataclasses.field(default_factory=list)  # why it fails (verify.problem.*)
 
     @property
     def ok(self) -> bool:
@@ -268,7 +269,7 @@ def _load_certs(paths: list[Path]):
             loaded = [x509.Certificate.load(der) for der in blocks]
             for cert in loaded:
                 cert.native  # noqa: B018 - parse now: a broken file fails here, not later
-        except Exception:
+        except Exception:  # noqa: BLE001 - asn1crypto fails on foreign bytes in many ways
             raise SigningError("signing.not_cert", path=path) from None
         if not loaded:
             raise SigningError("signing.no_cert", path=path)
@@ -299,7 +300,7 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
         context = ValidationContext(trust_roots=roots or [], allow_fetching=False)
         try:
             status = validate_pdf_signature(sig, signer_validation_context=context)
-        except Exception as exc:  # a mangled signature dictionary or CMS blob
+        except Exception as exc:  # noqa: BLE001 - a mangled signature dictionary or CMS blob
             log.warning("%s: signature %s cannot be validated: %s", bundle, sig.field_name, exc)
             reports.append(
                 SignatureReport(

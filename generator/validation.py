@@ -81,7 +81,8 @@ def _pydantic_problem(err: ErrorDetails, loc: tuple, place: Place, model: Any) -
         return problem("list.expected", place)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return problem("mapping.expected", place)
-    return problem("value.invalid", place, detail={"id": kind, "en": err.get("msg", kind)})  # pydantic's words, in English
+    # pydantic's own words, in English; in Indonesian the name of its error
+    return problem("value.invalid", place, detail={"id": kind, "en": err.get("msg", kind)})
 
 
 def _known_keys(model: Any, loc: tuple) -> list[str]:

@@ -63,7 +63,9 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
         mark = getattr(exc, "problem_mark", None)
         place = Place(str(path), line=mark.line + 1 if mark else None)
         said = getattr(exc, "problem", None) or str(exc)
-        raise DataError([problem("yaml.syntax", place, detail=yaml_reason(said, getattr(exc, "context", None)))]) from None
+        raise DataError(
+            [problem("yaml.syntax", place, detail=yaml_reason(said, getattr(exc, "context", None)))]
+        ) from None
     lines: dict[tuple, int] = {}
     _index_lines(node, (), lines)
     return data, lines

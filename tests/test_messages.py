@@ -224,7 +224,28 @@ def test_no_message_is_written_outside_the_catalogue():
             # messages.problem() makes them; web/problems.py rebuilds them from the database
             if name == "Problem" and path.name not in ("messages.py", "problems.py"):
                 wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: Problem(...) by hand")
-            if name in CALLS and name not in ("add", "refuse") and isinstance(first, ast.Constant):
-                if isinstance(first.value, str) and " " in first.value:
-                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: words, not a code: {first.value!r}")
+            coded = name in CALLS and name not in ("add", "refuse") and isinstance(first, ast.Constant)
+            if coded and isinstance(first.value, str) and " " in first.value:
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: words, not a code: {first.value!r}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_help_of_the_command_is_in_the_catalogue():
+    """--help says the catalogue's help.* texts: a help written in the code alone would stay English."""
+    import click
+
+    from generator.cli import cli
+
+    helps = {entry["en"] for code, entry in CATALOGUE.items() if code.startswith("help.")}
+
+    def commands(group: click.Command):
+        yield group
+        for sub in getattr(group, "commands", {}).values():
+            yield from commands(sub)
+
+    missing = []
+    for command in commands(cli):
+        for part in (command, *command.params):
+            if getattr(part, "help", None) and part.help not in helps:
+                missing.append(f"{command.name} {getattr(part, 'name', '')}: {part.help!r}")
+    assert not missing, "\n".join(missing)

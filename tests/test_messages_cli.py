@@ -262,7 +262,14 @@ def test_a_signed_bundle_or_a_file_in_the_way_is_never_overwritten(tmp_path, sig
     out = tmp_path / "out"
     (out / "kecil").mkdir(parents=True)
     shutil.copy(signed_asli, out / "kecil" / "kecil-asli.pdf")
-    say_id("build", KECIL, "--out", out, exit=4, codes=("output.refused", "output.kept_signed", "output.advice.move_then_build"))
+    say_id(
+        "build",
+        KECIL,
+        "--out",
+        out,
+        exit=4,
+        codes=("output.refused", "output.kept_signed", "output.advice.move_then_build"),
+    )
     (tmp_path / "lain").mkdir()
     (tmp_path / "lain" / "kecil").write_text("a file of the user's where the case's folder goes")
     say_id("build", KECIL, "--out", tmp_path / "lain", exit=5, codes=("fs.not_folder",))
@@ -348,7 +355,7 @@ def test_interrupted_aborted_or_a_bug(monkeypatch, tmp_path, say_id):
 
     # a prompt given up (no passphrase typed: end of input)
     env = {k: v for k, v in os.environ.items() if k not in ("KEPUTUSAN_P12_PASSPHRASE", "KEPUTUSAN_LANG")}
-    run = subprocess.run(
+    run = subprocess.run(  # noqa: PLW1510 - the exit code is what is checked
         [sys.executable, "-m", "generator", "sign", str(tmp_path / "a.pdf"), "--p12", "x.p12", "--out", "b.pdf"],
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -506,7 +513,7 @@ def test_accounts(tmp_path):
     data = tmp_path / "web"
 
     def user(*args, password: str | None = None, exit: int, codes=(), lines: bool = True) -> str:
-        run = subprocess.run(
+        run = subprocess.run(  # noqa: PLW1510 - the exit code is what is checked
             [sys.executable, "-m", "generator", "user", *args, "--data", str(data), "--lang", "id"]
             + (["--password-stdin"] if password is not None else []),
             input=(password or "") + "\n",

@@ -80,8 +80,8 @@ def test_anchor_is_printed_invisibly_in_each_signature_space(profiled_build):
         for entry in doc["fields"]:
             anchor = entry["anchor"]
             assert anchor["text"] == "#" and anchor["page"] == entry["page"]
-            ax0, ay0, ax1, ay1 = anchor["rect"]
-            llx, lly, urx, ury = entry["rect"]
+            ax0, ay0, _ax1, ay1 = anchor["rect"]
+            llx, lly, _urx, ury = entry["rect"]
             # on the last blank line above the name, at the left edge of the field
             assert ax0 == pytest.approx(llx, abs=0.5) and lly - 5 <= ay0 and ay1 <= ury
             words = [w for w in words_on(pdf, entry["page"]) if w.text == "#"]

@@ -25,6 +25,7 @@ from filelock import FileLock, Timeout
 from huey import SqliteHuey
 
 from .. import atomic
+from ..converter import ConversionStats, Converter
 from ..errors import ConversionError, DataError, KeputusanError
 from ..layout import LayoutCache
 from ..messages import LANGS, error_text, web_text
@@ -95,13 +96,27 @@ def error_texts(exc: BaseException) -> dict[str, str]:
 
 
 class _Progress:
-    """A converter that reports each document it converts to the job's row."""
+    """A converter (`converter.Converter`) that reports each document it converts to the job's row;
+    the worker's pool does the converting, and stays open when the job is done."""
 
-    def __init__(self, converter, job: Job, first_step: int, last_step: int):
+    def __init__(self, converter: Converter, job: Job, first_step: int, last_step: int):
         self.converter = converter
         self.job = job
         self.step = first_step
         self.last = last_step
+
+    @property
+    def stats(self) -> ConversionStats:
+        return self.converter.stats
+
+    def close(self) -> None:
+        """Nothing: the pool is the worker's, kept for the next job."""
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def convert(self, src: Path, dst: Path) -> Path:
         name = Path(src).name
