@@ -350,7 +350,7 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
         reports.append(
             SignatureReport(
                 field=sig.field_name,
-                signer=status.signing_cert.subject.human_friendly,
+                signer=_signer(status.signing_cert.subject),
                 signed_at=signed_at,
                 reason=_text(sig_obj.get("/Reason")),
                 location=_text(sig_obj.get("/Location")),
@@ -363,6 +363,15 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
             )
         )
     return VerifyReport(bundle, reports, empty, trust_given=bool(trust))
+
+
+def _signer(subject) -> str:
+    """Who signed, as the certificate names them: "Suhardi Soud (KPU Provinsi NTB)", its common
+    name and organisation (asn1crypto's human_friendly labels them in English)."""
+    names = subject.native
+    name = names.get("common_name") or subject.human_friendly
+    organisation = names.get("organization_name")
+    return f"{name} ({organisation})" if organisation else str(name)
 
 
 def _text(value) -> str | None:

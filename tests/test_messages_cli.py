@@ -250,8 +250,13 @@ def test_templates_missing_or_foreign(tmp_path, say_id):
     broken = templates_copy(tmp_path / "rusak")
     import zipfile
 
-    with zipfile.ZipFile(broken / "keputusan.docx", "a") as archive:
-        archive.writestr("word/document.xml", "<w:document")  # not XML: Word cannot open it either
+    docx = broken / "keputusan.docx"
+    with zipfile.ZipFile(docx) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    parts["word/document.xml"] = b"<w:document"  # not XML: Word cannot open it either
+    with zipfile.ZipFile(docx, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
     say_id("build", KECIL, "--out", tmp_path / "out", "--templates", broken, exit=2, codes=("template.unreadable",))
 
 
@@ -412,7 +417,7 @@ def test_verifying(ntb_build, signed_asli, certs, tmp_path, say_id):
     codes = ("verify.ok", "verify.signer", "verify.signed_at", "verify.reason", "verify.location", "verify.checks")
     say_id("verify", signed_asli, "--trust", certs["root"], exit=0, codes=(*codes, "verify.coverage.entire_file"))
     text = say_id("verify", signed_asli, exit=0, codes=("verify.trust_not_checked",))
-    assert "Suhardi Soud" in text
+    assert "  penanda tangan: Suhardi Soud\n" in text  # the certificate's name, not its English labels
     say_id(
         "verify",
         signed_asli,
