@@ -47,14 +47,14 @@ class Place:
     def render(self, lang: Lang = DEFAULT_LANG) -> str:
         head = self.file
         if self.sheet is not None:
-            where = f"{self.sheet}!{self.cell}" if self.cell else f"sheet '{self.sheet}'"
+            where = f"{self.sheet}!{self.cell}" if self.cell else say("place.sheet", lang, sheet=self.sheet)
             return f"{head}, {where}" if head else where
         parts = [head] if head else []
         if self.key:
-            parts.append(f"{'kunci' if lang == 'id' else 'key'} {self.key}")
+            parts.append(say("place.key", lang, key=self.key))
         text = ", ".join(parts)
         if self.line:
-            text += f" ({'baris' if lang == 'id' else 'line'} {self.line})"
+            text += say("place.line", lang, line=self.line)
         return text
 
 
@@ -235,6 +235,10 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "cli.aborted": {"id": "dibatalkan", "en": "aborted"},
     "cli.error_kind": {"id": "[{kind}, kode keluar {code}]", "en": "[{kind}, exit {code}]"},
     "cli.version": {"id": "{prog}, versi {version}", "en": "{prog}, version {version}"},
+    # ---- where a problem is (Place): a sheet, or a YAML key and its line
+    "place.sheet": {"id": "sheet '{sheet}'", "en": "sheet '{sheet}'"},
+    "place.key": {"id": "kunci {key}", "en": "key {key}"},
+    "place.line": {"id": " (baris {line})", "en": " (line {line})"},
     # ======== errors (errors.py): what happened, and what to do
     "problems.heading": {"id": "{n} masalah pada data kasus{case}:", "en": "{n} problem{s} in the case data{case}:"},
     "problems.fix": {"id": "Perbaikan: ", "en": "Fix: "},
@@ -2070,6 +2074,7 @@ def web_text(code: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
 
 
 def is_web_code(code: str) -> bool:
+    """Whether `code` names a text of the web pages (a refusal of an upload kept by its code)."""
     return f"web.{code}" in CATALOGUE
 
 

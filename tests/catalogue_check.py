@@ -102,8 +102,7 @@ def english_only_words() -> frozenset[str]:
                 found |= {w.casefold() for w in re.findall(r"[A-Za-z]{3,}", literal)}
         return found
 
-    # the words of a place in English (Place.render): "key nomor.format (line 9)"
-    return frozenset((words("en") | {"key", "line"}) - words("id"))
+    return frozenset(words("en") - words("id"))
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator import errors
-from generator.messages import CATALOGUE, LANGS, Message, error_text, message, placeholders, say, text
+from generator.messages import CATALOGUE, LANGS, Message, error_text, message, placeholders, text
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "generator"
@@ -117,9 +117,17 @@ def test_nested_messages_and_texts_in_both_languages_render_in_the_reader_s():
     assert str(exc).endswith("; move it away or choose another --out folder")
     what, _ = text("file.unreadable", "id", reason={"id": "tanpa izin membaca", "en": "Permission denied"})
     assert what == "tidak dapat dibaca (tanpa izin membaca)"
-    assert Message.from_data({"code": "verify.problem.foreign_updates", "params": [["n", 2]]}).render("id") == (
-        say("verify.problem.foreign_updates", "id", n=2)
+    # a Message kept in the database as JSON (the web's signed copies) reads back in either language
+    import dataclasses
+    import json
+
+    kept = message(
+        "verify.problem.modified",
+        coverage=message("verify.coverage.entire_revision", later=message("verify.later.form_filling")),
     )
+    again = Message.from_data(json.loads(json.dumps(dataclasses.asdict(kept))))
+    assert again.render("id") == kept.render("id") and "pengisian kolom" in again.render("id")
+    assert str(again) == "changed after signing beyond adding signatures (whole revision; later: form filling)"
 
 
 # ---------------------------------------------------------------- the source
