@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -29,7 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, atomic, revisions, template_files
-from .errors import BatchIncomplete, DataError, KeputusanError, OutputError, OutputLocked, Problem
+from .errors import BatchIncomplete, DataError, KeputusanError, OutputError, OutputLocked
+from .messages import Place, problem
 from .offices import Batch, Office, read_batch
 
 if TYPE_CHECKING:
@@ -59,7 +61,7 @@ class OfficeResult:
     bundles: list[str] = field(default_factory=list)
     layout_passes: dict[str, int] = field(default_factory=dict)  # lampiran conversions per variant
     revision: str = ""  # the office's revision folder, e.g. rev-002
-    exception: KeputusanError | None = field(default=None, repr=False)  # why it failed (not reported)
+    exception: Exception | None = field(default=None, repr=False)  # why it failed (not reported)
     fingerprint: str = field(default="", repr=False)  # of its revision (outputs.fingerprint; not reported)
 
 
@@ -237,10 +239,12 @@ def _finish(
 def raise_for_failures(result: BatchResult) -> None:
     """BatchIncomplete when any office failed (for callers that want an exception)."""
     if result.failed:
-        names = ", ".join(f"{r.kode}" for r in result.failed)
         raise BatchIncomplete(
-            f"{len(result.failed)} of {len(result.offices)} offices failed ({names}); "
-            f"reasons above and in {result.report}"
+            "batch.incomplete",
+            failed=len(result.failed),
+            n=len(result.offices),
+            codes=", ".join(r.kode for r in result.failed),
+            report=result.report,
         )
 
 
@@ -340,7 +344,7 @@ def _build_office(
         result.error, result.exit_code, result.exception = str(exc), exc.exit_code, exc
     except Exception as exc:  # a bug must not take the other offices down; it is reported
         log.exception("office %s: internal error", office.kode)
-        result.error, result.exit_code = f"internal error: {type(exc).__name__}: {exc}", 1
+        result.error, result.exit_code, result.exception = f"internal error: {type(exc).__name__}: {exc}", 1, exc
     finally:
         result.seconds = round(time.monotonic() - started, 2)
         if result.status != BUILT and not existed:
@@ -453,13 +457,14 @@ def _select(batch: Batch, only: list[str]) -> list[Office]:
         problems = []
         for code in unknown:
             guess = difflib.get_close_matches(code, sorted(known), n=1)
-            problems.append(
-                Problem(
-                    f"--only {code}",
-                    f"no office with code {code} in {batch.file}",
-                    f"did you mean {guess[0]}?" if guess else "codes: " + ", ".join(o.kode for o in batch.offices),
+            place = Place(f"--only {code}")
+            if guess:
+                problems.append(problem("office.only_unknown", place, kode=code, file=str(batch.file), guess=guess[0]))
+            else:
+                codes = ", ".join(o.kode for o in batch.offices)
+                problems.append(
+                    problem("office.only_unknown_noguess", place, kode=code, file=str(batch.file), codes=codes)
                 )
-            )
         raise DataError(problems)
     return [o for o in batch.offices if o.kode in set(only)]
 
@@ -476,12 +481,11 @@ def folder_lock(out_dir: Path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.seek(0)
-        holder = handle.read().strip() or "another process"
+        holder = re.fullmatch(r"pid (\d+), since (\S+)", handle.read().strip())
         handle.close()
-        raise OutputLocked(
-            f"{out_dir} is being written by another batch ({holder}); wait until it "
-            "has finished, or choose another --out folder"
-        ) from None
+        if holder is None:
+            raise OutputLocked("output.locked_unknown", folder=out_dir) from None
+        raise OutputLocked("output.locked", folder=out_dir, pid=holder.group(1), since=holder.group(2)) from None
     try:
         handle.seek(0)
         handle.truncate()

@@ -49,7 +49,7 @@ def new_folder(dest: Path, fill: Callable[[Path], object]) -> None:
     over a folder that already holds something."""
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise OutputError(f"{dest} already exists and is not empty: choose a new folder for the case")
+        raise OutputError("output.case_exists", path=dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:

@@ -47,10 +47,7 @@ def find_soffice() -> str:
     for name in (os.environ.get("KEPUTUSAN_SOFFICE"), "soffice", "libreoffice"):
         if name and (path := shutil.which(name)):
             return path
-    raise ConverterMissing(
-        "LibreOffice (soffice) is not installed: run `make setup` "
-        "(or apt-get install libreoffice-writer-nogui), or set KEPUTUSAN_SOFFICE"
-    )
+    raise ConverterMissing("conversion.no_soffice")
 
 
 class SofficeConverter:
@@ -77,7 +74,7 @@ class SofficeConverter:
     def convert(self, src: Path, dst: Path) -> Path:
         src, dst = Path(src), Path(dst)
         if not src.is_file():
-            raise ConversionError(f"{src}: document to convert does not exist")
+            raise ConversionError("conversion.no_source", path=src)
         dst.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         self.stats.add(starts=1)
@@ -108,7 +105,7 @@ class SofficeConverter:
                     check_pdf(produced, src)
                 except ConversionError as exc:
                     kept = keep_log(_run_log(cmd, 0, done.stdout, done.stderr), src.name, self.log_folder)
-                    raise ConversionError(exc.message, log_path=kept) from None
+                    raise exc.again(log_path=kept) from None
             except ConversionError:
                 self.stats.add(failed_attempts=1, convert_seconds=time.monotonic() - started)
                 raise
@@ -137,7 +134,7 @@ def run(cmd: list[str], *, timeout: float, env: dict[str, str], what: str, log_f
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
     except OSError as exc:
-        raise ConverterMissing(f"cannot start LibreOffice ({cmd[0]}): {exc.strerror}") from None
+        raise ConverterMissing("conversion.cannot_start", program=cmd[0], detail=exc.strerror or str(exc)) from None
     log.debug("LibreOffice pid %d converts %s", proc.pid, what)
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -147,17 +144,14 @@ def run(cmd: list[str], *, timeout: float, env: dict[str, str], what: str, log_f
         log.warning(
             "LibreOffice pid %d did not convert %s within %g s: killed; log kept in %s", proc.pid, what, timeout, kept
         )
-        raise ConversionTimeout(
-            f"LibreOffice did not convert {what} within {timeout:g} s and was stopped", log_path=kept
-        ) from None
+        raise ConversionTimeout("conversion.timeout", document=what, seconds=f"{timeout:g}", log_path=kept) from None
     if proc.returncode != 0:
         detail = (err or out).decode(errors="replace").strip().splitlines()
         detail = [line for line in detail if "javaldx" not in line]  # harmless, printed every run
         kept = keep_log(_run_log(cmd, proc.returncode, out, err), what, log_folder)
         log.warning("LibreOffice pid %d failed on %s (exit %d); log kept in %s", proc.pid, what, proc.returncode, kept)
         raise ConversionError(
-            f"LibreOffice failed to convert {what} (exit {proc.returncode})" + (f": {detail[-1]}" if detail else ""),
-            log_path=kept,
+            "conversion.failed", document=what, code=proc.returncode, detail=detail[-1] if detail else "", log_path=kept
         )
     return Finished(proc.pid, out, err)
 
@@ -251,11 +245,11 @@ def keep_log(text: str, what: str, folder: Path | None = None) -> Path | None:
 def check_pdf(produced: Path, src: Path) -> None:
     """LibreOffice can exit 0 without writing anything: trust only a real, non-empty PDF."""
     if not produced.is_file():
-        raise ConversionError(f"LibreOffice exited without writing a PDF for {src.name}")
+        raise ConversionError("conversion.no_pdf", document=src.name)
     with produced.open("rb") as fh:
         head = fh.read(5)
     if produced.stat().st_size < 200 or head != b"%PDF-":
-        raise ConversionError(f"LibreOffice wrote an empty or broken PDF for {src.name}")
+        raise ConversionError("conversion.broken_pdf", document=src.name)
 
 
 def ipc_leftovers(profile: Path, pipe: str | None = None) -> list[Path]:
@@ -306,4 +300,4 @@ def start_listener(
     try:
         return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env, process_group=0)
     except OSError as exc:
-        raise ConverterMissing(f"cannot start LibreOffice ({cmd[0]}): {exc.strerror}") from None
+        raise ConverterMissing("conversion.cannot_start", program=cmd[0], detail=exc.strerror or str(exc)) from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .messages import Lang, say
 from .numbering import BULAN
 
 Words = list[tuple[str, str]]  # ("=", "same words"), ("-", "removed words"), ("+", "added words")
@@ -296,52 +297,7 @@ def compare_revisions(case_out: Path, from_ref: str | None = None, to_ref: str |
 
 # ---------------------------------------------------------------- rendering
 
-SECTIONS = {
-    "keputusan": {"id": "Keputusan", "en": "Decree"},
-    "mengingat": {"id": "Mengingat", "en": "Mengingat (legal bases)"},
-    "rencana": {"id": "Rencana Aksi (lampiran)", "en": "Rencana Aksi (the lampiran's plan)"},
-    "kantor": {"id": "Kantor (batch)", "en": "Offices (batch)"},
-}
-PHRASES = {
-    "id": {
-        "title": "Daftar perubahan {case}: {old} → {new}",
-        "none": "Tidak ada perubahan isi antara {old} dan {new}.",
-        "count": "{n} perubahan.",
-        "changed": "{subject}: {old} → {new}",
-        "changed_long": "{subject} diubah: {words}",
-        "added": '{subject}: ditambah "{new}"',
-        "removed": '{subject}: dihapus "{old}"',
-        "reworded": "{subject}: kata-kata diubah: {words}",
-        "renamed": "{subject} berganti nama: {words}",
-        "moved": "baris dipindah: {subject} (dari {old} ke {new})",
-        "months": "{subject}: bulan pelaksanaan {old} → {new}",
-        "indikator": "{subject}: indikator diubah: {words}",
-        "keterangan": "{subject}: keterangan {old} → {new}",
-        "kantor_added": "kantor ditambah: {subject}",
-        "kantor_removed": "kantor dihapus: {subject}",
-        "legend": "Tanda: [-kata-] dihapus, {+kata+} ditambah.",
-        "empty": "(kosong)",
-    },
-    "en": {
-        "title": "Changes in {case}: {old} → {new}",
-        "none": "No change of content between {old} and {new}.",
-        "count": "{n} change(s).",
-        "changed": "{subject}: {old} → {new}",
-        "changed_long": "{subject} changed: {words}",
-        "added": '{subject}: added "{new}"',
-        "removed": '{subject}: removed "{old}"',
-        "reworded": "{subject}: reworded: {words}",
-        "renamed": "{subject} renamed: {words}",
-        "moved": "row moved: {subject} (from {old} to {new})",
-        "months": "{subject}: months {old} → {new}",
-        "indikator": "{subject}: indikator changed: {words}",
-        "keterangan": "{subject}: keterangan {old} → {new}",
-        "kantor_added": "office added: {subject}",
-        "kantor_removed": "office removed: {subject}",
-        "legend": "Marks: [-words-] removed, {+words+} added.",
-        "empty": "(empty)",
-    },
-}
+SECTIONS = ("keputusan", "mengingat", "rencana", "kantor")  # in this order; named by the catalogue (diff.section.*)
 
 
 def _marked(words: Words, context: int = 12) -> str:
@@ -360,39 +316,42 @@ def _marked(words: Words, context: int = 12) -> str:
     return " ".join(o for o in out if o)
 
 
-def describe(change: Change, lang: str = "id", words=_marked) -> str:
+def describe(change: Change, lang: Lang = "id", words=_marked) -> str:
     """One change as a sentence; `words` renders a word diff (text marks, or runs in a document)."""
-    p = PHRASES[lang]
-    empty = p["empty"]
+    empty = say("diff.empty", lang)
     kind = change.kind
     if change.section == "kantor" and kind in ("added", "removed"):
         kind = f"kantor_{kind}"
     if kind == "changed" and change.words:
         kind = "changed_long"
-    return p[kind].format(
-        subject=change.subject, old=change.old or empty, new=change.new or empty, words=words(change.words)
+    return say(
+        f"diff.{kind}",
+        lang,
+        subject=change.subject,
+        old=change.old or empty,
+        new=change.new or empty,
+        words=words(change.words),
     )
 
 
-def render_text(comparison: Comparison, lang: str = "id") -> str:
-    p = PHRASES[lang]
-    lines = [p["title"].format(case=comparison.case, old=comparison.old_rev, new=comparison.new_rev)]
+def render_text(comparison: Comparison, lang: Lang = "id") -> str:
+    lines = [say("diff.title", lang, case=comparison.case, old=comparison.old_rev, new=comparison.new_rev)]
     if not comparison.changes:
-        lines.append(p["none"].format(old=comparison.old_rev, new=comparison.new_rev))
+        lines.append(say("diff.none", lang, old=comparison.old_rev, new=comparison.new_rev))
         return "\n".join(lines)
-    lines.append(p["count"].format(n=len(comparison.changes)))
-    for section, names in SECTIONS.items():
+    lines.append(say("diff.count", lang, n=len(comparison.changes)))
+    for section in SECTIONS:
         items = [c for c in comparison.changes if c.section == section]
         if items:
             lines.append("")
-            lines.append(names[lang])
-            lines += [f"  - {describe(c, lang)}" for c in items]
+            lines.append(say(f"diff.section.{section}", lang))
+            lines += [say("diff.item", lang, change=describe(c, lang)) for c in items]
     if any(c.words for c in comparison.changes):
-        lines += ["", p["legend"]]
+        lines += ["", say("diff.legend", lang)]
     return "\n".join(lines)
 
 
-def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=None, *, replace: bool = False) -> Path:
+def write_pdf(comparison: Comparison, out: Path, lang: Lang = "id", converter=None, *, replace: bool = False) -> Path:
     """The same list as a "daftar perubahan" PDF for reviewers: removed words struck through in
     red, added words underlined in blue. Written beside `out`, then renamed.
 
@@ -420,25 +379,33 @@ def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=Non
     style.font.size = Pt(9.5 if len(comparison.changes) < 30 else 8)
     style.paragraph_format.space_after = Pt(2)
 
-    p = PHRASES[lang]
     title = doc.add_paragraph()
-    run = title.add_run("DAFTAR PERUBAHAN" if lang == "id" else "LIST OF CHANGES")
+    run = title.add_run(say("diff.pdf.title", lang))
     run.bold, run.font.size = True, Pt(13)
     info = comparison.new_info
     head = doc.add_paragraph()
-    head.add_run(f"{comparison.case} — {info.get('nomor', '')}\n").bold = True
+    head.add_run(say("diff.pdf.case", lang, case=comparison.case, nomor=info.get("nomor", "")) + "\n").bold = True
     old_date = comparison.old_info.get("dibuat", "")[:16].replace("T", " ")
     new_date = info.get("dibuat", "")[:16].replace("T", " ")
-    head.add_run(f"{comparison.old_rev} ({old_date}) → {comparison.new_rev} ({new_date})")
+    head.add_run(
+        say(
+            "diff.pdf.revisions",
+            lang,
+            old=comparison.old_rev,
+            old_date=old_date,
+            new=comparison.new_rev,
+            new_date=new_date,
+        )
+    )
     if not comparison.changes:
-        doc.add_paragraph(p["none"].format(old=comparison.old_rev, new=comparison.new_rev))
-    for section_key, names in SECTIONS.items():
+        doc.add_paragraph(say("diff.none", lang, old=comparison.old_rev, new=comparison.new_rev))
+    for section_key in SECTIONS:
         items = [c for c in comparison.changes if c.section == section_key]
         if not items:
             continue
         heading = doc.add_paragraph()
         heading.paragraph_format.space_before = Pt(6)
-        heading.add_run(names[lang]).bold = True
+        heading.add_run(say(f"diff.section.{section_key}", lang)).bold = True
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         for number, change in enumerate(items, start=1):
@@ -476,11 +443,7 @@ def write_pdf(comparison: Comparison, out: Path, lang: str = "id", converter=Non
     if any(c.words for c in comparison.changes):
         legend = doc.add_paragraph()
         legend.paragraph_format.space_before = Pt(6)
-        legend.add_run(
-            "Coret merah: kata dihapus; garis bawah biru: kata ditambah."
-            if lang == "id"
-            else "Red strike-through: words removed; blue underline: words added."
-        ).italic = True
+        legend.add_run(say("diff.pdf.legend", lang)).italic = True
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".daftar-", dir=out.parent) as tmp:
@@ -496,11 +459,11 @@ def _check_target(out: Path, replace: bool) -> None:
     from .signing import is_signed
 
     if out.is_symlink():
-        raise OutputError(f"not writing {out}: it is a link (a stable path of a build?); give another --pdf-file")
+        raise OutputError("output.is_link", path=out)
     if out.exists():
         if out.is_dir():
-            raise OutputError(f"not writing {out}: it is a folder; give a file name ending in .pdf")
+            raise OutputError("output.is_folder", path=out)
         if is_signed(out):
-            raise OutputError(f"not overwriting {out}: it is signed, and a signed PDF is never touched")
+            raise OutputError("output.signed", path=out)
         if not replace:
-            raise OutputError(f"not overwriting {out}: the file exists; give another --pdf-file, or --force")
+            raise OutputError("output.exists_pdf_file", path=out)

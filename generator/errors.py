@@ -1,5 +1,11 @@
 """Typed errors of the pipeline, each with its exit code.
 
+An error carries a code of the message catalogue and its parameters (`OutputError("output.signed",
+path=...)`), never words: `messages.error_text(exc, lang)` renders it in a language, and
+`str(exc)` is its English text (for library users and logs). `detail` holds what another
+program said (its own English: shown in English, and in Indonesian with --verbose); `notes` are
+further catalogue texts said after it (where LibreOffice's log was kept).
+
 The CLI turns every one of these into a message on stderr and its exit code, in one place
 (`cli.main`); library callers catch them by type.
 """
@@ -7,27 +13,36 @@ The CLI turns every one of these into a message on stderr and its exit code, in 
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .messages import Message, Problem, error_text, message, say
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input: where it is, what is wrong, how to fix it."""
+__all__ = [
+    "AccountError",
+    "BatchIncomplete",
+    "ConversionError",
+    "ConversionTimeout",
+    "ConverterMissing",
+    "DataError",
+    "FileSystemError",
+    "KeputusanError",
+    "LayoutError",
+    "OutputError",
+    "OutputLocked",
+    "Problem",
+    "SignatureInvalid",
+    "SigningError",
+    "TemplateError",
+]
 
-    where: str
-    what: str
-    fix: str = ""
-    # Set by messages.problem(): the catalogue code, its parameters and the structured place,
-    # so the same problem can be shown in Indonesian or English. where/what/fix hold English.
-    code: str = field(default="", compare=False)
-    params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
-    place: Any = field(default=None, compare=False)
 
-    def __str__(self) -> str:
-        text = f"{self.where}: {self.what}"
-        return f"{text} — {self.fix}" if self.fix else text
+def _restore(cls: type[KeputusanError], state: dict[str, Any]) -> KeputusanError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("code", ""))
+    error.__dict__.update(state)
+    return error
 
 
 class KeputusanError(Exception):
@@ -35,17 +50,33 @@ class KeputusanError(Exception):
 
     exit_code = 1
 
+    def __init__(self, code: str, /, *, detail: str = "", notes: Iterable[Message] = (), **params: Any):
+        message(code, **params)  # KeyError now for a code the catalogue lacks, not when it is shown
+        self.code = code
+        self.params = params
+        self.detail = detail
+        self.notes = tuple(notes)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return error_text(self, "en", technical=True)
+
+    def __reduce__(self):
+        return _restore, (type(self), dict(self.__dict__))
+
 
 class DataError(KeputusanError):
     """The case data is invalid. Carries every problem found, not just the first."""
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the case data"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+        super().__init__("problems.heading", n=count, s="" if count == 1 else "s", case="")
+
+    def __str__(self) -> str:
+        return say("problems.heading", "en", **self.params) + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
 class TemplateError(KeputusanError):
@@ -61,17 +92,30 @@ class OutputError(KeputusanError):
 
 
 class ConversionError(KeputusanError):
-    """LibreOffice failed to turn a document into PDF.
+    """LibreOffice (or pdftoppm) failed to turn a document into PDF (or pictures).
 
     `log_path`: where LibreOffice's own output of the failed conversion was kept (named in the
-    message too), or None when there was nothing to keep."""
+    message too), or None when there was nothing to keep; `attempts`: how often it was tried."""
 
     exit_code = 3
 
-    def __init__(self, message: str = "", *, log_path: Path | None = None):
-        self.message = message
+    def __init__(
+        self, code: str, /, *, log_path: Path | None = None, attempts: int = 1, detail: str = "", **params: Any
+    ):
+        notes = []
+        if attempts > 1:
+            notes.append(message("conversion.retried", attempts=attempts))
+        if log_path is not None:
+            notes.append(message("conversion.log_kept", path=log_path))
+        super().__init__(code, detail=detail, notes=notes, **params)
         self.log_path = log_path
-        super().__init__(f"{message} (LibreOffice log: {log_path})" if log_path is not None else message)
+        self.attempts = attempts
+
+    def again(self, **changes: Any) -> ConversionError:
+        """The same error (same type, code and parameters) with `changes` (log_path, attempts)."""
+        kwargs: dict[str, Any] = {"log_path": self.log_path, "attempts": self.attempts, "detail": self.detail}
+        kwargs.update(changes)
+        return type(self)(self.code, **kwargs, **self.params)
 
 
 class ConverterMissing(ConversionError):
@@ -110,6 +154,12 @@ class BatchIncomplete(KeputusanError):
     exit_code = 1
 
 
+class AccountError(KeputusanError):
+    """A user or office of the web application that cannot be created as asked (exit 2, like bad input)."""
+
+    exit_code = 2
+
+
 class FileSystemError(KeputusanError):
     """The machine refused a file operation: a folder not writable, a file where a folder
     should be, a full disk, a name too long. Not bad data and not a bug: the place and the
@@ -128,11 +178,14 @@ class FileSystemError(KeputusanError):
         errno.ENAMETOOLONG: "name_too_long",
     }
 
-    def __init__(self, reason: str, path: str, detail: str = ""):
-        self.reason, self.path, self.detail = reason, path, detail
-        super().__init__(f"{path}: {detail or reason}")
+    def __init__(self, reason: str, path: str, detail: str = "", errno_name: str = ""):
+        super().__init__(f"fs.{reason}", detail=detail, path=path, errno=errno_name or "-")
+        self.reason, self.path = reason, path
 
     @classmethod
     def from_os_error(cls, exc: OSError) -> FileSystemError:
         path = exc.filename if exc.filename is not None else ""
-        return cls(cls.REASONS.get(exc.errno or 0, "other"), str(path), exc.strerror or str(exc))
+        number = exc.errno or 0
+        return cls(
+            cls.REASONS.get(number, "other"), str(path), exc.strerror or str(exc), errno.errorcode.get(number, "")
+        )

@@ -184,22 +184,22 @@ def read_words(pdf: Path, first: int, last: int) -> list[Page]:
     """Word boxes of pages first..last (1-based) from `pdftotext -bbox`."""
     exe = shutil.which("pdftotext")
     if exe is None:
-        raise ConverterMissing(
-            "pdftotext (poppler-utils) is not installed: run `make setup` (or apt-get install poppler-utils)"
-        )
+        raise ConverterMissing("conversion.pdftotext_missing")
     proc = subprocess.run(
-        [exe, "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True, timeout=120
+        [exe, "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True, timeout=120, check=False
     )
     if proc.returncode != 0:
-        raise LayoutError(f"pdftotext could not read {pdf.name}: {proc.stderr.decode(errors='replace').strip()}")
+        raise LayoutError(
+            "layout.pdftotext_failed", document=pdf.name, detail=proc.stderr.decode(errors="replace").strip()
+        )
     root = ET.fromstring(proc.stdout)
     pages = []
     for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=first):
         words = tuple(
-            Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+            Word(w.text or "", *(float(w.attrib[k]) for k in ("xMin", "yMin", "xMax", "yMax")))
             for w in page.iter("{http://www.w3.org/1999/xhtml}word")
         )
-        pages.append(Page(number, float(page.get("width")), float(page.get("height")), words))
+        pages.append(Page(number, float(page.attrib["width"]), float(page.attrib["height"]), words))
     return pages
 
 
@@ -236,9 +236,13 @@ def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -
         gap, left, right, top, bottom = min(candidates)  # the title nearest above the name
         if gap < MIN_GAP:
             raise LayoutError(
-                f"{spec.name}: only {gap:.0f} pt between '{' '.join(spec.title_words)}' and "
-                f"'{' '.join(spec.name_words)}' on page {page.number}: no room for a signature "
-                f"(at least {MIN_GAP:.0f} pt); keep the blank lines of the signature block in the template"
+                "layout.no_room",
+                field=spec.name,
+                gap=f"{gap:.0f}",
+                title=" ".join(spec.title_words),
+                name=" ".join(spec.name_words),
+                page=page.number,
+                min=f"{MIN_GAP:.0f}",
             )
         box = (left, top + PADDING, right, bottom - PADDING)  # top-left axes
         anchor = None
@@ -249,18 +253,20 @@ def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -
             if anchor_text and w.text == anchor_text and anchor is None:
                 anchor = w
                 continue
-            raise LayoutError(
-                f"{spec.name}: the signature space on page {page.number} is not blank: '{w.text}' is printed in it"
-            )
+            raise LayoutError("layout.not_blank", field=spec.name, page=page.number, word=w.text)
         h = page.height
         rect = (box[0], h - box[3], box[2], h - box[1])
         anchor_rect = (anchor.x0, h - anchor.bottom, anchor.x1, h - anchor.top) if anchor else None
         return PlacedField(spec, page.number, page.width, page.height, rect, anchor_rect)
     first, last = spec.pages
     raise LayoutError(
-        f"{spec.name}: the signature block of {spec.signer.name} ('{' '.join(spec.title_words)}' "
-        f"above '{' '.join(spec.name_words)}') was not found on pages {first}-{last}; "
-        "did the template's signature block change?"
+        "layout.block_not_found",
+        field=spec.name,
+        signer=spec.signer.name,
+        title=" ".join(spec.title_words),
+        name=" ".join(spec.name_words),
+        first=first,
+        last=last,
     )
 
 
@@ -283,7 +289,7 @@ def add_fields(pdf: Path, placed: list[PlacedField], meta) -> Path:
             SigFieldSpec(
                 sig_field_name=field.spec.name,
                 on_page=field.page - 1,
-                box=(llx, lly, urx, ury),
+                box=(llx, lly, urx, ury),  # type: ignore[arg-type]  # points: pyHanko takes floats, typed as int
                 readable_field_name=f"{field.spec.signer.title}: {field.spec.signer.name}",
                 # suggestions for signing tools, not constraints (no flags): the decree's reason, PAdES
                 seed_value_dict=SigSeedValueSpec(reasons=[field.spec.reason], subfilters=[SigSeedSubFilter.PADES]),

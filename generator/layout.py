@@ -52,10 +52,7 @@ def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> fro
     """Table rows (0-based) that are the first row on a page, except row 0 on the first page."""
     pages = row_pages(pdf)
     if not pages:
-        raise LayoutError(
-            f"{name}: the lampiran's rows carry no page anchors; the template's "
-            "table rows or LibreOffice's bookmark export may have been lost"
-        )
+        raise LayoutError("layout.no_anchors", document=name)
     return frozenset(row for row, page in pages.items() if row > 0 and row - 1 in pages and page != pages[row - 1])
 
 
@@ -86,9 +83,7 @@ def lay_out_lampiran(
         if measured == starts:
             return starts, attempt, reader
         starts = measured
-    raise LayoutError(
-        f"the lampiran's page breaks did not settle after {MAX_PASSES} passes; a row may be taller than a page"
-    )
+    raise LayoutError("layout.not_settled", passes=MAX_PASSES)
 
 
 def cache_key(case: Case, templates: Path) -> str:

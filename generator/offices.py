@@ -29,14 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import DataError, Problem
 from .load import load_case
+from .messages import Place, problem
 from .model import MAX_TEXT, Area, Case, Decree, KantorBatch, Kegiatan, RencanaAksi, SubKegiatan
-from .schema import WORKBOOK_FILE
+from .schema import KANTOR_COLUMNS, KANTOR_SHEET, WORKBOOK_FILE
+from .sheets import letter
 from .validation import pydantic_problems
-from .yaml_form import DECREE_FILE, OFFICES_FILE, read_yaml, yaml_place
-from .yaml_form import key_place as _yaml_place
+from .yaml_form import DECREE_FILE, OFFICES_FILE, key_place, read_yaml
 
 BATCH_FILE = "kantor.yaml"
 PLACEHOLDERS = ("nama", "lembaga", "wilayah", "kedudukan", "kode_wilayah")
@@ -74,26 +76,26 @@ class PlanChange(_Strict):
     def _months(cls, months: list[int] | None) -> list[int] | None:
         for m in months or []:
             if not 1 <= m <= 12:
-                raise ValueError(f"month {m} is not 1-12")
+                raise PydanticCustomError("change.month", "month {month} is not 1-12", {"month": m})
         return months
 
     @model_validator(mode="after")
     def _one_action(self) -> PlanChange:
         actions = [name for name in ("hapus", "ubah", "tambah") if getattr(self, name) is not None]
         if len(actions) != 1:
-            raise ValueError("each change needs exactly one of hapus, ubah or tambah")
+            raise PydanticCustomError("change.one_action", "each change needs exactly one of hapus, ubah or tambah")
         fields = [f for f in ("sub_kegiatan", "indikator", "bulan", "keterangan") if getattr(self, f) is not None]
         if actions == ["hapus"] and fields:
-            raise ValueError(f"hapus drops a row; remove {', '.join(fields)}")
+            raise PydanticCustomError("change.hapus_fields", "hapus drops a row", {"fields": ", ".join(fields)})
         if actions == ["ubah"] and not fields:
-            raise ValueError("ubah needs what to change: sub_kegiatan, indikator, bulan or keterangan")
+            raise PydanticCustomError("change.ubah_nothing", "ubah needs what to change")
         if actions == ["tambah"] and self.sub_kegiatan is None:
-            raise ValueError("tambah needs the sub_kegiatan to add")
+            raise PydanticCustomError("change.tambah_no_sub", "tambah needs the sub_kegiatan to add")
         target = getattr(self, actions[0])
         if target.setelah is not None and actions != ["tambah"]:
-            raise ValueError("setelah (insert after a letter) is for tambah only")
+            raise PydanticCustomError("change.setelah_not_tambah", "setelah is for tambah only")
         if actions == ["tambah"] and target.huruf is not None:
-            raise ValueError("tambah takes setelah (the letter to insert after), not huruf")
+            raise PydanticCustomError("change.tambah_huruf", "tambah takes setelah, not huruf")
         return self
 
     @property
@@ -135,12 +137,14 @@ class BatchSpec(_Strict):
     def _known_placeholders(cls, mapping: dict[str, str]) -> dict[str, str]:
         for source, target in mapping.items():
             if not source.strip():
-                raise ValueError("a name to replace is empty")
+                raise PydanticCustomError("batch.rename_empty", "a name to replace is empty")
             for name in re.findall(r"{(\w*)}", target):
                 if name not in PLACEHOLDERS:
-                    raise ValueError(
-                        f"unknown placeholder {{{name}}} in '{target}'; known: "
-                        + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                    known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                    raise PydanticCustomError(
+                        "batch.rename_placeholder",
+                        "unknown placeholder {name} in {target}",
+                        {"name": name, "target": target, "known": known},
                     )
         return mapping
 
@@ -154,7 +158,7 @@ class Office:
     wilayah: str
     folder: str  # <kode>-<slug>: the office's output folder and file prefix
     raw: Any
-    place: str  # "kantor.yaml, kantor[3] (line 40)"
+    place: Place  # kantor.yaml, kantor[3] (line 40); keputusan.xlsx, Kantor!A5:L5
 
 
 @dataclass
@@ -252,48 +256,31 @@ def read_batch(batch_dir: str | Path) -> Batch:
     batch_dir = Path(batch_dir)
     path = batch_dir / BATCH_FILE
     if not batch_dir.is_dir():
-        raise DataError(
-            [
-                Problem(
-                    str(batch_dir),
-                    "is not a folder",
-                    "give the path of a batch folder such as data/kpu-ntb-2022-kabkota",
-                )
-            ]
-        )
+        raise DataError([problem("batch.not_folder", Place(str(batch_dir)))])
     if not path.is_file():
         if (batch_dir / DECREE_FILE).is_file() or (batch_dir / WORKBOOK_FILE).is_file():
             return _batch_of_case(batch_dir)
-        raise DataError(
-            [
-                Problem(
-                    str(path),
-                    "file not found",
-                    f"a batch folder must contain {BATCH_FILE} (see docs/data-format.md, Batch), "
-                    "or a case must list its offices",
-                )
-            ]
-        )
+        raise DataError([problem("batch.no_file", Place(str(path)), file=BATCH_FILE)])
     raw, lines = read_yaml(path)
     if not isinstance(raw, dict):
-        raise DataError(
-            [Problem(str(path), "must be a mapping with dasar and kantor", "see docs/data-format.md, Batch")]
-        )
+        raise DataError([problem("batch.not_mapping", Place(str(path)))])
     try:
         spec = BatchSpec.model_validate(raw)
     except ValidationError as exc:
-        raise DataError(pydantic_problems(exc, lambda loc: _yaml_place(path, loc, lines), BatchSpec)) from None
+        raise DataError(pydantic_problems(exc, lambda loc: key_place(path, loc, lines), BatchSpec)) from None
     problems: list[Problem] = []
     base_dir = batch_dir / spec.dasar
     if not (base_dir / DECREE_FILE).is_file() and not (base_dir / WORKBOOK_FILE).is_file():
         problems.append(
-            Problem(
-                yaml_place(path, ("dasar",), lines),
-                f"base case {base_dir} has no {DECREE_FILE} or {WORKBOOK_FILE}",
-                "point dasar at the case folder whose plan the offices decree, e.g. ../kpu-ntb-2022",
+            problem(
+                "batch.no_base",
+                key_place(path, ("dasar",), lines),
+                base=str(base_dir),
+                decree=DECREE_FILE,
+                workbook=WORKBOOK_FILE,
             )
         )
-    offices = _offices(spec.kantor, lambda loc: yaml_place(path, loc, lines), problems)
+    offices = _offices(spec.kantor, lambda loc: key_place(path, loc, lines), problems)
     if problems:
         raise DataError(problems)
     return Batch(directory=batch_dir, file=path, spec=spec, base_dir=base_dir, offices=offices, lines=lines)
@@ -304,24 +291,17 @@ def _batch_of_case(case_dir: Path) -> Batch:
     case = load_case(case_dir)
     if not case.offices:
         raise DataError(
-            [
-                Problem(
-                    str(case_dir),
-                    "is a single case and lists no offices",
-                    f"build it with `keputusan build`, or list the offices in {OFFICES_FILE} "
-                    f"or the Kantor sheet, or make a batch folder with {BATCH_FILE}",
-                )
-            ]
+            [problem("batch.single_case", Place(str(case_dir)), offices_file=OFFICES_FILE, batch_file=BATCH_FILE)]
         )
     yaml_file = case_dir / OFFICES_FILE
     lines: dict[tuple, int] = {}
     if case.form == "yaml" and yaml_file.is_file():
         file = yaml_file
         _, lines = read_yaml(yaml_file)
-        where = lambda loc: yaml_place(file, loc, lines)  # noqa: E731
+        where = lambda loc: key_place(file, loc, lines)  # noqa: E731
     else:
         file = case_dir / WORKBOOK_FILE
-        where = lambda loc: f"{file}, sheet Kantor, row {loc[1] + 2}"  # noqa: E731
+        where = lambda loc: _sheet_place(file, loc)  # noqa: E731
     entries = [o.model_dump(mode="json", exclude_none=True) for o in case.offices]
     spec = BatchSpec(dasar=".", kantor=entries)
     problems: list[Problem] = []
@@ -331,43 +311,36 @@ def _batch_of_case(case_dir: Path) -> Batch:
     return Batch(directory=case_dir, file=file, spec=spec, base_dir=case_dir, offices=offices, lines=lines, _base=case)
 
 
+def _sheet_place(file: Path, loc: tuple) -> Place:
+    """The Place of an office of the Kantor sheet (its row), or of one of its cells."""
+    row = loc[1] + 2  # the headers are row 1
+    columns = [column.path[0] for column in KANTOR_COLUMNS]
+    if len(loc) > 2 and loc[2] in columns:
+        return Place(str(file), KANTOR_SHEET, f"{letter(columns.index(loc[2]) + 1)}{row}")
+    return Place(str(file), KANTOR_SHEET, f"A{row}:{letter(len(columns))}{row}")
+
+
 def _offices(entries: list, where, problems: list[Problem]) -> list[Office]:
     offices: list[Office] = []
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         place = where(("kantor", i))
         if not isinstance(entry, dict):
-            problems.append(Problem(place, "an office must be a mapping (kode_wilayah, wilayah, kedudukan, ...)"))
+            problems.append(problem("office.not_mapping", place))
             continue
         kode, wilayah = entry.get("kode_wilayah"), entry.get("wilayah")
         if not isinstance(kode, str) or not re.fullmatch(r"\d{2}(\d{2})?", kode.strip()):
-            problems.append(
-                Problem(
-                    where(("kantor", i, "kode_wilayah")),
-                    f"office code {kode!r} is not a region code",
-                    'the Kemendagri code as text in quotes: "52" for a province, "5201" for a kabupaten/kota',
-                )
-            )
+            problems.append(problem("office.bad_code", where(("kantor", i, "kode_wilayah")), value=repr(kode)))
             continue
         kode = kode.strip()
         if kode in seen:
             problems.append(
-                Problem(
-                    where(("kantor", i, "kode_wilayah")),
-                    f"office code {kode} is listed twice (also kantor[{seen[kode] + 1}])",
-                    "each office once; its code names its output folder",
-                )
+                problem("office.duplicate", where(("kantor", i, "kode_wilayah")), kode=kode, first=seen[kode] + 1)
             )
             continue
         seen[kode] = i
         if not isinstance(wilayah, str) or not wilayah.strip():
-            problems.append(
-                Problem(
-                    where(("kantor", i, "wilayah")),
-                    "required value is missing",
-                    "the region, e.g. Kabupaten Lombok Barat",
-                )
-            )
+            problems.append(problem("office.wilayah_missing", where(("kantor", i, "wilayah"))))
             continue
         offices.append(
             Office(
@@ -388,13 +361,11 @@ def office_case(batch: Batch, office: Office) -> Case:
     base = batch.base()
     path, lines = batch.file, batch.lines
     prefix = ("kantor", office.index)
-    here = f"{batch.file if not lines else yaml_place(path, prefix, lines)}, office {office.kode}"
+    here = office.place
     try:
         entry = OfficeEntry.model_validate(office.raw)
     except ValidationError as exc:
-        raise DataError(
-            pydantic_problems(exc, lambda loc: _yaml_place(path, prefix + tuple(loc), lines), OfficeEntry)
-        ) from None
+        raise DataError(pydantic_problems(exc, lambda loc: _entry_place(batch, office, loc), OfficeEntry)) from None
 
     d = base.decree
     own = entry.kode_wilayah == d.kantor.kode_wilayah  # the base case's own office: inherits everything
@@ -402,13 +373,7 @@ def office_case(batch: Batch, office: Office) -> Case:
     problems: list[Problem] = []
     for key in ("kedudukan", "urut", "penandatangan_nama", "pengesah_nama"):
         if not own and getattr(entry, key) is None:
-            problems.append(
-                Problem(
-                    here,
-                    f"{key} is required for an office other than the base case's own",
-                    "every office enacts at its own seat, with its own number and officials",
-                )
-            )
+            problems.append(problem("office.required", here, key=key, kode=office.kode))
     if problems:
         raise DataError(problems)
 
@@ -458,16 +423,11 @@ def office_case(batch: Batch, office: Office) -> Case:
         pengesah["jabatan"] = entry.pengesah_jabatan or defaults.pengesah_jabatan
     try:
         decree = Decree.model_validate(data)
-    except ValidationError as exc:
-        raise DataError(
-            [
-                Problem(here, f"the office's decree is invalid at {'.'.join(map(str, e['loc']))}: {e['msg']}")
-                for e in exc.errors()
-            ]
-        ) from None
+    except ValidationError as exc:  # a value made for this office (a renamed text grown too long...)
+        raise DataError(pydantic_problems(exc, lambda loc: _entry_place(batch, office, loc))) from None
     missing = decree.missing_number_parts()
     if missing:
-        raise DataError([Problem(here, f"the number format needs {{{missing[0]}}}, which the office does not give")])
+        raise DataError([problem("office.number_part", here, part=missing[0], kode=office.kode)])
 
     plan = apply_changes(base.plan, entry.rencana_aksi, path, lines, prefix)
     plan = _rename_plan(plan, rename)
@@ -480,6 +440,14 @@ def office_case(batch: Batch, office: Office) -> Case:
         sources=tuple(dict.fromkeys(tuple(base.sources) + (batch.file.resolve(),))),
         form=base.form,
     )
+
+
+def _entry_place(batch: Batch, office: Office, loc: tuple) -> Place:
+    """Where a field of an office's entry is: its YAML key (the nearest line known), or the
+    office's row of the Kantor sheet."""
+    if batch.lines:
+        return key_place(batch.file, ("kantor", office.index, *loc), batch.lines)
+    return _sheet_place(batch.file, ("kantor", office.index, *loc[:1]))
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -542,13 +510,13 @@ def apply_changes(
     """The base plan with an office's changes. Rows are named as in the base plan (its letters),
     whatever the other changes do; every problem is reported with its place."""
     # mutable copy: [area, [[kegiatan, [rows]]]] with rows as dicts
-    areas = [
+    areas: list[list[Any]] = [
         [a.nama, [[k.nama, [dict(sub=s, drop=False, after=[]) for s in k.sub_kegiatan]] for k in a.kegiatan]]
         for a in plan.areas
     ]
     problems: list[Problem] = []
     for n, change in enumerate(changes):
-        where = yaml_place(path, prefix + ("rencana_aksi", n), lines)
+        where = key_place(path, prefix + ("rencana_aksi", n), lines)
         target = change.target
         if change.action == "tambah":
             _add(areas, change, where, problems)
@@ -558,23 +526,12 @@ def apply_changes(
             continue
         kegiatan, rows = found
         if target.huruf is None and len(rows) > 1:
-            problems.append(
-                Problem(
-                    where,
-                    f"kegiatan '{kegiatan}' has {len(rows)} sub-kegiatan",
-                    "say which with huruf: a, b, ... as printed in the base lampiran",
-                )
-            )
+            problems.append(problem("change.which_row", where, kegiatan=kegiatan, n=len(rows)))
             continue
         index = _letter_index(target.huruf) if target.huruf else 0
         if not 0 <= index < len(rows):
-            problems.append(
-                Problem(
-                    where,
-                    f"kegiatan '{kegiatan}' has no sub-kegiatan {target.huruf}",
-                    f"it has a to {chr(ord('a') + len(rows) - 1)}",
-                )
-            )
+            last = chr(ord("a") + len(rows) - 1)
+            problems.append(problem("change.no_letter", where, kegiatan=kegiatan, letter=target.huruf, last=last))
             continue
         row = rows[index]
         if change.action == "hapus":
@@ -587,7 +544,7 @@ def apply_changes(
                 indikator=change.indikator if change.indikator is not None else sub.indikator,
                 bulan=frozenset(change.bulan) if change.bulan is not None else sub.bulan,
                 keterangan=change.keterangan if change.keterangan is not None else sub.keterangan,
-                source=f"{where} (ubah)",
+                source=f"{where.render('en')} (ubah)",
             )
     if problems:
         raise DataError(problems)
@@ -615,15 +572,7 @@ def apply_changes(
         if new_kegiatan:
             new_areas.append(Area(area_name, tuple(new_kegiatan)))
     if not new_areas:
-        raise DataError(
-            [
-                Problem(
-                    yaml_place(path, prefix + ("rencana_aksi",), lines),
-                    "the changes drop every plan row",
-                    "keep at least one row",
-                )
-            ]
-        )
+        raise DataError([problem("change.drops_all", key_place(path, prefix + ("rencana_aksi",), lines))])
     return RencanaAksi(tuple(new_areas))
 
 
@@ -634,7 +583,7 @@ def _first_indikator(rows: list[dict]) -> str | None:
     return None
 
 
-def _find(areas: list, target: Target, where: str, problems: list[Problem]):
+def _find(areas: list, target: Target, where: Place, problems: list[Problem]):
     """(kegiatan name, rows) of the target's kegiatan, or None with a problem recorded."""
     candidates = [
         (a_name, k)
@@ -645,31 +594,25 @@ def _find(areas: list, target: Target, where: str, problems: list[Problem]):
     if not candidates:
         names = [k[0] for a_name, kegiatan in areas for k in kegiatan if target.area in (None, a_name)]
         guess = difflib.get_close_matches(target.kegiatan, names, n=1, cutoff=0.5)
-        scope = f" in area '{target.area}'" if target.area else ""
-        problems.append(
-            Problem(
-                where,
-                f"no kegiatan '{target.kegiatan}'{scope} in the base plan",
-                f"did you mean '{guess[0]}'?"
-                if guess
-                else "write the kegiatan exactly as in the base plan's Kegiatan column",
-            )
-        )
+        code = "change.no_kegiatan" + ("_area" if target.area else "") + ("" if guess else "_noguess")
+        params = {"kegiatan": target.kegiatan, "area": target.area, "guess": guess[0] if guess else None}
+        problems.append(problem(code, where, **{k: v for k, v in params.items() if v is not None}))
         return None
     if len(candidates) > 1:
-        problems.append(Problem(where, f"kegiatan '{target.kegiatan}' is in several areas", "add area: to say which"))
+        problems.append(problem("change.several_areas", where, kegiatan=target.kegiatan))
         return None
     return candidates[0][1][0], candidates[0][1][1]
 
 
-def _add(areas: list, change: PlanChange, where: str, problems: list[Problem]) -> None:
+def _add(areas: list, change: PlanChange, where: Place, problems: list[Problem]) -> None:
     target = change.target
+    assert change.sub_kegiatan is not None  # PlanChange: tambah needs it
     sub = SubKegiatan(
         teks=change.sub_kegiatan,
         indikator=change.indikator,
         bulan=frozenset(change.bulan or ()),
         keterangan=change.keterangan or "",
-        source=f"{where} (tambah)",
+        source=f"{where.render('en')} (tambah)",
     )
     if target.area is None:
         found = _find(areas, target, where, problems)
@@ -680,23 +623,17 @@ def _add(areas: list, change: PlanChange, where: str, problems: list[Problem]) -
         area = next((a for a in areas if a[0] == target.area), None)
         if area is None:  # a new area, at the end of the table
             if change.indikator is None:
-                problems.append(Problem(where, "a new kegiatan needs its indikator", "add indikator:"))
+                problems.append(problem("change.needs_indikator", where))
                 return
             areas.append([target.area, [[target.kegiatan, [dict(sub=sub, drop=False, after=[], new=True)]]]])
             return
         kegiatan = next((k for k in area[1] if k[0] == target.kegiatan), None)
         if kegiatan is None:  # a new kegiatan, at the end of its area
             if change.indikator is None:
-                problems.append(Problem(where, "a new kegiatan needs its indikator", "add indikator:"))
+                problems.append(problem("change.needs_indikator", where))
                 return
             if target.setelah is not None:
-                problems.append(
-                    Problem(
-                        where,
-                        "setelah names a letter of an existing kegiatan",
-                        f"kegiatan '{target.kegiatan}' is new in area '{target.area}'",
-                    )
-                )
+                problems.append(problem("change.setelah_new", where, kegiatan=target.kegiatan, area=target.area))
                 return
             area[1].append([target.kegiatan, [dict(sub=sub, drop=False, after=[], new=True)]])
             return
@@ -707,7 +644,12 @@ def _add(areas: list, change: PlanChange, where: str, problems: list[Problem]) -
     base_rows = [r for r in rows if not r.get("new")]  # letters are those of the base plan
     index = _letter_index(target.setelah)
     if not 0 <= index < len(base_rows):
-        have = f"it has a to {chr(ord('a') + len(base_rows) - 1)}" if base_rows else "it is new in this batch"
-        problems.append(Problem(where, f"kegiatan '{target.kegiatan}' has no sub-kegiatan {target.setelah}", have))
+        if base_rows:
+            last = chr(ord("a") + len(base_rows) - 1)
+            problems.append(
+                problem("change.no_letter", where, kegiatan=target.kegiatan, letter=target.setelah, last=last)
+            )
+        else:
+            problems.append(problem("change.no_letter_new", where, kegiatan=target.kegiatan, letter=target.setelah))
         return
     base_rows[index]["after"].append(sub)

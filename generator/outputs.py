@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, atomic
 from .content import content_hash, file_sha256
 from .errors import OutputError
+from .messages import Message, message
 
 if TYPE_CHECKING:
     from .model import Case
@@ -184,39 +185,39 @@ def _signed(path: Path) -> bool:
     return signed(path)
 
 
-def why_kept(path: Path) -> str:
+def why_kept(path: Path) -> Message:
     """Why an existing file is not overwritten, for messages: signed, or changed/not ours."""
     if _signed(path):
-        return "it is signed (it carries a digital signature) and a signed PDF is never touched"
-    return "changed since this tool wrote it (edited?) or not written by it"
+        return message("output.kept_signed", path=path)
+    return message("output.kept_changed", path=path)
 
 
-def refusal(paths: Iterable[Path], advice: str) -> OutputError:
+def refusal(paths: Iterable[Path], advice: Message) -> OutputError:
     """The error for files kept at paths a build wanted, each with its reason, and what to do."""
-    listing = "; ".join(f"{p}: {why_kept(p)}" for p in paths)
-    log.info("not overwriting %s", listing)
-    return OutputError(f"not overwriting {listing}; {advice}")
+    reasons = [why_kept(p) for p in paths]
+    log.info("not overwriting %s", "; ".join(map(str, reasons)))
+    return OutputError("output.refused", files=reasons, advice=advice)
 
 
-def refuse_signed(paths: Iterable[Path], advice: str = "move it away or choose another --out folder") -> None:
+def refuse_signed(paths: Iterable[Path], advice: Message | None = None) -> None:
     """Stop at once when a signed PDF is at one of `paths` (before any work is done)."""
     signed = [p for p in paths if _signed(p)]
     if signed:
-        raise refusal(signed, advice)
+        raise refusal(signed, advice or message("output.advice.move"))
 
 
 def check_overwrites(manifest: Manifest, names: Iterable[str]) -> None:
     """Stop when writing `names` into the manifest's folder would replace anything not ours."""
     kept = manifest.kept(names)
     if kept:
-        raise refusal(kept, "move it away or choose another --out folder")
+        raise refusal(kept, message("output.advice.move"))
 
 
-def check_free(folder: Path, names: Iterable[str], advice: str = "move it away, then build again") -> None:
+def check_free(folder: Path, names: Iterable[str], advice: Message | None = None) -> None:
     """Stop when a path that is to become a link (`folder/name`) holds a file or folder of its own."""
     kept = [folder / n for n in names if os.path.lexists(folder / n) and not (folder / n).is_symlink()]
     if kept:
-        raise refusal(kept, advice)
+        raise refusal(kept, advice or message("output.advice.move_then_build"))
 
 
 # ---------------------------------------------------------------- folders

@@ -14,7 +14,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 from docx.oxml import OxmlElement
@@ -139,7 +139,7 @@ _ENV: _CompilingOnce | None = None
 def jinja_env() -> jinja2.Environment:
     # StrictUndefined: a field the template names and the context lacks fails loudly.
     # autoescape: data text with & < > prints as typed instead of breaking the XML.
-    global _ENV
+    global _ENV  # noqa: PLW0603 - one sandboxed environment, made on first use
     if _ENV is None:
         _ENV = _CompilingOnce(undefined=jinja2.StrictUndefined, autoescape=True)
     return _ENV
@@ -183,6 +183,15 @@ class _Template(DocxTemplate):
         return _PATCHED.get(src_xml, lambda: super(_Template, self).patch_xml(src_xml))
 
 
+LAMPIRAN_TEMPLATE = "lampiran.docx"
+
+
+def _undefined_name(message: str | None) -> str:
+    """The field a template asked for, from jinja's "'x' is undefined" or "... has no attribute 'x'"."""
+    found = re.findall(r"'([^']+)'", message or "")
+    return found[-1] if found else (message or "?")
+
+
 def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
     """Render `template` with `ctx`; `prepare(doc)` runs on the template before its text is
     filled in (cheaper there: the table has a handful of rows, not one per plan row)."""
@@ -191,22 +200,19 @@ def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
         doc.prepare = prepare
         doc.render(ctx, jinja_env(), autoescape=True)
     except SecurityError as exc:
-        raise TemplateError(
-            f"{template}: the template tries to run code, which templates may not do ({exc}); "
-            "use only fields and the tags of docs (if, for)"
-        ) from None
+        raise TemplateError("template.runs_code", path=template, detail=str(exc)) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{template}: the template uses a field the data does not have ({exc.message})") from None
-    except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
-            f"{template}: broken template tag near line {exc.lineno} of its XML ({exc.message})"
+            "template.unknown_field", path=template, field=_undefined_name(exc.message), detail=exc.message or ""
         ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError("template.syntax", path=template, line=exc.lineno, detail=exc.message or "") from None
     except FileNotFoundError:
-        raise TemplateError(f"{template}: template not found") from None
+        raise TemplateError("template.not_found", path=template) from None
     except Exception as exc:  # a corrupt .docx raises zip/XML errors of many kinds
         if isinstance(exc, TemplateError):
             raise
-        raise TemplateError(f"{template}: cannot be read as a Word template ({type(exc).__name__}: {exc})") from None
+        raise TemplateError("template.unreadable", path=template, detail=f"{type(exc).__name__}: {exc}") from None
     for table, bottom in zip(doc.docx.tables, getattr(doc, "table_bottoms", ())):
         if bottom is not None and table.rows:  # the template's last row was the loop's end
             for tc in table.rows[-1]._tr.findall(qn("w:tc")):
@@ -304,7 +310,7 @@ def render_lampiran(
         _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
 
-    doc = _render(templates / "lampiran.docx", ctx, out, prepare)
+    doc = _render(templates / LAMPIRAN_TEMPLATE, ctx, out, prepare)
     _structure_table(doc, case, rows)
     if case.decree.profil.ttd_lampiran:
         _signature_anchor(doc, case, variant)
@@ -369,9 +375,7 @@ def _signature_anchor(doc: DocxTemplate, case: Case, variant: Variant) -> None:
                         run = paragraphs[i - 1].add_run(anchor)
                         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
                         return
-    raise TemplateError(
-        f"no blank line above '{name}' in a signature block of the template, where the signing anchor goes"
-    )
+    raise TemplateError("template.no_signature_line", name=name)
 
 
 def _plan_table(doc: DocxTemplate):
@@ -383,9 +387,7 @@ def _plan_table(doc: DocxTemplate):
         first = tbl.find(qn("w:tr"))
         if first is not None and first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None:
             return tbl
-    raise TemplateError(
-        "templates/lampiran.docx: no table with repeating header rows (Table Properties > Row > 'Repeat as header row')"
-    )
+    raise TemplateError("template.no_plan_table", path=LAMPIRAN_TEMPLATE)
 
 
 def _header_row_count(tbl) -> int:
@@ -402,17 +404,14 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
     headers = _header_row_count(tbl)
     columns = len(tbl.tblGrid.findall(qn("w:gridCol")))
     if columns != 18:
-        raise TemplateError(f"templates/lampiran.docx: the plan table has {columns} columns, expected 18")
+        raise TemplateError("template.plan_columns", path=LAMPIRAN_TEMPLATE, columns=columns, expected=18)
     trs = tbl.findall(qn("w:tr"))
     # The last header row numbers the columns 1..18: counted, never typed.
     for i, tc in enumerate(trs[headers - 1].findall(qn("w:tc")), start=1):
         _set_text(tc, str(i))
     body = trs[headers:]
     if len(body) != len(rows):
-        raise TemplateError(
-            f"templates/lampiran.docx: expected {len(rows)} table rows after rendering, "
-            f"found {len(body)}; keep the {{%tr for row in rows %}} loop around one row"
-        )
+        raise TemplateError("template.plan_rows", path=LAMPIRAN_TEMPLATE, expected=len(rows), found=len(body))
     for index, (tr, data) in enumerate(zip(body, rows)):
         cells = tr.findall(qn("w:tc"))
         for group, columns_ in (
@@ -547,7 +546,7 @@ def _flatten_table_style(doc: DocxTemplate, tbl):
     if not chain:
         return None
     p_props: dict[str, dict[str, str]] = {}
-    borders: dict[str, object] = {}
+    borders: dict[str, Any] = {}  # side -> its w:* border element
     margins: dict[str, object] = {}
     for style in reversed(chain):  # base first: derived styles override
         for child in style:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .content import canonical_json, content_hash
 from .errors import DataError, OutputError
-from .messages import Place, problem
+from .messages import Place, message, problem
 from .outputs import MANIFEST, Manifest, check_free, refusal
 
 if TYPE_CHECKING:
@@ -134,11 +134,7 @@ def current(case_out: Path, print_fp: str, variants: Iterable[str]) -> Revision 
     if changed:
         # Same data as the newest revision, whose files were signed or edited in place: nothing
         # to rebuild, and the stable paths stay on the changed files.
-        raise refusal(
-            [case_out / p.name for p in changed],
-            f"the data has not changed since {newest.name}, so there is nothing to rebuild; "
-            "move the file away to build afresh",
-        )
+        raise refusal([case_out / p.name for p in changed], message("output.advice.unchanged", rev=newest.name))
     link_latest(case_out, newest)
     log.debug("%s: unchanged since %s", case_out, newest.name)
     return newest
@@ -201,7 +197,7 @@ def _claim_number(case_out: Path, work: Path, info: dict[str, Any]) -> Revision:
         except OSError:
             if not target.exists():
                 raise
-    raise OutputError(f"{case_out}: could not claim a revision number")
+    raise OutputError("output.no_revision_number", folder=case_out)
 
 
 def _symlink_atomic(target: str, link: Path) -> None:

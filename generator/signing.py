@@ -9,27 +9,30 @@ font embedded).
 
 `verify` lists every signature with its status: intact (the signed bytes are unchanged),
 valid (the cryptographic signature checks out), trusted (the certificate chains to one of the
-`--trust` root certificates; without them nothing is trusted and trust is not required), and coverage (the whole file, or the whole
-revision with only further signatures after it).
+`--trust` root certificates; without them nothing is trusted and trust is not required), and
+coverage (the whole file, or the whole revision with only further signatures after it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic
 from .errors import OutputError, SignatureInvalid, SigningError
+from .messages import CATALOGUE, Message, message
 
 STAMP_TEXT = "Ditandatangani secara elektronik oleh:\n%(signer)s\n%(ts)s"
 STAMP_FONT = "Liberation Serif"  # fonts-liberation2 (TrueType)
 SIGNING_JSON_SUFFIX = ".signing.json"
+log = logging.getLogger(__name__)
 
 
 # pyHanko logs a traceback when a certificate chains to no trusted root, and fontTools notes
@@ -49,18 +52,18 @@ def _open_pdf(path: Path):
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SigningError(f"{path}: file not found") from None
+        raise SigningError("signing.not_found", path=path) from None
     except OSError as exc:
-        raise SigningError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise SigningError("signing.unreadable", path=path, detail=exc.strerror or str(exc)) from None
     if not data.lstrip()[:5] == b"%PDF-":
-        raise SigningError(f"{path}: not a PDF file")
+        raise SigningError("signing.not_pdf", path=path)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         reader.root  # noqa: B018 - parse the catalog now, so a broken file fails here
     except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise SigningError(f"{path}: not a readable PDF ({exc})") from None
+        raise SigningError("signing.broken_pdf", path=path, detail=str(exc)) from None
     if reader.encrypted:
-        raise SigningError(f"{path}: the PDF is encrypted; bundles from `keputusan build` never are")
+        raise SigningError("signing.encrypted", path=path)
     return reader, data
 
 
@@ -81,7 +84,7 @@ def is_signed(path: Path) -> bool:
         return any(signed for _, signed in signature_fields(path))
     except SigningError:
         return False
-    except Exception:  # a damaged PDF: fall back to the signature dictionary's mark
+    except Exception:  # noqa: BLE001 - a damaged PDF: fall back to the signature dictionary's mark
         return b"/ByteRange" in path.read_bytes()
 
 
@@ -106,21 +109,18 @@ def _load_signer(p12: Path, passphrase: str | None):
     from pyhanko.sign import signers
 
     if not p12.is_file():
-        raise SigningError(f"{p12}: certificate file not found")
+        raise SigningError("signing.no_p12", path=p12)
     try:
         signer = signers.SimpleSigner.load_pkcs12(
             pfx_file=str(p12), passphrase=passphrase.encode() if passphrase else None
         )
-    except Exception as exc:  # pyHanko wraps cryptography's errors in several types
+    except Exception as exc:  # noqa: BLE001 - pyHanko wraps cryptography's errors in several types
         signer = None
         detail = str(exc)
     else:
         detail = ""
     if signer is None:
-        raise SigningError(
-            f"{p12}: cannot open the certificate: wrong passphrase, or not a PKCS#12 "
-            f"(.p12/.pfx) file{f' ({detail})' if detail else ''}"
-        )
+        raise SigningError("signing.bad_p12", path=p12, detail=detail)
     return signer
 
 
@@ -128,17 +128,14 @@ def stamp_font() -> Path:
     """A TrueType font file for the visible signature text (embedded in the PDF, as PDF/A wants)."""
     exe = shutil.which("fc-match")
     if exe:
-        proc = subprocess.run([exe, "-f", "%{file}", STAMP_FONT], capture_output=True, text=True)
+        proc = subprocess.run([exe, "-f", "%{file}", STAMP_FONT], capture_output=True, text=True, check=False)
         path = Path(proc.stdout.strip())
         if proc.returncode == 0 and path.suffix.lower() == ".ttf" and path.is_file():
             return path
     fallback = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
     if fallback.is_file():
         return fallback
-    raise SigningError(
-        f"no font for the signature's visible text: install {STAMP_FONT} "
-        "(`make setup`, or apt-get install fonts-liberation2)"
-    )
+    raise SigningError("signing.no_font", font=STAMP_FONT)
 
 
 def _stamp_style(work: Path):
@@ -183,23 +180,18 @@ def sign(bundle: Path, p12: Path, out: Path, passphrase: str | None, field_name:
     empty = [name for name, signed in existing if not signed]
     if field_name is None:
         if not empty:
-            raise SigningError(
-                f"{bundle}: no empty signature field to sign"
-                + (f" (signed already: {', '.join(n for n, _ in existing)})" if existing else "")
-            )
+            if existing:
+                raise SigningError("signing.all_signed", path=bundle, fields=", ".join(n for n, _ in existing))
+            raise SigningError("signing.no_empty_field", path=bundle)
         if len(empty) > 1:
-            raise SigningError(
-                f"{bundle} has {len(empty)} empty signature fields: choose one with --field ({', '.join(empty)})"
-            )
+            raise SigningError("signing.choose_field", path=bundle, n=len(empty), fields=", ".join(empty))
         field_name = empty[0]
     elif field_name not in empty:
         signed = [n for n, s in existing if s]
-        why = "is signed already" if field_name in signed else "does not exist"
-        raise SigningError(
-            f"{bundle}: signature field '{field_name}' {why}; empty fields: " + (", ".join(empty) or "none")
-        )
+        code = "signing.field_signed" if field_name in signed else "signing.no_field"
+        raise SigningError(code, path=bundle, field=field_name, empty=", ".join(empty) or "-")
     if out.exists():
-        raise OutputError(f"not overwriting {out}: it exists; choose another --out")
+        raise OutputError("output.exists_out", path=out)
     signer = _load_signer(p12, passphrase)
     # reason and location: the bundle's signing.json; else (a renamed or already signed copy)
     # the reason the field suggests and the location of a signature made before
@@ -239,9 +231,9 @@ class SignatureReport:
     intact: bool
     valid: bool
     trusted: bool
-    coverage: str
+    coverage: Message  # how much of the file the signature covers (verify.coverage.*)
     whole_file: bool
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = dataclasses.field(default_factory=list)  # why it fails (verify.problem.*)
 
     @property
     def ok(self) -> bool:
@@ -268,7 +260,7 @@ def _load_certs(paths: list[Path]):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise SigningError(f"{path}: cannot read the certificate ({exc.strerror})") from None
+            raise SigningError("signing.cert_unreadable", path=path, detail=exc.strerror or str(exc)) from None
         try:
             if pem.detect(data):
                 blocks = [der for kind, _, der in pem.unarmor(data, multiple=True) if kind == "CERTIFICATE"]
@@ -277,10 +269,10 @@ def _load_certs(paths: list[Path]):
             loaded = [x509.Certificate.load(der) for der in blocks]
             for cert in loaded:
                 cert.native  # noqa: B018 - parse now: a broken file fails here, not later
-        except Exception:
-            raise SigningError(f"{path}: not an X.509 certificate (PEM or DER)") from None
+        except Exception:  # noqa: BLE001 - asn1crypto fails on foreign bytes in many ways
+            raise SigningError("signing.not_cert", path=path) from None
         if not loaded:
-            raise SigningError(f"{path}: no certificate in the file")
+            raise SigningError("signing.no_cert", path=path)
         certs.extend(loaded)
     return certs
 
@@ -308,7 +300,8 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
         context = ValidationContext(trust_roots=roots or [], allow_fetching=False)
         try:
             status = validate_pdf_signature(sig, signer_validation_context=context)
-        except Exception as exc:  # a mangled signature dictionary or CMS blob
+        except Exception as exc:  # noqa: BLE001 - a mangled signature dictionary or CMS blob
+            log.warning("%s: signature %s cannot be validated: %s", bundle, sig.field_name, exc)
             reports.append(
                 SignatureReport(
                     sig.field_name,
@@ -319,9 +312,9 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
                     False,
                     False,
                     False,
-                    "unknown",
+                    message("verify.coverage.unknown"),
                     False,
-                    [f"cannot be validated: {exc}"],
+                    [message("verify.problem.unvalidatable")],
                 )
             )
             continue
@@ -330,32 +323,34 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
         later = status.modification_level
         whole_file = coverage == SignatureCoverageLevel.ENTIRE_FILE
         if whole_file:
-            coverage_text = "whole file"
+            coverage_text = message("verify.coverage.entire_file")
         elif coverage == SignatureCoverageLevel.ENTIRE_REVISION:
-            coverage_text = f"whole revision; later: {later.name.lower().replace('_', ' ') if later else 'unknown'}"
+            known = later.name.lower() if later is not None else "unknown"
+            later_code = f"verify.later.{known if f'verify.later.{known}' in CATALOGUE else 'unknown'}"
+            coverage_text = message("verify.coverage.entire_revision", later=message(later_code))
         else:
-            coverage_text = "partial"
+            coverage_text = message("verify.coverage.partial")
         problems = []
         if not status.intact:
-            problems.append("the signed bytes were changed")
+            problems.append(message("verify.problem.changed"))
         if not status.valid:
-            problems.append("the signature does not verify")
+            problems.append(message("verify.problem.invalid"))
         if roots is not None and not status.trusted:
-            problems.append("the certificate does not chain to a --trust certificate")
+            problems.append(message("verify.problem.untrusted"))
         allowed_later = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
         if not whole_file and not (coverage == SignatureCoverageLevel.ENTIRE_REVISION and later in allowed_later):
-            problems.append(f"changed after signing beyond adding signatures ({coverage_text})")
+            problems.append(message("verify.problem.modified", coverage=coverage_text))
         foreign = [r for r in range(sig.signed_revision + 1, last_revision + 1) if r not in signature_revisions]
         if foreign:
             whole_file = False
-            problems.append(f"changed after signing: {len(foreign)} later update(s) of the file are not signatures")
+            problems.append(message("verify.problem.foreign_updates", n=len(foreign)))
         if status.docmdp_ok is False:
-            problems.append("changes after signing break the document's modification policy")
+            problems.append(message("verify.problem.docmdp"))
         signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
         reports.append(
             SignatureReport(
                 field=sig.field_name,
-                signer=status.signing_cert.subject.human_friendly,
+                signer=_signer(status.signing_cert.subject),
                 signed_at=signed_at,
                 reason=_text(sig_obj.get("/Reason")),
                 location=_text(sig_obj.get("/Location")),
@@ -370,6 +365,15 @@ def verify(bundle: Path, trust: list[Path] | None = None) -> VerifyReport:
     return VerifyReport(bundle, reports, empty, trust_given=bool(trust))
 
 
+def _signer(subject) -> str:
+    """Who signed, as the certificate names them: "Suhardi Soud (KPU Provinsi NTB)", its common
+    name and organisation (asn1crypto's human_friendly labels them in English)."""
+    names = subject.native
+    name = names.get("common_name") or subject.human_friendly
+    organisation = names.get("organization_name")
+    return f"{name} ({organisation})" if organisation else str(name)
+
+
 def _text(value) -> str | None:
     return str(value) if value is not None else None
 
@@ -377,10 +381,13 @@ def _text(value) -> str | None:
 def check(report: VerifyReport) -> None:
     """Raise SignatureInvalid when the report shows no signature or a failing one."""
     if not report.signatures:
-        raise SignatureInvalid(
-            f"{report.path}: no signatures"
-            + (f" (empty fields: {', '.join(report.empty_fields)})" if report.empty_fields else "")
-        )
+        if report.empty_fields:
+            raise SignatureInvalid(
+                "verify.no_signatures_empty", path=report.path, fields=", ".join(report.empty_fields)
+            )
+        raise SignatureInvalid("verify.no_signatures", path=report.path)
     failing = [s for s in report.signatures if not s.ok]
     if failing:
-        raise SignatureInvalid("; ".join(f"{s.field}: {', '.join(s.problems)}" for s in failing))
+        raise SignatureInvalid(
+            "verify.failing", failures=[message("verify.failure", field=s.field, problems=s.problems) for s in failing]
+        )

@@ -14,15 +14,13 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem
-from .messages import Place, problem
+from .messages import Place, is_problem_code, problem
 from .model import KODE_WILAYAH, NIP, Decree
 
 # `int | str` fields report one error per member of the union, tagged with the member's name
 _UNION_TAGS = {"int", "str", "float", "date", "bool", "none"}
 # a pattern the models share has a message that says what the value is
 _PATTERN_CODES = {KODE_WILAYAH: "kode_wilayah.pattern", NIP: "nip.pattern"}
-# custom error types of the models' validators are message codes already
-_MODEL_CODES = {"nomor.malformed", "nomor.unknown_part", "nomor.no_urut", "item.empty", "item.too_long"}
 
 
 def pydantic_problems(exc: ValidationError, placer: Callable[[tuple], Place], model: Any = Decree) -> list[Problem]:
@@ -51,9 +49,8 @@ def _pydantic_problem(err: ErrorDetails, loc: tuple, place: Place, model: Any) -
         return problem("key.unknown_noguess", place, key=field_name)
     if kind == "missing":
         return problem("value.missing", place)
-    if kind in _MODEL_CODES:
-        params = {k: v for k, v in ctx.items() if k != "detail"} if kind == "nomor.malformed" else dict(ctx)
-        return problem(kind, place, **params)
+    if is_problem_code(kind):  # the models' own validators raise problems of the catalogue by code
+        return problem(kind, place, **{k: v for k, v in ctx.items() if k != "detail"})
     if kind == "string_too_long":
         return problem("text.too_long", place, length=len(str(value)), max=ctx.get("max_length"))
     if kind in ("string_too_short", "too_short"):
@@ -76,13 +73,16 @@ def _pydantic_problem(err: ErrorDetails, loc: tuple, place: Place, model: Any) -
         return problem("value.choice", place, value=short(value), choices=ctx.get("expected", ""))
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_CODES:
         return problem(_PATTERN_CODES[ctx["pattern"]], place, value=short(value))
+    if kind == "string_pattern_mismatch":
+        return problem("value.pattern", place, value=short(value))
     if kind == "string_type":
         return problem("text.expected", place, got=short(value))
     if kind == "list_type":
         return problem("list.expected", place)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return problem("mapping.expected", place)
-    return problem("value.invalid", place, detail=err.get("msg", kind))
+    # pydantic's own words, in English; in Indonesian the name of its error
+    return problem("value.invalid", place, detail={"id": kind, "en": err.get("msg", kind)})
 
 
 def _known_keys(model: Any, loc: tuple) -> list[str]:

@@ -52,6 +52,7 @@ from .convert import (
 )
 from .converter import ConversionStats
 from .errors import ConversionError, ConversionTimeout, ConverterMissing
+from .messages import message
 
 log = logging.getLogger(__name__)
 
@@ -93,17 +94,14 @@ def find_uno_python() -> str:
             _uno_python[candidate] = ok
         if _uno_python[candidate]:
             return candidate
-    raise ConverterMissing(
-        "no Python with LibreOffice's UNO bridge was found: run `make setup` "
-        "(or apt-get install python3-uno), or set KEPUTUSAN_UNO_PYTHON"
-    )
+    raise ConverterMissing("conversion.no_uno")
 
 
 class _Fault(Exception):
     """The process must be replaced; carries the error to raise if no retry succeeds."""
 
     def __init__(self, error: ConversionError):
-        super().__init__(str(error))
+        super().__init__(error.code)
         self.error = error
 
 
@@ -145,7 +143,7 @@ class _Worker:
         started = time.monotonic()
         with self.lock:
             if self.pool.closed:
-                raise ConversionError("the converter pool is closed")
+                raise ConversionError("conversion.pool_closed")
             self.generation += 1
             self.count = 0
             self.buffer = b""
@@ -187,7 +185,7 @@ class _Worker:
                     )
                 except OSError as exc:
                     raise ConverterMissing(
-                        f"cannot start the UNO helper ({self.pool.uno_python}): {exc.strerror}"
+                        "conversion.cannot_start_helper", program=self.pool.uno_python, detail=exc.strerror or str(exc)
                     ) from None
             finally:
                 log_file.close()
@@ -200,22 +198,23 @@ class _Worker:
             code = office.poll() if office is not None else None
             self.kill()
             if code is not None:
-                raise ConversionError(f"LibreOffice exited at start (exit {code})" + self._log_tail()) from None
+                raise ConversionError("conversion.start_exit", code=code, detail=self._log_tail()) from None
             if isinstance(fault.error, ConversionTimeout):
                 raise ConversionError(
-                    f"LibreOffice did not start within {self.pool.start_timeout:g} s" + self._log_tail()
+                    "conversion.start_timeout", seconds=f"{self.pool.start_timeout:g}", detail=self._log_tail()
                 ) from None
-            raise ConversionError("LibreOffice stopped while starting" + self._log_tail()) from None
+            raise ConversionError("conversion.start_stopped", detail=self._log_tail()) from None
         finally:
             self.pool.stats.add(start_seconds=time.monotonic() - started)
         if not reply.get("ready"):
             self.kill()
+            tail = self._log_tail()
             raise ConverterMissing(
-                f"LibreOffice could not be started for conversions: {reply.get('error')}" + self._log_tail()
+                "conversion.start_failed", detail=f"{reply.get('error')}" + (f" ({tail})" if tail else "")
             )
         if not str(reply.get("user", "")).startswith(self.profile.as_uri()):
             self.kill()  # whoever answered is not the LibreOffice we started
-            raise ConversionError(f"a LibreOffice with another profile answered ({reply.get('user')})")
+            raise ConversionError("conversion.other_profile", detail=str(reply.get("user")))
         log.info(
             "worker %d: LibreOffice pid %d ready in %.1f s (start %d)",
             self.index,
@@ -235,21 +234,19 @@ class _Worker:
                     raise BrokenPipeError
                 stdin.write((json.dumps(request) + "\n").encode())
             except (BrokenPipeError, OSError, AttributeError):
-                raise _Fault(ConversionError(f"LibreOffice stopped before converting {src.name}")) from None
+                raise _Fault(ConversionError("conversion.stopped_before", document=src.name)) from None
             try:
                 reply = self._read(timeout)
             except _Fault as fault:
                 if isinstance(fault.error, ConversionTimeout):
                     raise _Fault(
-                        ConversionTimeout(
-                            f"LibreOffice did not convert {src.name} within {timeout:g} s and was stopped"
-                        )
+                        ConversionTimeout("conversion.timeout", document=src.name, seconds=f"{timeout:g}")
                     ) from None
-                raise _Fault(ConversionError(f"LibreOffice stopped while converting {src.name}")) from None
+                raise _Fault(ConversionError("conversion.stopped_during", document=src.name)) from None
         finally:
             self.pool.stats.add(convert_seconds=time.monotonic() - started)
         if not reply.get("ok"):
-            raise _Fault(ConversionError(f"LibreOffice failed to convert {src.name}: {reply.get('error')}"))
+            raise _Fault(ConversionError("conversion.helper_failed", document=src.name, detail=str(reply.get("error"))))
         return float(reply.get("seconds") or 0.0)
 
     def _read(self, timeout: float, watch: subprocess.Popen | None = None) -> dict:
@@ -258,12 +255,12 @@ class _Worker:
         deadline = time.monotonic() + timeout
         helper = self.helper
         if helper is None or helper.stdout is None:
-            raise _Fault(ConversionError("LibreOffice is not running"))
+            raise _Fault(ConversionError("conversion.not_running"))
         fd = helper.stdout.fileno()
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise _Fault(ConversionTimeout("timeout"))
+                raise _Fault(ConversionTimeout("conversion.no_answer"))
             try:
                 ready, _, _ = select.select([fd], [], [], min(left, 0.1) if watch else left)
                 chunk = os.read(fd, 65536) if ready else None
@@ -272,14 +269,14 @@ class _Worker:
             if chunk is None and watch is not None and watch.poll() is not None:
                 chunk = b""
             if chunk == b"":
-                raise _Fault(ConversionError("LibreOffice stopped"))
+                raise _Fault(ConversionError("conversion.stopped"))
             if chunk:
                 self.buffer += chunk
         line, _, self.buffer = self.buffer.partition(b"\n")
         try:
             return json.loads(line)
         except ValueError:
-            raise _Fault(ConversionError(f"unexpected answer from the UNO helper: {line[:200]!r}")) from None
+            raise _Fault(ConversionError("conversion.bad_reply", detail=repr(line[:200]))) from None
 
     def kill(self) -> None:
         """Stop LibreOffice and its helper (the whole process group) and drop the profile."""
@@ -319,7 +316,7 @@ class _Worker:
 
     def _log_tail(self) -> str:
         lines = [line for line in self._log_text().splitlines() if line.strip() and "javaldx" not in line]
-        return f" ({lines[-1].strip()})" if lines else ""
+        return lines[-1].strip() if lines else ""
 
     def attempt_log(self, src: Path, attempt: int, attempts: int, pid: int | None, error: ConversionError) -> str:
         """What to keep of a failed attempt: which process, what went wrong, what it printed."""
@@ -328,7 +325,7 @@ class _Worker:
         return (
             f"=== {src.name}: attempt {attempt} of {attempts}, worker {self.index}, {process}, "
             f"start {self.generation}, {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
-            f"error: {error.message}\n"
+            f"error: {error}\n"
             f"--- what LibreOffice and its UNO helper printed\n{printed}\n"
         )
 
@@ -435,7 +432,7 @@ class ConverterPool:
         """Convert `src` (.docx) to PDF at `dst`; retried on a fresh process when one fails."""
         src, dst = Path(src), Path(dst)
         if not src.is_file():
-            raise ConversionError(f"{src}: document to convert does not exist")
+            raise ConversionError("conversion.no_source", path=src)
         if self.root is None:
             self.start()
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -447,7 +444,7 @@ class ConverterPool:
             worker = self._idle.get()
             try:
                 if self.closed:
-                    raise ConversionError("the converter pool is closed")
+                    raise ConversionError("conversion.pool_closed")
                 if self._broken is not None:
                     raise self._broken
                 if not worker.running:
@@ -492,23 +489,21 @@ class ConverterPool:
                     attempts,
                     pid,
                     worker.index,
-                    error.message,
+                    error,
                     "; retrying on a fresh LibreOffice" if attempt < attempts else "",
                 )
             except ConverterMissing as exc:
                 self._broken = exc
                 raise
             except ConversionError as exc:  # could not (re)start the process
-                error = ConversionError(f"LibreOffice failed to convert {src.name}: {exc.message}")
+                cause = message(exc.code, **exc.params)
+                error = ConversionError("conversion.restart_failed", document=src.name, cause=cause, detail=exc.detail)
                 kept.append(worker.attempt_log(src, attempt, attempts, None, error))
-                log.warning("%s: attempt %d of %d: %s", src.name, attempt, attempts, error.message)
+                log.warning("%s: attempt %d of %d: %s", src.name, attempt, attempts, error)
             finally:
                 part.unlink(missing_ok=True)
                 self._idle.put(worker)
         assert error is not None
-        message = error.message
-        if attempts > 1:
-            message += f" (tried {attempts} times, each on a fresh LibreOffice)"
         log_path = keep_log("\n".join(kept), src.name, self.log_folder) if kept else None
-        log.error("%s: %s; LibreOffice's log kept in %s", src.name, message, log_path)
-        raise type(error)(message, log_path=log_path)
+        log.error("%s: %s (tried %d times); LibreOffice's log kept in %s", src.name, error, attempts, log_path)
+        raise error.again(log_path=log_path, attempts=attempts)

@@ -21,7 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import DataError, Problem
-from .messages import Place, problem
+from .messages import Place, os_reason, problem, yaml_reason
 from .model import MAX_TEXT, Case, Decree, KantorBatch, RencanaAksi
 from .schema import PLAN_SHEET
 from .sheets import find_sheet, open_workbook, plan_from_sheet
@@ -55,14 +55,17 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     except UnicodeDecodeError:
         raise DataError([problem("file.not_utf8", Place(str(path)))]) from None
     except OSError as exc:
-        raise DataError([problem("file.unreadable", Place(str(path)), reason=exc.strerror)]) from None
+        raise DataError([problem("file.unreadable", Place(str(path)), reason=os_reason(exc))]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = Place(str(path), line=mark.line + 1 if mark else None)
-        raise DataError([problem("yaml.syntax", place, detail=getattr(exc, "problem", None) or str(exc))]) from None
+        said = getattr(exc, "problem", None) or str(exc)
+        raise DataError(
+            [problem("yaml.syntax", place, detail=yaml_reason(said, getattr(exc, "context", None)))]
+        ) from None
     lines: dict[tuple, int] = {}
     _index_lines(node, (), lines)
     return data, lines
@@ -91,11 +94,6 @@ def key_place(path: Path, loc: tuple, lines: dict[tuple, int]) -> Place:
     while probe and probe not in lines:
         probe = probe[:-1]
     return Place(str(path), key=key or None, line=lines.get(probe))
-
-
-def yaml_place(path: Path, loc: tuple, lines: dict[tuple, int]) -> str:
-    """'keputusan.yaml, key nomor.format (line 9)' — the nearest known line for a key path."""
-    return key_place(path, loc, lines).render("en")
 
 
 # ---------------------------------------------------------------- reading a case

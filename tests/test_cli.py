@@ -29,7 +29,9 @@ def keputusan(*args, env=None, cwd=None):
 def test_help_on_every_command():
     for args in ([], ["build"]):
         result = keputusan(*args, "--help")
-        assert result.returncode == 0 and "Usage:" in result.stdout
+        assert result.returncode == 0 and "Penggunaan:" in result.stdout and "Opsi:" in result.stdout
+        result = keputusan(*args, "--help", "--lang", "en")
+        assert result.returncode == 0 and "Usage:" in result.stdout and "Options:" in result.stdout
 
 
 def test_bad_input_exits_2_names_the_place_and_writes_nothing(case_copy, tmp_path):
@@ -51,11 +53,12 @@ def test_conversion_failure_exits_3_and_leaves_no_partial_output(tmp_path):
     tmp.mkdir()
     result = keputusan("build", KECIL, "--out", out, env={"KEPUTUSAN_SOFFICE": str(fake), "TMPDIR": str(tmp)})
     assert result.returncode == 3, result.stderr
-    assert "LibreOffice failed to convert" in result.stderr and "Traceback" not in result.stderr
+    assert "LibreOffice gagal membuat PDF dari kecil-asli-keputusan.docx" in result.stderr
+    assert "Traceback" not in result.stderr and "cannot open display" not in result.stderr  # its words: in the log
     assert not out.exists()
     # what LibreOffice said is kept where the message says, for whoever looks into it
     [log] = (tmp / f"keputusan-logs-{os.getuid()}").iterdir()
-    assert f"(LibreOffice log: {log})" in result.stderr
+    assert f"(catatan LibreOffice disimpan di {log};" in result.stderr
     assert "cannot open display" in log.read_text()
 
 
@@ -185,7 +188,7 @@ def test_rebuild_replaces_own_output_but_never_a_changed_file(kecil_build):
     bundle.write_bytes(edited)
     result = keputusan("build", KECIL, "--out", out_root)
     assert result.returncode == 4
-    assert "not overwriting" in result.stderr and "kecil-salinan.pdf" in result.stderr
+    assert "tidak menimpa" in result.stderr and "kecil-salinan.pdf" in result.stderr
     assert bundle.read_bytes() == edited
     assert not [p for p in kecil_build.iterdir() if p.name.startswith(".build-")]
 

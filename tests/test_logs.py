@@ -44,3 +44,38 @@ def test_a_build_is_logged_in_the_file_and_nowhere_else(tmp_path, capfd, unconfi
     assert "new revision rev-001" in text and "kecil: nothing changed since rev-001" in text
     assert str(tmp_path / "other") not in text
     assert logging.getLogger("generator").level == logging.NOTSET
+
+
+@pytest.mark.libreoffice
+def test_every_command_takes_log_file_and_verbose(tmp_path, capsys):
+    """`--log-file` and `--verbose` on the command: the log in the file, on stderr only when
+    asked, and nothing left set up once the command is done."""
+    from generator.cli import main
+
+    log_file = tmp_path / "keputusan.log"
+    assert (
+        main(["build", str(KECIL), "--out", str(tmp_path / "out"), "--variant", "asli", "--log-file", str(log_file)])
+        == 0
+    )
+    assert "kecil: building asli into" in log_file.read_text()
+    assert "building asli" not in capsys.readouterr().err  # the log is not said to staff
+    assert main(["validate", str(KECIL), "--verbose", "--log-file", str(log_file)]) == 0
+    left = [h for h in logging.getLogger("generator").handlers if not isinstance(h, logging.NullHandler)]
+    assert left == []  # closed with the run
+    assert main(["build", str(KECIL), "--out", str(tmp_path / "out"), "--variant", "asli", "-v"]) == 0
+    assert "kecil: nothing changed since rev-001" in capsys.readouterr().err
+
+
+def test_the_staff_options_are_on_every_command():
+    import click
+
+    from generator.cli import cli
+
+    def commands(group: click.Command):
+        yield group
+        for sub in getattr(group, "commands", {}).values():
+            yield from commands(sub)
+
+    for command in commands(cli):
+        names = {p.name for p in command.params}
+        assert {"lang", "verbose", "log_file"} <= names, command.name

@@ -100,14 +100,14 @@ def test_no_kabupaten_text_names_the_province_office(cases):
 def test_plan_changes_add_drop_and_reword(cases):
     base_rows = cases["52"].plan.row_count
     assert base_rows == 83
-    gratifikasi = [k for a in cases["5201"].plan.areas for k in a.kegiatan if k.nama == "Gratifikasi"][0]
+    gratifikasi = next(k for a in cases["5201"].plan.areas for k in a.kegiatan if k.nama == "Gratifikasi")
     assert [s.teks for s in gratifikasi.sub_kegiatan][2] == "Sosialisasi pengendalian gratifikasi kepada badan ad hoc"
     assert gratifikasi.sub_kegiatan[2].bulan == frozenset({3, 4})
     assert cases["5201"].plan.row_count == base_rows + 1
     kegiatan_5204 = [k.nama for a in cases["5204"].plan.areas for k in a.kegiatan]
     assert "Pemanfaatan aplikasi Akuntabilitas Kinerja" not in kegiatan_5204
     assert cases["5204"].plan.row_count == base_rows - 1
-    wbs = [k for a in cases["5271"].plan.areas for k in a.kegiatan if k.nama == "Whistle Blowing System"][0]
+    wbs = next(k for a in cases["5271"].plan.areas for k in a.kegiatan if k.nama == "Whistle Blowing System")
     assert wbs.sub_kegiatan[0].teks.endswith("pegawai dan badan ad hoc")
     assert wbs.sub_kegiatan[0].indikator.startswith("Terdokumentasinya Sosialisasi")  # inherited
     assert cases["5202"].plan.row_count == base_rows
@@ -176,21 +176,22 @@ def test_a_new_kegiatan_and_a_new_area(tmp_path):
         ],
     )
     assert case.plan.areas[-1].nama == "Area Baru" and case.plan.areas[-1].kegiatan[0].sub_kegiatan[0].bulan == {12}
-    pengawasan = [a for a in case.plan.areas if a.nama == "Penguatan Pengawasan"][0]
+    pengawasan = next(a for a in case.plan.areas if a.nama == "Penguatan Pengawasan")
     assert pengawasan.kegiatan[-1].nama == "Kegiatan Baru"
 
 
 @pytest.mark.parametrize(
     "changes, expected",
     [
-        ({"urut": None}, "kantor[1] (line 5), office 5205: urut is required"),
+        ({"urut": None}, "kantor[1] (line 5): urut is required for office 5205"),
         ({"penandatangan_nama": None}, "penandatangan_nama is required"),
         ({"kedudukan": None}, "kedudukan is required"),
         ({"urutan": 4}, "unknown key 'urutan' — did you mean 'urut'?"),
         ({"tanggal": "2022-02-30"}, "key kantor[1].tanggal"),
         (
             {"rencana_aksi": [{"hapus": {"kegiatan": "Gratifkasi", "huruf": "a"}}]},
-            "kantor[1].rencana_aksi[1] (line 12): no kegiatan 'Gratifkasi' in the base plan — did you mean 'Gratifikasi'?",
+            "kantor[1].rencana_aksi[1] (line 12): no kegiatan 'Gratifkasi' in the base plan — "
+            "did you mean 'Gratifikasi'?",
         ),
         ({"rencana_aksi": [{"hapus": {"kegiatan": "Gratifikasi"}}]}, "has 4 sub-kegiatan — say which with huruf"),
         (

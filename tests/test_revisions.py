@@ -102,7 +102,7 @@ def test_new_case_builds_and_revisions_follow_its_changes(tmp_path, capsys):
     signed = _sha(folder / "rev-002" / "kpu-lobar-2024-asli.pdf")
     capsys.readouterr()
     assert main(["build", str(case), "--out", str(out)]) == 4
-    assert "not overwriting" in capsys.readouterr().err
+    assert "tidak menimpa" in capsys.readouterr().err
     assert [r.name for r in list_revisions(folder)] == ["rev-001", "rev-002"]
     assert _sha(folder / "kpu-lobar-2024-asli.pdf") == signed
     book = openpyxl.load_workbook(case / "keputusan.xlsx")

@@ -157,6 +157,10 @@ def test_signed_asli_validates_intact_valid_trusted_over_the_whole_file(ntb_buil
     assert report.empty_fields == []
     code, out, err = run_cli(["verify", str(signed_asli), "--trust", str(certs["root"])], capsys)
     assert code == 0, err
+    assert "ttd_ketua: SAH" in out  # Indonesian by default
+    assert "utuh: ya, sah: ya, terpercaya: ya, cakupan: seluruh file" in out
+    code, out, err = run_cli(["verify", str(signed_asli), "--trust", str(certs["root"]), "--lang", "en"], capsys)
+    assert code == 0, err
     assert "ttd_ketua: OK" in out
     assert "intact: yes, valid: yes, trusted: yes, coverage: whole file" in out
 
@@ -183,7 +187,7 @@ def test_signing_appends_and_leaves_the_printed_text_unchanged(ntb_build, signed
 def test_signature_from_an_untrusted_root_fails_verification(signed_asli, certs, capsys):
     code, out, err = run_cli(["verify", str(signed_asli), "--trust", str(certs["other_root"])], capsys)
     assert code == 1
-    assert "trusted: no" in out and "Traceback" not in err
+    assert "terpercaya: tidak" in out and "Traceback" not in err
 
 
 def test_a_changed_byte_makes_verification_fail(signed_asli, tmp_path, capsys):
@@ -194,7 +198,7 @@ def test_a_changed_byte_makes_verification_fail(signed_asli, tmp_path, capsys):
     tampered.write_bytes(bytes(data))
     code, out, err = run_cli(["verify", str(tampered)], capsys)
     assert code == 1
-    assert "intact: no" in out and "Traceback" not in err
+    assert "utuh: tidak" in out and "Traceback" not in err
 
 
 def test_a_title_changed_by_a_later_update_makes_verification_fail(signed_asli, tmp_path, capsys):
@@ -215,6 +219,10 @@ def test_a_title_changed_by_a_later_update_makes_verification_fail(signed_asli, 
     tampered.write_bytes(buffer.getvalue())
     code, out, err = run_cli(["verify", str(tampered)], capsys)
     assert code == 1
+    assert "ttd_ketua: TIDAK SAH" in out and "utuh: tidak" in out
+    assert "bukan tanda tangan" in out and "Traceback" not in err
+    code, out, err = run_cli(["verify", str(tampered), "--lang", "en"], capsys)
+    assert code == 1
     assert "ttd_ketua: FAILED" in out and "intact: no" in out
     assert "not signatures" in out and "Traceback" not in err
 
@@ -222,7 +230,7 @@ def test_a_title_changed_by_a_later_update_makes_verification_fail(signed_asli, 
 def test_verify_reports_an_unsigned_bundle_as_failing(ntb_build, capsys):
     code, out, err = run_cli(["verify", str(ntb_build.bundles["asli"])], capsys)
     assert code == 1
-    assert "ttd_ketua: not signed yet" in out and "no signatures" in err
+    assert "ttd_ketua: belum ditandatangani" in out and "belum ada tanda tangan" in err
 
 
 @pytest.mark.parametrize(
@@ -236,20 +244,21 @@ def test_bad_signing_input_gets_a_clear_message_and_no_file(
     args, expect, code_wanted = [], "", 2
     if case == "wrong passphrase":
         monkeypatch.setenv("KEPUTUSAN_P12_PASSPHRASE", "salah")
-        expect = "wrong passphrase"
+        expect = "kata sandinya salah"
     elif case == "missing field":
-        args, expect = ["--field", "ttd_sekretaris"], "'ttd_sekretaris' does not exist; empty fields: ttd_ketua"
+        args = ["--field", "ttd_sekretaris"]
+        expect = "kolom tanda tangan 'ttd_sekretaris' tidak ada; kolom yang kosong: ttd_ketua"
     elif case == "not a pdf":
-        bundle, expect = ntb_build.out_dir / MANIFEST, "not a PDF"
+        bundle, expect = ntb_build.out_dir / MANIFEST, "bukan file PDF"
     elif case == "not a p12":
-        p12, expect = certs["root"], "not a PKCS#12"
+        p12, expect = certs["root"], "bukan file PKCS#12"
     elif case == "no bundle":
-        bundle, expect = tmp_path / "nope.pdf", "file not found"
+        bundle, expect = tmp_path / "nope.pdf", "file tidak ditemukan"
     elif case == "out exists":
         out.write_bytes(b"keep me")
-        expect, code_wanted = "not overwriting", 4
+        expect, code_wanted = "tidak menimpa", 4
     elif case == "signed already":
-        bundle, expect = signed_asli, "no empty signature field"
+        bundle, expect = signed_asli, "tidak ada kolom tanda tangan yang kosong"
     code, _, err = run_cli(["sign", str(bundle), "--p12", str(p12), "--out", str(out), *args], capsys)
     assert code == code_wanted
     assert expect in err and "Traceback" not in err
@@ -265,11 +274,13 @@ def test_passphrase_is_never_a_command_line_option(capsys):
 
 def test_verify_rejects_what_is_not_a_pdf(ntb_build, certs, capsys):
     code, _, err = run_cli(["verify", str(ntb_build.out_dir / MANIFEST)], capsys)
-    assert code == 2 and "not a PDF" in err
+    assert code == 2 and "bukan file PDF" in err
     code, _, err = run_cli(
         ["verify", str(ntb_build.bundles["asli"]), "--trust", str(ntb_build.out_dir / MANIFEST)], capsys
     )
-    assert code == 2 and "not an X.509 certificate" in err
+    assert code == 2 and "bukan sertifikat X.509" in err
+    code, _, err = run_cli(["verify", str(ntb_build.out_dir / MANIFEST), "--lang", "en"], capsys)
+    assert code == 2 and "not a PDF" in err
 
 
 # ---------------------------------------------------------------- a signed bundle is never touched
@@ -285,7 +296,7 @@ def test_build_refuses_to_overwrite_a_signed_bundle(where, bundles, signed_asli,
     before = target.read_bytes()
     code, _, err = run_cli(["build", str(NTB_CASE), "--out", str(bundles)], capsys)
     assert code == 4
-    assert "kpu-ntb-2022-asli.pdf: it is signed" in err and "Traceback" not in err
+    assert "kpu-ntb-2022-asli.pdf: file itu bertanda tangan" in err and "Traceback" not in err
     assert target.read_bytes() == before
 
 

@@ -80,8 +80,8 @@ def test_anchor_is_printed_invisibly_in_each_signature_space(profiled_build):
         for entry in doc["fields"]:
             anchor = entry["anchor"]
             assert anchor["text"] == "#" and anchor["page"] == entry["page"]
-            ax0, ay0, ax1, ay1 = anchor["rect"]
-            llx, lly, urx, ury = entry["rect"]
+            ax0, ay0, _ax1, ay1 = anchor["rect"]
+            llx, lly, _urx, ury = entry["rect"]
             # on the last blank line above the name, at the left edge of the field
             assert ax0 == pytest.approx(llx, abs=0.5) and lly - 5 <= ay0 and ay1 <= ury
             words = [w for w in words_on(pdf, entry["page"]) if w.text == "#"]
@@ -108,7 +108,7 @@ def test_two_fields_are_signed_one_after_the_other_and_both_validate(
     bundle = profiled_build.bundles["asli"]
     first, second = tmp_path / "ttd1.pdf", tmp_path / "ttd2.pdf"
     assert main(["sign", str(bundle), "--p12", str(certs["p12"]), "--out", str(first)]) == 2
-    assert "choose one with --field (ttd_ketua, ttd_ketua_lampiran)" in capsys.readouterr().err
+    assert "pilih satu dengan --field (ttd_ketua, ttd_ketua_lampiran)" in capsys.readouterr().err
     assert main(["sign", str(bundle), "--p12", str(certs["p12"]), "--field", "ttd_ketua", "--out", str(first)]) == 0
     assert main(["sign", str(first), "--p12", str(certs["p12"]), "--out", str(second)]) == 0  # the one left
     capsys.readouterr()
@@ -117,7 +117,7 @@ def test_two_fields_are_signed_one_after_the_other_and_both_validate(
     assert set(by_field) == {"ttd_ketua", "ttd_ketua_lampiran"}
     assert all(s.intact and s.valid and s.trusted and s.ok for s in by_field.values())
     assert by_field["ttd_ketua_lampiran"].whole_file
-    assert by_field["ttd_ketua"].coverage == "whole revision; later: form filling"
+    assert str(by_field["ttd_ketua"].coverage) == "whole revision; later: form filling"  # a Message, in English
     assert "Lampiran" in by_field["ttd_ketua_lampiran"].reason
     assert main(["verify", str(second), "--trust", str(certs["root"])]) == 0
 

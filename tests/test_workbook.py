@@ -135,7 +135,7 @@ def test_init_never_overwrites(tmp_path, capsys):
     (tmp_path / "ada").mkdir()
     (tmp_path / "ada" / "catatan.txt").write_text("punya saya")
     assert main(["init", str(tmp_path / "ada")]) == 4
-    assert "already exists" in capsys.readouterr().err
+    assert "sudah ada dan tidak kosong" in capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "ada").iterdir()) == ["catatan.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ada"]  # no half-made folder left beside it
 
@@ -257,7 +257,9 @@ def test_offices_of_a_batch_round_trip_and_apply_to_the_decree(tmp_path):
     for office in batch.offices:
         with pytest.raises(DataError) as failed:
             office_case(batch, office)
-        assert all(p.where.endswith(f"office {office.kode}") for p in failed.value.problems)
+        # the office's row of the Kantor sheet, and the office by its code
+        assert all(f"Kantor!A{office.index + 2}:" in p.where for p in failed.value.problems)
+        assert all(f"office {office.kode}" in p.what for p in failed.value.problems)
         missing[office.kode] = [key for key in required if any(p.what.startswith(key) for p in failed.value.problems)]
     assert missing == {"5201": ["pengesah_nama"], "5271": list(required)}
 

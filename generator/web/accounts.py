@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import KeputusanError
-
-
-class AccountError(KeputusanError):
-    """A user or office that cannot be created as asked (exit 2, like bad input)."""
-
-    exit_code = 2
+from ..errors import AccountError
+from ..messages import LANGS
 
 
 @dataclass
@@ -28,11 +23,17 @@ def check_password(password: str, username: str) -> None:
     from django.contrib.auth.models import User
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
-    try:
-        validate_password(password, User(username=username))
-    except ValidationError as exc:
-        raise AccountError("password refused: " + " ".join(exc.messages)) from None
+    reasons: dict[str, str] = {}
+    for lang in LANGS:  # Django's validators say why in either language (its own translations)
+        with translation.override(lang):
+            try:
+                validate_password(password, User(username=username))
+            except ValidationError as exc:
+                reasons[lang] = " ".join(exc.messages)
+    if reasons:
+        raise AccountError("account.password_refused", reasons=reasons)
 
 
 def add_user(
@@ -52,13 +53,13 @@ def add_user(
     from .models import Office, Profile, kode_validator
 
     if not username or len(username) > 150:
-        raise AccountError("give a user name of 1 to 150 characters")
+        raise AccountError("account.bad_name")
     if User.objects.filter(username=username).exists():
-        raise AccountError(f"user {username!r} exists already (change its password with `keputusan user passwd`)")
+        raise AccountError("account.exists", name=username)
     if office is None and not admin:
-        raise AccountError("staff need an office: give --office KODE (the region code, e.g. 52 or 5201)")
+        raise AccountError("account.needs_office")
     if role not in (Profile.STAFF, Profile.PROVINCE):
-        raise AccountError("role is staf or provinsi")
+        raise AccountError("account.bad_role")
     check_password(password, username)
     with transaction.atomic():
         place = None
@@ -66,16 +67,14 @@ def add_user(
             try:
                 kode_validator(office)
             except ValidationError:
-                raise AccountError(
-                    f"office {office!r}: a region code has 2 digits (province) or 4 (kabupaten/kota)"
-                ) from None
+                raise AccountError("account.bad_office", office=office) from None
             place = Office.objects.filter(kode=office).first()
             if place is None:
                 if not office_name:
-                    raise AccountError(f"office {office} does not exist yet: give its name with --office-name")
+                    raise AccountError("account.office_unknown", office=office)
                 place = Office.objects.create(kode=office, nama=office_name)
             if role == Profile.PROVINCE and not place.is_province:
-                raise AccountError(f"role provinsi needs a province office (2 digits), not {office}")
+                raise AccountError("account.not_province", office=office)
         first, _, last = full_name.partition(" ")
         user = User.objects.create_user(username, password=password, first_name=first, last_name=last)
         if admin:
@@ -91,7 +90,7 @@ def set_password(username: str, password: str) -> None:
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise AccountError(f"no user {username!r}")
+        raise AccountError("account.no_user", name=username)
     check_password(password, username)
     user.set_password(password)
     user.save()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from ..messages import web_text
 from .models import Case
-from .texts import lookup
 
 
 class NewCaseForm(forms.Form):
@@ -14,10 +14,10 @@ class NewCaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if cases is not None:
             self.fields["source"].queryset = cases.filter(workbook_clean=True)
-        self.fields["title"].label = lookup("new.title", lang)
-        self.fields["title"].widget.attrs["placeholder"] = lookup("new.title_example", lang)
-        self.fields["source"].label = lookup("new.source", lang)
-        self.fields["source"].empty_label = lookup("new.source_empty", lang)
+        self.fields["title"].label = web_text("new.title", lang)
+        self.fields["title"].widget.attrs["placeholder"] = web_text("new.title_example", lang)
+        self.fields["source"].label = web_text("new.source", lang)
+        self.fields["source"].empty_label = web_text("new.source_empty", lang)
 
 
 class FileForm(forms.Form):

@@ -25,9 +25,10 @@ from filelock import FileLock, Timeout
 from huey import SqliteHuey
 
 from .. import atomic
-from ..errors import ConversionError, DataError, KeputusanError, LayoutError, OutputError, TemplateError
+from ..converter import ConversionStats, Converter
+from ..errors import ConversionError, DataError, KeputusanError
 from ..layout import LayoutCache
-from ..messages import LANGS, say
+from ..messages import LANGS, error_text, web_text
 from ..render import VARIANTS
 from .models import Case, Job
 from .problems import serialise
@@ -89,30 +90,33 @@ def close_pool() -> None:
     _warm.close()
 
 
-def error_texts(exc: KeputusanError) -> dict[str, str]:
-    """A build error as staff read it, in both languages (the library's catalogue)."""
-    kind = (
-        "error.output"
-        if isinstance(exc, OutputError)
-        else "error.conversion"
-        if isinstance(exc, ConversionError)
-        else "error.layout"
-        if isinstance(exc, LayoutError)
-        else "error.template"
-        if isinstance(exc, TemplateError)
-        else "error.other"
-    )
-    return {lang: say(kind, lang, detail=exc) for lang in LANGS}
+def error_texts(exc: BaseException) -> dict[str, str]:
+    """An error as staff read it, in both languages: the library's one renderer, as the CLI says it."""
+    return {lang: error_text(exc, lang) for lang in LANGS}
 
 
 class _Progress:
-    """A converter that reports each document it converts to the job's row."""
+    """A converter (`converter.Converter`) that reports each document it converts to the job's row;
+    the worker's pool does the converting, and stays open when the job is done."""
 
-    def __init__(self, converter, job: Job, first_step: int, last_step: int):
+    def __init__(self, converter: Converter, job: Job, first_step: int, last_step: int):
         self.converter = converter
         self.job = job
         self.step = first_step
         self.last = last_step
+
+    @property
+    def stats(self) -> ConversionStats:
+        return self.converter.stats
+
+    def close(self) -> None:
+        """Nothing: the pool is the worker's, kept for the next job."""
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def convert(self, src: Path, dst: Path) -> Path:
         name = Path(src).name
@@ -151,14 +155,14 @@ def run_job(job_id: int) -> None:
                 else:
                     _run_build(job, case)
         except Timeout:
-            _fail(job, {lang: say("error.other", lang, detail="busy") for lang in LANGS})
+            _fail(job, {lang: web_text("job.busy", lang) for lang in LANGS})
     except DataError as exc:
         _fail(job, {"problems": serialise(exc.problems)})
     except KeputusanError as exc:
         _fail(job, error_texts(exc))
     except Exception as exc:
         log.exception("job %s failed", job_id)
-        _fail(job, {lang: say("error.internal", lang, kind=type(exc).__name__, detail=exc) for lang in LANGS})
+        _fail(job, error_texts(exc))
     finally:
         close_old_connections()
 
@@ -208,7 +212,6 @@ def _run_build(job: Job, case: Case) -> None:
 
 def _run_batch(job: Job, case: Case) -> None:
     from ..batch import run_batch
-    from ..messages import render_problems
     from ..offices import read_batch
 
     batch = read_batch(case.case_dir)
@@ -228,11 +231,7 @@ def _run_batch(job: Job, case: Case) -> None:
     for office in result.offices:
         errors: dict[str, str] = {}
         if office.exception is not None:
-            for lang in LANGS:
-                if isinstance(office.exception, DataError):
-                    errors[lang] = render_problems(office.exception.problems, lang)
-                else:
-                    errors[lang] = error_texts(office.exception)[lang]
+            errors = error_texts(office.exception)
         elif office.error:
             errors = {lang: office.error for lang in LANGS}
         rows.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
-from .texts import DEFAULT_LANG, LANGS
+from ..messages import DEFAULT_LANG, LANGS
 
 
 def request_language(request) -> str:

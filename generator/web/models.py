@@ -114,7 +114,7 @@ class Job(models.Model):
     kind = models.CharField(max_length=10, choices=[(BUILD, BUILD), (BATCH, BATCH)])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     status = models.CharField(max_length=10, default=QUEUED)
-    step = models.CharField(max_length=40, blank=True)  # a texts.py code: what it is doing now
+    step = models.CharField(max_length=40, blank=True)  # a code of the catalogue's web. section: what it is doing now
     done_steps = models.PositiveIntegerField(default=0)
     total_steps = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -46,7 +46,7 @@ def ensure_thumbnails(pdf: Path, folder: Path) -> int:
             _pdftoppm(pdf, work / "thumb", "-scale-to", str(THUMB_PX))
             thumbs = list(work.glob("thumb-*.png"))
             if not thumbs:
-                raise ConversionError(f"pdftoppm wrote no pages for {pdf.name}")
+                raise ConversionError("conversion.pdftoppm_no_pages", document=pdf.name)
             # pdftoppm pads page numbers to the page count's width: one width for every file
             for image in thumbs:
                 image.rename(work / f"thumb-{int(image.stem.split('-')[1]):03d}.png")
@@ -81,11 +81,11 @@ def page_image(pdf: Path, folder: Path, page: int) -> Path | None:
 def _pdftoppm(pdf: Path, prefix: Path, *options: str) -> None:
     exe = shutil.which("pdftoppm")
     if exe is None:
-        raise ConversionError("pdftoppm is not installed (Debian package poppler-utils)")
+        raise ConversionError("conversion.pdftoppm_missing")
     try:
         subprocess.run([exe, "-png", *options, str(pdf), str(prefix)], check=True, capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise ConversionError(f"pdftoppm took longer than {TIMEOUT:.0f} s on {pdf.name}") from None
+        raise ConversionError("conversion.pdftoppm_timeout", document=pdf.name, seconds=f"{TIMEOUT:.0f}") from None
     except subprocess.CalledProcessError as exc:
         detail = exc.stderr.decode("utf-8", "replace").strip()[-300:]
-        raise ConversionError(f"pdftoppm failed on {pdf.name}: {detail}") from None
+        raise ConversionError("conversion.pdftoppm_failed", document=pdf.name, detail=detail) from None

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import Problem
-from ..messages import Lang, Place, render_problem
-from .texts import TEXTS, lookup
+from ..messages import Lang, Place, Problem, is_web_code, render_problem, web_text
 
 
 def _plain(value: Any) -> Any:
@@ -48,9 +46,11 @@ def render(stored: list[dict[str, Any]], lang: Lang, file_label: str = "") -> li
     for item in stored:
         spot = item.get("place")
         code = item.get("code", "")
-        if code in TEXTS:  # a refusal of the file itself (uploads.py), not a problem in a cell
+        if is_web_code(code):  # a refusal of the file itself (uploads.py), not a problem in a cell
             params = {k: v for k, v in item.get("params", [])}
-            rows.append({"sheet": "", "cell": "", "where": file_label, "what": lookup(code, lang, **params), "fix": ""})
+            rows.append(
+                {"sheet": "", "cell": "", "where": file_label, "what": web_text(code, lang, **params), "fix": ""}
+            )
             continue
         place = Place(file=file_label, **spot) if spot is not None else None
         problem = Problem(

@@ -15,7 +15,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from ..messages import Message, message
 
 log = logging.getLogger("generator.web")
 GRACE = 60.0  # seconds to finish the running job and requests on shutdown
@@ -67,18 +70,15 @@ def serve(
     *,
     workers: int = 2,
     database_url: str | None = None,
-    announce=print,
+    announce: Callable[[Message], None] = lambda said: print(f"keputusan: {said}"),
 ) -> int:
-    """Run until SIGTERM/SIGINT; returns the exit code."""
+    """Run until SIGTERM/SIGINT; returns the exit code. `announce` shows what staff must know (the
+    address; that there is no user yet), as Messages of the catalogue."""
     prepare(data, database_url)
     from django.contrib.auth.models import User
 
     if not User.objects.exists():
-        announce(
-            "keputusan: no user yet: create the administrator with "
-            f"`keputusan user add admin --admin --data {data}` (it asks for a password), then add "
-            "offices and staff at /admin/ or with `keputusan user add NAME --office KODE`"
-        )
+        announce(message("serve.no_user", data=data))
     env = dict(os.environ)  # KEPUTUSAN_DATA and DATABASE_URL were set by prepare()
     commands = {"web": _gunicorn(host, port, workers), "worker": _worker()}
     children: dict[str, subprocess.Popen] = {}
@@ -98,14 +98,14 @@ def serve(
         start("worker")
         start("web")
         shown = host if ":" not in host else f"[{host}]"
-        announce(f"keputusan: http://{shown}:{port}/  (data: {Path(data).resolve()}; Ctrl-C stops)")
+        announce(message("serve.listening", host=shown, port=port, data=Path(data).resolve()))
         while not stopping:
             time.sleep(0.5)
             for name, proc in list(children.items()):
                 if proc.poll() is not None and not stopping:
                     log.warning("%s exited with %s; starting it again", name, proc.returncode)
                     if name == "web" and proc.returncode in (3, 4):  # gunicorn: worker/app cannot boot
-                        announce(f"keputusan: the web server cannot start (exit {proc.returncode}); see above")
+                        announce(message("serve.cannot_start", code=proc.returncode))
                         return 1
                     time.sleep(RESTART_DELAY)
                     start(name)

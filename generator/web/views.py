@@ -23,12 +23,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ..errors import DataError, KeputusanError
-from ..messages import Lang
+from ..messages import Lang, error_text, say, web_text
 from ..render import VARIANTS
 from . import access, audit, paths, problems, uploads
 from .forms import FileForm, NewCaseForm
 from .models import AuditEvent, Case, Job, SignedCopy, Upload
-from .texts import lookup
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +113,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user)
     form = NewCaseForm(request.POST, cases=cases, lang=_lang(request))
     if not form.is_valid():
-        messages.error(request, lookup("new.invalid", _lang(request)))
+        messages.error(request, web_text("new.invalid", _lang(request)))
         return redirect("cases")
     source: Case | None = form.cleaned_data["source"]
     case = None
@@ -140,14 +139,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
     except KeputusanError:
         log.exception("init of %s failed", case.name)
         case.delete()
-        messages.error(request, lookup("new.failed", _lang(request)))
+        messages.error(request, web_text("new.failed", _lang(request)))
         return redirect("cases")
     if source is not None:  # a copy of a clean case: clean too
         Case.objects.filter(pk=case.pk).update(
             workbook_clean=True, nomor=source.nomor, offices_listed=source.offices_listed
         )
     audit.record(request, AuditEvent.CASE_CREATED, case=case, source=source.name if source else None)
-    messages.success(request, lookup("new.done", _lang(request)))
+    messages.success(request, web_text("new.done", _lang(request)))
     return redirect("case", pk=case.pk)
 
 
@@ -211,7 +210,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "last_upload": last_upload,
             "upload_rows": upload_rows,
-            "upload_form": FileForm(label=lookup("upload.label", lang), accept=".xlsx"),
+            "upload_form": FileForm(label=web_text("upload.label", lang), accept=".xlsx"),
             "active": active,
             "last_build": last_build,
             "build_problems": problems.render(last_build.error.get("problems", []), lang, WORKBOOK)
@@ -252,7 +251,7 @@ def workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
         _refused_upload(request, case, "upload", "upload.too_large", mb=settings.UPLOAD_LIMIT // (1024 * 1024))
         return redirect(reverse("case", args=[case.pk]) + "#unggah")
     if not form.is_valid():
-        messages.error(request, lookup("upload.choose_file", lang))
+        messages.error(request, web_text("upload.choose_file", lang))
         return redirect(reverse("case", args=[case.pk]) + "#unggah")
     incoming = form.cleaned_data["file"]
     label = _display_name(incoming.name)
@@ -320,7 +319,7 @@ def _start_job(request: HttpRequest, case: Case, kind: str) -> Job | None:
         with transaction.atomic():
             job = Job.objects.create(case=case, kind=kind, user=request.user)
     except IntegrityError:  # one is queued or running already: that one will do
-        messages.info(request, lookup("job.already", _lang(request)))
+        messages.info(request, web_text("job.already", _lang(request)))
         return None
     enqueue(job)
     audit.record(request, AuditEvent.BUILD if kind == Job.BUILD else AuditEvent.BATCH, case=case, job=job.pk)
@@ -331,7 +330,7 @@ def _start_job(request: HttpRequest, case: Case, kind: str) -> Job | None:
 def build_start(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.case_for(request.user, pk)
     if not case.workbook_clean:
-        messages.error(request, lookup("build.not_clean", _lang(request)))
+        messages.error(request, web_text("build.not_clean", _lang(request)))
     else:
         _start_job(request, case, Job.BUILD)
     return redirect(reverse("case", args=[case.pk]) + "#bangun")
@@ -343,7 +342,7 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.may_run_batch(request.user, case):
         raise Http404
     if not case.workbook_clean or not case.offices_listed:
-        messages.error(request, lookup("batch.no_offices", _lang(request)))
+        messages.error(request, web_text("batch.no_offices", _lang(request)))
     else:
         _start_job(request, case, Job.BATCH)
     return redirect(reverse("case", args=[case.pk]) + "#batch")
@@ -361,7 +360,7 @@ def job_status(request: HttpRequest, pk: int, job_id: int) -> JsonResponse:
             "status": job.status,
             "active": job.active,
             "percent": job.percent,
-            "step": lookup(job.step, lang) if job.step else lookup(f"job.status.{job.status}", lang),
+            "step": web_text(job.step, lang) if job.step else web_text(f"job.status.{job.status}", lang),
             "seconds": (job.result or {}).get("seconds"),
         }
     )
@@ -417,7 +416,7 @@ def revision_detail(request: HttpRequest, pk: int, rev: str) -> HttpResponse:
                 if (revision.path / f"{case.name}-{name}").is_file()
             ],
             "signed": case.signed.filter(revision=rev).select_related("user"),
-            "signed_form": FileForm(label=lookup("signed.label", lang), accept=".pdf,application/pdf"),
+            "signed_form": FileForm(label=web_text("signed.label", lang), accept=".pdf,application/pdf"),
         },
     )
 
@@ -467,20 +466,20 @@ def signed_upload(request: HttpRequest, pk: int, rev: str) -> HttpResponse:
     back = redirect(reverse("revision", args=[case.pk, rev]) + "#ttd")
     form = FileForm(request.POST, request.FILES)
     if getattr(request, "upload_too_large", False) or not form.is_valid():
-        messages.error(request, lookup("signed.choose_file", lang, mb=settings.UPLOAD_LIMIT // (1024 * 1024)))
+        messages.error(request, web_text("signed.choose_file", lang, mb=settings.UPLOAD_LIMIT // (1024 * 1024)))
         return back
     incoming = form.cleaned_data["file"]
     label = _display_name(incoming.name)
     folder = case.folder("signed") / rev
     saved = uploads.save_upload(incoming.chunks(), folder, ".pdf", settings.UPLOAD_LIMIT)
     if saved is None:
-        messages.error(request, lookup("signed.choose_file", lang, mb=settings.UPLOAD_LIMIT // (1024 * 1024)))
+        messages.error(request, web_text("signed.choose_file", lang, mb=settings.UPLOAD_LIMIT // (1024 * 1024)))
         return back
     path, size, digest = saved
 
     def refuse(code: str) -> HttpResponse:
         path.unlink(missing_ok=True)
-        messages.error(request, lookup(code, lang, name=label, rev=rev))
+        messages.error(request, web_text(code, lang, name=label, rev=rev))
         audit.record(request, AuditEvent.SIGNED_UPLOAD, case=case, revision=rev, file=label, status=code)
         return back
 
@@ -514,9 +513,9 @@ def signed_upload(request: HttpRequest, pk: int, rev: str) -> HttpResponse:
     )
     audit.record(request, AuditEvent.SIGNED_UPLOAD, case=case, revision=rev, file=label, ok=report.ok, sha256=digest)
     if report.ok:
-        messages.success(request, lookup("signed.ok", lang, name=label, variant=variant))
+        messages.success(request, web_text("signed.ok", lang, name=label, variant=variant))
     else:
-        messages.error(request, lookup("signed.failed", lang, name=label))
+        messages.error(request, web_text("signed.failed", lang, name=label))
     return back
 
 
@@ -563,7 +562,7 @@ def _change_rows(comparison, lang: Lang) -> list[dict]:
     from ..diff import SECTIONS, describe
 
     sections = []
-    for key, names in SECTIONS.items():
+    for key in SECTIONS:
         items = []
         for change in comparison.changes:
             if change.section != key:
@@ -583,7 +582,7 @@ def _change_rows(comparison, lang: Lang) -> list[dict]:
                 }
             )
         if items:
-            sections.append({"title": names[lang], "items": items})
+            sections.append({"title": say(f"diff.section.{key}", lang), "items": items})
     return sections
 
 
@@ -612,9 +611,7 @@ def changes(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 write_pdf(comparison, target, lang)
             except KeputusanError as exc:
-                from .jobs import error_texts
-
-                messages.error(request, error_texts(exc)[lang])
+                messages.error(request, error_text(exc, lang))
                 return redirect(reverse("changes", args=[case.pk]) + f"?dari={old}&ke={new}")
         name = f"{case.name}-daftar-perubahan-{old}-{new}.pdf"
         audit.record(request, AuditEvent.DOWNLOAD, case=case, file=name)
