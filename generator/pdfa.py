@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, StreamObject
 
 from . import atomic
 
@@ -79,7 +79,9 @@ def xmp_packet(meta: DocMeta) -> bytes:
 def output_intents(source: Path | PdfReader):
     """The /OutputIntents array of a PDF (LibreOffice's PDF/A export writes one), or None."""
     reader = source if isinstance(source, PdfReader) else PdfReader(str(source))
-    return reader.trailer["/Root"].get("/OutputIntents")
+    root = reader.trailer["/Root"].get_object()
+    assert isinstance(root, DictionaryObject)
+    return root.get("/OutputIntents")
 
 
 def finish(writer: PdfWriter, meta: DocMeta, intents) -> None:
@@ -103,8 +105,9 @@ def finish(writer: PdfWriter, meta: DocMeta, intents) -> None:
     root = writer.root_object
     root[NameObject("/Metadata")] = writer._add_object(stream)
     if intents is not None:
-        root[NameObject("/OutputIntents")] = intents.clone(writer)
-        for intent in root["/OutputIntents"]:
+        cloned = intents.clone(writer)
+        root[NameObject("/OutputIntents")] = cloned
+        for intent in cloned.get_object():
             profile = intent.get_object().get("/DestOutputProfile")
             if profile is not None:
                 profile = profile.get_object()

@@ -96,9 +96,9 @@ def ntb_workbook_case(dest: Path, with_offices: bool = False) -> Path:
 
     import yaml
 
+    from generator.cases import write_workbook_case
     from generator.load import load_case
     from generator.model import KantorBatch
-    from generator.cases import write_workbook_case
     from generator.workbook_writer import WorkbookContent
 
     case = load_case(NTB_CASE)

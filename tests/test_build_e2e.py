@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -135,7 +136,7 @@ def test_areas_numbered_once_and_repeated_at_page_tops(salinan, case):
     assert sorted(set(sequence)) == list(range(1, 9))
     assert sequence == sorted(sequence), "area numbers out of order"
     # a number repeats only at the top of a new page, never twice on one page
-    for (p1, n1), (p2, n2) in zip(seen, seen[1:]):
+    for (p1, n1), (p2, n2) in itertools.pairwise(seen):
         assert n1 != n2 or p1 != p2
     # the name beside each number is that area's own
     text = squash(pdf_text(salinan))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.errors import LayoutError
@@ -41,7 +43,7 @@ def test_field_fills_the_gap_between_title_and_name():
 
 def test_text_in_the_gap_is_refused():
     p = page(line("KETUA KPU NTB,", 300, 100), line("ttd.", 300, 140), line("SUHARDI SOUD", 300, 180))
-    with pytest.raises(LayoutError, match="not blank: 'ttd.'"):
+    with pytest.raises(LayoutError, match=re.escape("not blank: 'ttd.'")):
         locate(SPEC, [p])
 
 
@@ -59,7 +61,7 @@ def test_too_little_room_is_refused():
 
 def test_missing_block_names_the_signer_and_pages():
     p = page(line("KETUA KPU NTB,", 300, 100))
-    with pytest.raises(LayoutError, match="signature block of Suhardi Soud .* not found on pages 1-3"):
+    with pytest.raises(LayoutError, match=r"signature block of Suhardi Soud .* not found on pages 1-3"):
         locate(SPEC, [p])
 
 

@@ -108,7 +108,7 @@ def test_word_files_have_the_same_bytes_on_every_build(kecil, tmp_path, monkeypa
 
 
 def _table(path: Path):
-    return [t for t in Document(str(path)).tables if len(t.columns) == 18][0]
+    return next(t for t in Document(str(path)).tables if len(t.columns) == 18)
 
 
 def _tcs(row):
