@@ -22,7 +22,20 @@ _UNION_TAGS = {"int", "str", "float", "date", "bool", "none"}
 # a pattern the models share has a message that says what the value is
 _PATTERN_CODES = {KODE_WILAYAH: "kode_wilayah.pattern", NIP: "nip.pattern"}
 # custom error types of the models' validators are message codes already
-_MODEL_CODES = {"nomor.malformed", "nomor.unknown_part", "nomor.no_urut", "item.empty", "item.too_long"}
+_MODEL_CODES = {
+    "nomor.malformed",
+    "nomor.unknown_part",
+    "nomor.no_urut",
+    "item.empty",
+    "item.too_long",
+    # text that cannot be printed (printable.py)
+    "text.control_char",
+    "text.invisible_char",
+    "text.stray_mark",
+    "text.rtl_char",
+    "text.glyph_missing",
+    "text.glyph_missing_capital",
+}
 
 
 def pydantic_problems(exc: ValidationError, placer: Callable[[tuple], Place], model: Any = Decree) -> list[Problem]:
@@ -30,7 +43,8 @@ def pydantic_problems(exc: ValidationError, placer: Callable[[tuple], Place], mo
 
     `model` is the model validated: a misspelt key is compared with its known keys."""
     problems, seen = [], set()
-    for err in exc.errors():
+    # of a union's errors for one field (`int | str`), the one that says what is wrong with the text first
+    for err in sorted(exc.errors(), key=lambda e: e["type"] not in _MODEL_CODES):
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
         while loc and isinstance(loc[-1], str) and loc[-1] in _UNION_TAGS and len(loc) > 1:
             loc = loc[:-1]  # report the field once

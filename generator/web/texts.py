@@ -135,20 +135,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The file is too large (at most {mb} MB). A decree's workbook is usually far smaller: check that "
         "you chose the right file.",
     },
-    "upload.too_big_unpacked": {
-        "id": "{name} terlalu besar setelah dibuka. Hapus sheet dan gambar yang tidak diperlukan, lalu unggah lagi.",
-        "en": "{name} is too large once unpacked. Delete sheets and pictures that are not needed, and upload again.",
-    },
-    "upload.sheet_too_big": {
-        "id": "{name} memiliki sheet yang sangat besar (lebih dari 20.000 baris atau 200 kolom terpakai). Hapus "
-        "baris dan kolom kosong yang terformat di bawah dan di kanan tabel, lalu unggah lagi.",
-        "en": "{name} has a very large sheet (more than 20,000 rows or 200 columns in use). Delete the formatted "
-        "empty rows and columns below and right of the table, and upload again.",
-    },
-    "upload.too_complex": {
-        "id": "{name} terdiri atas terlalu banyak bagian untuk sebuah workbook keputusan.",
-        "en": "{name} has too many parts for a decree's workbook.",
-    },
     "build.help": {
         "id": "Membuat asli dan salinan (PDF dan Word) dari workbook yang terakhir diunggah bersih. Setiap "
         "pembuatan yang mengubah sesuatu menjadi revisi baru; revisi lama tetap tersimpan.",
