@@ -619,6 +619,17 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "id": ("{n} kantor dalam satu batch (paling banyak {max})", "bagi kantor-kantor itu ke dalam beberapa batch"),
         "en": ("{n} offices in one batch (at most {max})", "split the offices into several batches"),
     },
+    # errors raised with English text until the catalogue's coded errors are merged (i9-messages)
+    "output.lock_timeout": {
+        "id": (
+            "{folder} masih dibuat oleh proses lain ({holder}) setelah {seconds} detik",
+            "tunggu sampai pembuatan itu selesai, lalu jalankan lagi",
+        ),
+        "en": (
+            "{folder} is still being built by another process ({holder}) after {seconds} s",
+            "wait until it has finished, then run again",
+        ),
+    },
     # text that cannot be printed (printable.py)
     "text.control_char": {
         "id": (

@@ -15,10 +15,13 @@ both decide "unchanged" with it (and with `Manifest.changed`).
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, atomic
 from .content import content_hash, file_sha256
-from .errors import OutputError
+from .errors import OutputError, OutputLocked
 
 if TYPE_CHECKING:
     from .model import Case
@@ -223,9 +226,12 @@ def check_free(folder: Path, names: Iterable[str], advice: str = "move it away, 
 
 
 @contextmanager
-def output_folder(path: Path) -> Iterator[Path]:
+def output_folder(path: Path, *, lock: bool = False) -> Iterator[Path]:
     """mkdir -p `path`; if the block fails, remove again the folders this created (a failed
-    first build leaves no empty folders behind)."""
+    first build leaves no empty folders behind).
+
+    `lock`: hold `path/.lock` for the block, waiting for another build of the same folder to
+    finish first (`folder_lock`): two builds of unchanged data make one revision, not two."""
     created = []
     probe = path
     while not probe.exists():
@@ -233,7 +239,15 @@ def output_folder(path: Path) -> Iterator[Path]:
         probe = probe.parent
     path.mkdir(parents=True, exist_ok=True)
     try:
-        yield path
+        if lock:
+            with folder_lock(path, wait=LOCK_WAIT) as held:
+                try:
+                    yield path
+                except BaseException:
+                    held.discard = path in created  # the folder goes: its lock file with it
+                    raise
+        else:
+            yield path
     except BaseException:
         for folder in created:  # innermost first
             try:
@@ -241,6 +255,81 @@ def output_folder(path: Path) -> Iterator[Path]:
             except OSError:
                 break
         raise
+
+
+LOCK_FILE = ".lock"
+LOCK_WAIT = 30 * 60.0  # seconds a build waits for another build of the same case (builds time out sooner)
+
+
+@dataclass
+class _Held:
+    discard: bool = False  # remove the lock file when letting go (its folder is being removed)
+
+
+@contextmanager
+def folder_lock(folder: Path, *, wait: float | None = None) -> Iterator[_Held]:
+    """Hold FOLDER/.lock (fcntl) for the block; the holder owns the folder's work files, and
+    sweeps what a killed run left there (`sweep.output_folder`).
+
+    `wait` None: refuse at once when another process holds it (OutputLocked: a second batch on
+    the same folder); else wait up to `wait` seconds for it (builds of one case take turns)."""
+    from . import sweep
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK_FILE
+    deadline = time.monotonic() + (wait or 0)
+    waited = False
+    while True:
+        handle = path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            if wait is None:
+                raise OutputLocked(
+                    f"{folder} is being written by another batch ({holder}); wait until it "
+                    "has finished, or choose another --out folder"
+                ) from None
+            if time.monotonic() > deadline:
+                # catalogue: output.lock_timeout (messages.py, block "limits and hostile input")
+                raise OutputLocked(
+                    f"{folder} is still being built by another process ({holder}) after {wait:.0f} s; "
+                    "wait until it has finished"
+                ) from None
+            if not waited:
+                log.info("%s: waiting for another build of it to finish (%s)", folder, holder)
+                waited = True
+            time.sleep(0.2)
+            continue
+        if _same_file(handle, path):
+            break
+        handle.close()  # a failed first build removed it while we waited: lock the one there now
+        folder.mkdir(parents=True, exist_ok=True)
+    held = _Held()
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, since {dt.datetime.now().isoformat(timespec='seconds')}\n")
+        handle.flush()
+        sweep.output_folder(folder, before=time.time())
+        yield held
+    finally:
+        if held.discard:
+            path.unlink(missing_ok=True)  # while still held: no one else can have locked it
+        else:
+            handle.seek(0)
+            handle.truncate()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _same_file(handle, path: Path) -> bool:
+    try:
+        return os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
 
 
 # ---------------------------------------------------------------- would a rebuild change anything
