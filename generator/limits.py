@@ -165,8 +165,9 @@ def _sheet_parts(book: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]
 
 
 def sheet_extent(book: zipfile.ZipFile, part: str, stop: SheetExtent | None = None) -> SheetExtent:
-    """Stream the sheet XML `part` once (defusedxml: no DTD, no entities) and measure it; stop
-    as soon as any measure passes `stop` (then the extent returned is only as far as read)."""
+    """Stream the sheet XML `part` once (defusedxml: no DTD, no entities) and measure it, the
+    cells that merged ranges cover included; stop as soon as any measure passes `stop` (then
+    the extent returned is only as far as read)."""
     from defusedxml.ElementTree import iterparse
 
     rows = columns = cells = row = column = 0
@@ -183,10 +184,15 @@ def sheet_extent(book: zipfile.ZipFile, part: str, stop: SheetExtent | None = No
                     cells += 1
                     column, at_row = _cell_ref(element.get("r"), column + 1, row)
                     columns, rows = max(columns, column), max(rows, at_row)
+                elif tag == "mergeCell":  # openpyxl makes a cell object for every cell a merge covers
+                    first, _, last = (element.get("ref") or "").partition(":")
+                    (left, top), (right, bottom) = _cell_ref(first, 1, 1), _cell_ref(last or first, 1, 1)
+                    cells += (abs(right - left) + 1) * (abs(bottom - top) + 1)
+                    columns, rows = max(columns, left, right), max(rows, top, bottom)
                 if stop and (rows > stop.rows or columns > stop.columns or cells > stop.cells):
                     break
-            elif tag == "row":
-                element.clear()  # keep memory flat: nothing of a row is needed once counted
+            elif tag in ("row", "mergeCell"):
+                element.clear()  # keep memory flat: nothing of it is needed once counted
     return SheetExtent(rows, columns, cells)
 
 

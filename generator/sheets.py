@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,11 @@ def open_workbook(path: Path, problems: list[Problem], missing_code: str = "work
         problems.append(problem("workbook.encrypted", Place(str(path))))
         return None
     try:
-        return openpyxl.load_workbook(path, data_only=False)
+        with warnings.catch_warnings():
+            # openpyxl warns on stderr of what it drops or cannot read (data validation
+            # extensions, a date serial out of range): staff would see a library's file path
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors of many kinds: not a usable .xlsx
         problems.append(problem("workbook.not_xlsx", Place(str(path)), detail=type(exc).__name__))
         return None
@@ -96,7 +101,9 @@ def check_header(sheet: Any, file: str, headers: tuple[str, ...], problems: list
         value = cell_text(cell.value)
         if value != expected:
             problems.append(
-                problem("header.wrong", Place(file, sheet.title, cell.coordinate), value=value, expected=expected)
+                problem(
+                    "header.wrong", Place(file, sheet.title, cell.coordinate), value=short(value), expected=expected
+                )
             )
     return len(problems) == start
 
@@ -141,9 +148,11 @@ def read_table(
             continue
         guess = difflib.get_close_matches(cell_text(cell.value), headers, n=1) if guess_headers else []
         if guess:
-            problems.append(problem("column.unknown_guess", at(cell.coordinate), value=cell.value, guess=guess[0]))
+            problems.append(
+                problem("column.unknown_guess", at(cell.coordinate), value=short(cell.value), guess=guess[0])
+            )
         else:
-            problems.append(problem("column.unknown", at(cell.coordinate), value=cell.value))
+            problems.append(problem("column.unknown", at(cell.coordinate), value=short(cell.value)))
         ok = False
     if not ok:
         return None

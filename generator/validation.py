@@ -7,6 +7,7 @@ line, or a workbook cell), so the caller passes a `placer` that maps a field pat
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -61,8 +62,8 @@ def _pydantic_problem(err: ErrorDetails, loc: tuple, place: Place, model: Any) -
     if kind == "extra_forbidden":
         guess = difflib.get_close_matches(field_name, _known_keys(model, loc[:-1]), n=1)
         if guess:
-            return problem("key.unknown", place, key=field_name, guess=guess[0])
-        return problem("key.unknown_noguess", place, key=field_name)
+            return problem("key.unknown", place, key=short(field_name), guess=guess[0])
+        return problem("key.unknown_noguess", place, key=short(field_name))
     if kind == "missing":
         return problem("value.missing", place)
     if kind in _MODEL_CODES:
@@ -109,6 +110,20 @@ def _known_keys(model: Any, loc: tuple) -> list[str]:
 
 
 def short(value: Any) -> str:
-    """A value as quoted in a message: at most 60 characters (a formula by its text)."""
-    text = str(getattr(value, "text", value))  # array formulas are objects with .text
+    """A value as quoted in a message: at most 60 characters (a formula by its text), what
+    cannot be seen written as an escape (`\x1b`, `\u202e`): a terminal would obey it."""
+    text = visible(str(getattr(value, "text", value)))  # array formulas are objects with .text
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def visible(text: str) -> str:
+    """`text` with control, format and unassigned characters written as Python escapes, so a
+    message quoting what staff typed cannot clear a terminal, reorder its line or hide a part."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char)[0] == "C" or char in "\u2028\u2029"
+        else char
+        for char in text
+    )

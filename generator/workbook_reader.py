@@ -235,9 +235,9 @@ def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[
         if entry is None:
             guess = difflib.get_close_matches(label, [s.label for s in DECREE_FIELDS], n=1, cutoff=0.6)
             if guess:
-                problems.append(problem("label.unknown", at(f"A{r}"), label=label, guess=guess[0]))
+                problems.append(problem("label.unknown", at(f"A{r}"), label=short(label), guess=guess[0]))
             else:
-                problems.append(problem("label.unknown_noguess", at(f"A{r}"), label=label))
+                problems.append(problem("label.unknown_noguess", at(f"A{r}"), label=short(label)))
             continue
         if entry.kind == "list":
             lists.setdefault(entry.path, []).append((r, value))

@@ -32,7 +32,7 @@ from .messages import Place, problem
 from .model import MAX_TEXT, Case, Decree, KantorBatch, RencanaAksi
 from .schema import PLAN_SHEET
 from .sheets import find_sheet, open_workbook, plan_from_sheet
-from .validation import pydantic_problems
+from .validation import pydantic_problems, visible
 from .workbook_writer import build_plan_workbook
 
 DECREE_FILE = "keputusan.yaml"
@@ -175,7 +175,7 @@ def _index_lines(node: Any, path: tuple, lines: dict[tuple, int], seen: set[int]
 def key_place(path: Path, loc: tuple, lines: dict[tuple, int]) -> Place:
     """The Place of a key path in a YAML file: the key as written, and its line (or the nearest
     line known above it, for a key that is missing)."""
-    key = ".".join(str(part) if not isinstance(part, int) else f"[{part + 1}]" for part in loc)
+    key = ".".join(visible(str(part)) if not isinstance(part, int) else f"[{part + 1}]" for part in loc)
     key = key.replace(".[", "[")
     probe = tuple(loc)
     while probe and probe not in lines:

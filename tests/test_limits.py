@@ -337,3 +337,47 @@ def test_yaml_loader_does_not_walk_aliases_to_index_lines(tmp_path):
     path.write_text("\n".join(levels) + "\n")  # 4 * 3**7 = 8,748 values: within the limit
     data, lines = read_yaml(path)
     assert len(json.dumps(data)) > 30_000 and len(lines) < 100
+
+
+def test_one_merged_range_over_a_whole_sheet_is_refused(case_copy):
+    """openpyxl makes a cell object for every cell a merge covers: one <mergeCell ref="R1:ZZ90000"/>
+    took 2.7 GB and over a minute before it was counted as the cells it covers."""
+    plan = case_copy / "rencana-aksi.xlsx"
+    rewrite(plan, in_sheet(b'</sheetData><mergeCells count="1"><mergeCell ref="R1:ZZ90000"/></mergeCells>'))
+
+    def drop_second_end(name, data):  # the merge went after the closing tag we inserted before
+        return data.replace(b"</mergeCells></sheetData>", b"</mergeCells>", 1) if name and "sheet1" in name else data
+
+    rewrite(plan, drop_second_end)
+    refused(keputusan("validate", case_copy), f"{plan}, sheet 'Rencana Aksi': ", "lebih dari 20000 baris")
+
+
+def test_what_staff_typed_is_quoted_harmlessly(case_copy, capsys):
+    """A key holding terminal escapes (ESC [2J clears the screen) is quoted with them written out."""
+    path = case_copy / "keputusan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("tahun: 2022", 'tahun: 2022\n"\\e[2J\\u202eX": 1'))
+    result = Said(capsys, "validate", case_copy)
+    assert result.returncode == 2
+    assert "kunci \\x1b[2J\\u202eX (baris 19): kunci '\\x1b[2J\\u202eX' tidak dikenal" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+def test_library_warnings_do_not_reach_staff(tmp_path, capsys):
+    """A date serial out of range made openpyxl print a warning with its own file path."""
+    import re
+
+    from generator.cases import convert_case
+
+    case = tmp_path / "kasus"
+    convert_case(NTB_CASE, case)
+    rewrite(
+        case / "keputusan.xlsx",
+        lambda name, data: (
+            re.sub(rb'(<c r="B15"[^>]*>)<v>[^<]*</v>', rb"\g<1><v>1e12</v>", data)
+            if name == "xl/worksheets/sheet1.xml"
+            else data
+        ),
+    )
+    result = keputusan("validate", case)
+    assert result.returncode == 2 and "Keputusan!B15: tanggal" in result.stderr, result.stderr
+    assert "UserWarning" not in result.stderr and "site-packages" not in result.stderr
