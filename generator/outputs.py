@@ -240,12 +240,8 @@ def output_folder(path: Path, *, lock: bool = False) -> Iterator[Path]:
     path.mkdir(parents=True, exist_ok=True)
     try:
         if lock:
-            with folder_lock(path, wait=LOCK_WAIT) as held:
-                try:
-                    yield path
-                except BaseException:
-                    held.discard = path in created  # the folder goes: its lock file with it
-                    raise
+            with folder_lock(path, wait=LOCK_WAIT):
+                yield path
         else:
             yield path
     except BaseException:
@@ -261,18 +257,15 @@ LOCK_FILE = ".lock"
 LOCK_WAIT = 30 * 60.0  # seconds a build waits for another build of the same case (builds time out sooner)
 
 
-@dataclass
-class _Held:
-    discard: bool = False  # remove the lock file when letting go (its folder is being removed)
-
-
 @contextmanager
-def folder_lock(folder: Path, *, wait: float | None = None) -> Iterator[_Held]:
+def folder_lock(folder: Path, *, wait: float | None = None) -> Iterator[None]:
     """Hold FOLDER/.lock (fcntl) for the block; the holder owns the folder's work files, and
     sweeps what a killed run left there (`sweep.output_folder`).
 
     `wait` None: refuse at once when another process holds it (OutputLocked: a second batch on
-    the same folder); else wait up to `wait` seconds for it (builds of one case take turns)."""
+    the same folder); else wait up to `wait` seconds for it (builds of one case take turns).
+    The file is removed when let go, still held, so no folder keeps it: whoever waited on it
+    finds it gone and locks the file there is now (or makes it)."""
     from . import sweep
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -305,22 +298,17 @@ def folder_lock(folder: Path, *, wait: float | None = None) -> Iterator[_Held]:
             continue
         if _same_file(handle, path):
             break
-        handle.close()  # a failed first build removed it while we waited: lock the one there now
+        handle.close()  # let go and removed while we waited: lock the one there now
         folder.mkdir(parents=True, exist_ok=True)
-    held = _Held()
     try:
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, since {dt.datetime.now().isoformat(timespec='seconds')}\n")
         handle.flush()
         sweep.output_folder(folder, before=time.time())
-        yield held
+        yield
     finally:
-        if held.discard:
-            path.unlink(missing_ok=True)  # while still held: no one else can have locked it
-        else:
-            handle.seek(0)
-            handle.truncate()
+        path.unlink(missing_ok=True)  # while still held: no one else can have locked this file
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
 

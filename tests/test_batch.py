@@ -97,7 +97,7 @@ def test_eleven_offices_each_with_asli_and_salinan(ntb):
             assert (out / folder / f"{folder}-{variant}.signing.json").is_file()
         # a revision, as `keputusan build` makes, the stable paths linked into it
         assert (out / folder / "rev-001").is_dir() and os.readlink(out / folder / "latest") == "rev-001"
-        assert not [p for p in (out / folder).iterdir() if p.name.startswith(".") and p.name != ".lock"]
+        assert not [p for p in (out / folder).iterdir() if p.name.startswith(".")]
     # the summary table, in Indonesian by default: one line per office, then the totals on stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["kode", "kantor", "halaman", "status", "detik"]

@@ -262,10 +262,35 @@ def test_the_pool_sweep_takes_only_folders_of_runs_that_are_gone(tmp_path, monke
     _aged(dead)
     _aged(young, -3600)  # made after the pool that sweeps began
     try:
+        assert wait_for(lambda: processes_mentioning(str(dead)) == [survivor.pid], 10)
         removed = sweep.pools(before=time.time() + 5)
         assert removed == [dead] and not dead.exists()
-        assert survivor.wait(timeout=10) == -signal.SIGKILL  # its process stopped first
+        assert wait_for(lambda: survivor.poll() is not None, 10), processes_mentioning(str(dead))
+        assert survivor.returncode == -signal.SIGKILL  # its process was stopped first
         assert alive.is_dir() and unnamed.is_dir() and not_dir.is_file() and young.is_dir()
     finally:
         survivor.kill()
         owner.kill()
+
+
+def test_the_lock_lets_one_holder_in_at_a_time(tmp_path):
+    """Its file is removed when let go: whoever waited finds it gone and locks the new one, so
+    there is never a second holder (six processes, each holding it a moment, never overlap)."""
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from generator.outputs import folder_lock\n"
+        "folder, log = Path(sys.argv[1]), Path(sys.argv[2])\n"
+        "for _ in range(5):\n"
+        "    with folder_lock(folder, wait=60):\n"
+        "        with log.open('a') as fh: fh.write('in\\n')\n"
+        "        time.sleep(0.02)\n"
+        "        with log.open('a') as fh: fh.write('out\\n')\n"
+    )
+    log = tmp_path / "log"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "kasus"), str(log)], cwd=ROOT) for _ in range(6)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0] * 6
+    assert log.read_text().split() == ["in", "out"] * 30
+    assert not (tmp_path / "kasus" / ".lock").exists()

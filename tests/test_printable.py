@@ -306,3 +306,22 @@ def test_printable_needs_every_character_named():
         found = problem_of(f"a{char}")
         assert found is not None and f"U+{ord(char):04X}" in found[1]["char"]
         assert unicodedata.name(char, "") in found[1]["char"]
+
+
+@pytest.mark.libreoffice
+def test_a_seventy_letter_name_builds_its_signature_block(scratch, converter):
+    """A signer's name of 70 letters without a space passed validation, then `build` failed with
+    exit 3 blaming the template: LibreOffice breaks such a word over lines, and the name was
+    no longer found where it was printed."""
+    from generator.pipeline import build
+
+    case = make_case(scratch / "seventy")
+    name = "Suhardisoudabdurrahmanwahidkusumawardhaniprawiranegarasastroamidjojo"
+    put(case, ("yaml", ("penandatangan", "nama")), name)
+    put(case, ("yaml", ("pengesah_salinan", "nama")), name[::-1].title())
+    out = scratch / "seventy-out"
+    result = build(case, out, converter=converter)
+    for variant, signer in (("asli", name), ("salinan", name[::-1].title())):
+        fields = json.loads((result.out_dir / f"kasus-{variant}.signing.json").read_text(encoding="utf-8"))["fields"]
+        assert [f["signer"]["name"] for f in fields] == [signer]
+        assert fields[0]["rect"][3] - fields[0]["rect"][1] >= 24  # a real signature space above the name
