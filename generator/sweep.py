@@ -45,7 +45,7 @@ PART_AGE = 600.0  # a .part file may be another command's, written without the l
 def output_folder(folder: Path, before: float) -> list[Path]:
     """Remove this tool's work files in `folder` last changed before `before` (a time.time());
     call it holding the folder's lock. Returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -86,7 +86,7 @@ def new_pool_folder() -> Path:
 def pools(before: float) -> list[Path]:
     """Remove the pool folders (and their processes and sockets) of processes that are gone,
     made before `before` (a time.time()). Returns the folders removed."""
-    removed = []
+    removed: list[Path] = []
     root = Path(tempfile.gettempdir())
     try:
         entries = list(os.scandir(root))
