@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, atomic
+from . import __version__, atomic, sweep
 from .content import content_hash, file_sha256
 from .errors import OutputError, OutputLocked
 
@@ -266,13 +266,11 @@ def folder_lock(folder: Path, *, wait: float | None = None) -> Iterator[None]:
     the same folder); else wait up to `wait` seconds for it (builds of one case take turns).
     The file is removed when let go, still held, so no folder keeps it: whoever waited on it
     finds it gone and locks the file there is now (or makes it)."""
-    from . import sweep
-
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_FILE
     deadline = time.monotonic() + (wait or 0)
     waited = False
     while True:
+        folder.mkdir(parents=True, exist_ok=True)  # again after a wait: a failed first build removes it
         handle = path.open("a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -299,7 +297,6 @@ def folder_lock(folder: Path, *, wait: float | None = None) -> Iterator[None]:
         if _same_file(handle, path):
             break
         handle.close()  # let go and removed while we waited: lock the one there now
-        folder.mkdir(parents=True, exist_ok=True)
     try:
         handle.seek(0)
         handle.truncate()
