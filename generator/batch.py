@@ -14,25 +14,22 @@ calling thread, keeps going when one office fails, and writes `DIR/batch-report.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import logging
-import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, atomic, revisions, template_files
-from .errors import BatchIncomplete, DataError, KeputusanError, OutputError, OutputLocked
+from .errors import BatchIncomplete, DataError, KeputusanError, OutputError
 from .messages import Place, problem
 from .offices import Batch, Office, read_batch
+from .outputs import folder_lock  # DIR/.lock: the one lock helper of output folders
 
 if TYPE_CHECKING:
     from .converter import Converter
@@ -42,7 +39,6 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = ".batch-state.json"
 REPORT_FILE = "batch-report.json"
-LOCK_FILE = ".lock"
 STATE_VERSION = 2  # 2: per office the fingerprint cached (1 kept its own digests of the outputs)
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -470,33 +466,6 @@ def _select(batch: Batch, only: list[str]) -> list[Office]:
 
 
 # ---------------------------------------------------------------- files
-
-
-@contextmanager
-def folder_lock(out_dir: Path):
-    """Hold DIR/.lock for the whole batch; a second batch on the same folder is refused at once."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    handle = (out_dir / LOCK_FILE).open("a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = re.fullmatch(r"pid (\d+), since (\S+)", handle.read().strip())
-        handle.close()
-        if holder is None:
-            raise OutputLocked("output.locked_unknown", folder=out_dir) from None
-        raise OutputLocked("output.locked", folder=out_dir, pid=holder.group(1), since=holder.group(2)) from None
-    try:
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, since {dt.datetime.now().isoformat(timespec='seconds')}\n")
-        handle.flush()
-        yield
-    finally:
-        handle.seek(0)
-        handle.truncate()
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
 
 
 def _read_state(out_dir: Path) -> dict:

@@ -223,6 +223,16 @@ templates_option = click.option(
 )
 
 
+def _interrupt_on_sigterm() -> None:
+    """`kill` (SIGTERM) stops a command as Ctrl-C does: its work folders are removed and its
+    LibreOffice processes stopped on the way out."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]}, help=_help("cli"))
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help=_help("version"))
 def cli() -> None:
@@ -251,6 +261,7 @@ def build(case_dir: Path, out_dir: Path, variant: str, templates: Path | None) -
     from .pipeline import build as run_build
 
     _SHOW["case"] = str(case_dir)
+    _interrupt_on_sigterm()
 
     started = time.monotonic()
     variants = VARIANTS if variant == "both" else (cast(Variant, variant),)
@@ -535,10 +546,7 @@ def batch(
     status = {s: _say(f"batch.status.{s}") for s in (BUILT, UNCHANGED, FAILED)}
     bar = None
 
-    def terminate(signum, frame):  # `kill`: stop as on Ctrl-C, so the report is written
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
+    _interrupt_on_sigterm()  # so the report is written
 
     def progress(done: int, total: int, result) -> None:
         nonlocal bar

@@ -204,16 +204,29 @@ def read_words(pdf: Path, first: int, last: int) -> list[Page]:
 
 
 def _occurrences(words: tuple[Word, ...], wanted: tuple[str, ...]) -> list[tuple[Word, ...]]:
-    """Runs of consecutive words (poppler's reading order) that read `wanted`."""
-    n = len(wanted)
-    wanted = tuple(_norm(t) for t in wanted)
+    """Runs of consecutive words (poppler's reading order) that read `wanted`, compared without
+    the spaces between words: a word too long for its line is broken by LibreOffice into
+    pieces on lines of their own (a 70-letter name in the signature block), and poppler may
+    split a word where the text has none; a run starts and ends at whole words."""
+    target = "".join(_norm(t) for t in wanted)
     texts = [_norm(w.text) for w in words]
-    return [words[i : i + n] for i in range(len(words) - n + 1) if tuple(texts[i : i + n]) == wanted]
+    found = []
+    for start in range(len(words)) if target else ():
+        read = ""
+        for end in range(start, len(words)):
+            read += texts[end]
+            if not target.startswith(read):
+                break
+            if read == target:
+                found.append(words[start : end + 1])
+                break
+    return found
 
 
 def _norm(text: str) -> str:
-    """NFKC: a ligature the font drew ("ﬁ") reads as its letters, as typed in the data."""
-    return unicodedata.normalize("NFKC", text)
+    """NFKC, without white space: a ligature the font drew ("ﬁ") reads as its letters, as typed
+    in the data; a spacing accent ("´") as the mark it stands for, as poppler may read it."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -> PlacedField:

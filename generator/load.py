@@ -26,8 +26,9 @@ def case_form(case_dir: str | Path) -> str:
     case_dir = Path(case_dir)
     if not case_dir.is_dir():
         raise DataError([problem("case.not_folder", Place(str(case_dir)))])
-    has_book = (case_dir / WORKBOOK_FILE).is_file()
-    has_yaml = (case_dir / DECREE_FILE).is_file()
+    # exists, not is_file: a FIFO or a folder by that name is the case's file, refused by its reader
+    has_book = (case_dir / WORKBOOK_FILE).exists()
+    has_yaml = (case_dir / DECREE_FILE).exists()
     if has_book and has_yaml:
         raise DataError([problem("case.both_forms", Place(str(case_dir)))])
     if not has_book and not has_yaml:

@@ -1141,20 +1141,6 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "en": "The file is too large (at most {mb} MB). A decree's workbook is usually far smaller: check that "
         "you chose the right file.",
     },
-    "web.upload.too_big_unpacked": {
-        "id": "{name} terlalu besar setelah dibuka. Hapus sheet dan gambar yang tidak diperlukan, lalu unggah lagi.",
-        "en": "{name} is too large once unpacked. Delete sheets and pictures that are not needed, and upload again.",
-    },
-    "web.upload.sheet_too_big": {
-        "id": "{name} memiliki sheet yang sangat besar (lebih dari 20.000 baris atau 200 kolom terpakai). Hapus "
-        "baris dan kolom kosong yang terformat di bawah dan di kanan tabel, lalu unggah lagi.",
-        "en": "{name} has a very large sheet (more than 20,000 rows or 200 columns in use). Delete the formatted "
-        "empty rows and columns below and right of the table, and upload again.",
-    },
-    "web.upload.too_complex": {
-        "id": "{name} terdiri atas terlalu banyak bagian untuk sebuah workbook keputusan.",
-        "en": "{name} has too many parts for a decree's workbook.",
-    },
     "web.build.help": {
         "id": "Membuat asli dan salinan (PDF dan Word) dari workbook yang terakhir diunggah bersih. Setiap "
         "pembuatan yang mengubah sesuatu menjadi revisi baru; revisi lama tetap tersimpan.",
@@ -2024,6 +2010,211 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "revision.no_builds": {
         "id": ("belum ada hasil build di folder ini", "jalankan dulu keputusan build {case} --out {out}"),
         "en": ("no builds in this folder yet", "run keputusan build {case} --out {out} first"),
+    },
+    # ---- limits and hostile input (limits.py; docs/limits.md)
+    "file.not_regular": {
+        "id": (
+            "bukan file biasa (folder, pipa atau perangkat)",
+            "ganti dengan file yang disimpan dari Excel atau dari editor teks",
+        ),
+        "en": (
+            "is not a regular file (a folder, a pipe or a device)",
+            "put a file saved by Excel or a text editor there",
+        ),
+    },
+    "file.too_large": {
+        "id": (
+            "file lebih besar dari {max_mb} MB, batas untuk file ini",
+            "file ini biasanya jauh lebih kecil: periksa bahwa file yang benar yang dipakai",
+        ),
+        "en": (
+            "the file is larger than {max_mb} MB, the limit for it",
+            "such a file is usually far smaller: check that it is the right file",
+        ),
+    },
+    "workbook.too_large": {
+        "id": (
+            "workbook lebih besar dari {max_mb} MB",
+            "hapus gambar dan sheet yang tidak diperlukan, lalu simpan lagi",
+        ),
+        "en": (
+            "the workbook is larger than {max_mb} MB",
+            "delete pictures and sheets that are not needed, and save it again",
+        ),
+    },
+    "workbook.too_many_parts": {
+        "id": (
+            "workbook terdiri atas {parts} bagian (paling banyak {max})",
+            "salin sheet yang diperlukan ke workbook baru (buat dengan keputusan init) lalu simpan",
+        ),
+        "en": (
+            "the workbook has {parts} parts (at most {max})",
+            "copy the sheets that are needed into a new workbook (made by keputusan init) and save it",
+        ),
+    },
+    "workbook.too_big_unpacked": {
+        "id": (
+            "workbook terlalu besar setelah dibuka: {size_mb} MB (paling besar {max_mb} MB)",
+            "hapus sheet dan gambar yang tidak diperlukan, lalu simpan lagi",
+        ),
+        "en": (
+            "the workbook is too large once unpacked: {size_mb} MB (at most {max_mb} MB)",
+            "delete sheets and pictures that are not needed, and save it again",
+        ),
+    },
+    "workbook.packed_oddly": {
+        "id": (
+            "bagian {part} di dalam workbook terkompresi secara tidak wajar (seperti 'zip bomb')",
+            "simpan ulang workbook dari Excel atau LibreOffice Calc; bila tetap ditolak, salin isinya ke workbook baru",
+        ),
+        "en": (
+            "the part {part} inside the workbook is packed like a zip bomb",
+            "save the workbook again from Excel or LibreOffice Calc; if it is still refused, copy its contents into a new workbook",
+        ),
+    },
+    "sheet.xml_too_big": {
+        "id": (
+            "sheet terlalu besar: {size_mb} MB setelah dibuka (paling besar {max_mb} MB)",
+            "hapus baris dan kolom kosong yang terformat di bawah dan di kanan tabel, lalu simpan",
+        ),
+        "en": (
+            "the sheet is too large: {size_mb} MB unpacked (at most {max_mb} MB)",
+            "delete the formatted empty rows and columns below and right of the table, and save",
+        ),
+    },
+    "sheet.too_many_rows": {
+        "id": (
+            "sheet memakai lebih dari {max} baris (terbaca sampai baris {rows})",
+            "hapus baris kosong yang terformat di bawah tabel (pilih barisnya, klik kanan > Delete), lalu simpan",
+        ),
+        "en": (
+            "the sheet uses more than {max} rows (read up to row {rows})",
+            "delete the formatted empty rows below the table (select them, right-click > Delete), and save",
+        ),
+    },
+    "sheet.too_many_columns": {
+        "id": (
+            "sheet memakai lebih dari {max} kolom (terbaca sampai kolom ke-{columns})",
+            "hapus kolom kosong yang terformat di kanan tabel (pilih kolomnya, klik kanan > Delete), lalu simpan",
+        ),
+        "en": (
+            "the sheet uses more than {max} columns (read up to column {columns})",
+            "delete the formatted empty columns right of the table (select them, right-click > Delete), and save",
+        ),
+    },
+    "sheet.too_many_cells": {
+        "id": (
+            "sheet menyimpan lebih dari {max} sel",
+            "hapus baris dan kolom kosong yang terformat di luar tabel, lalu simpan",
+        ),
+        "en": (
+            "the sheet stores more than {max} cells",
+            "delete the formatted empty rows and columns outside the table, and save",
+        ),
+    },
+    "plan.too_many_rows": {
+        "id": (
+            "{n} baris rencana aksi (paling banyak {max})",
+            "rencana aksi satu keputusan jauh lebih pendek: periksa bahwa tidak ada data lain yang tertempel di sheet ini",
+        ),
+        "en": (
+            "{n} plan rows (at most {max})",
+            "a decree's plan is far shorter: check that no other data was pasted into this sheet",
+        ),
+    },
+    "yaml.too_many_nodes": {
+        "id": (
+            "alias YAML (*nama) mengulang isi terlalu banyak: lebih dari {max} nilai setelah diuraikan",
+            "tulis nilainya langsung, tanpa alias (& dan *) yang bersarang",
+        ),
+        "en": (
+            "YAML aliases (*name) repeat too much: more than {max} values once expanded",
+            "write the values out, without nested aliases (& and *)",
+        ),
+    },
+    "yaml.alias_recursive": {
+        "id": ("alias YAML *{anchor} merujuk ke isinya sendiri", "hapus alias itu dan tulis nilainya langsung"),
+        "en": ("the YAML alias *{anchor} refers to its own contents", "remove the alias and write the value out"),
+    },
+    "yaml.too_deep": {
+        "id": ("bersarang terlalu dalam (lebih dari {max} tingkat)", "lihat susunan kunci di docs/data-format.md"),
+        "en": ("nested too deeply (more than {max} levels)", "see how the keys are laid out in docs/data-format.md"),
+    },
+    "kantor.too_many": {
+        "id": ("{n} kantor dalam satu batch (paling banyak {max})", "bagi kantor-kantor itu ke dalam beberapa batch"),
+        "en": ("{n} offices in one batch (at most {max})", "split the offices into several batches"),
+    },
+    # errors raised with English text until the catalogue's coded errors are merged (i9-messages)
+    "output.lock_timeout": {
+        "id": (
+            "{folder} masih dibuat oleh proses lain (proses {pid}, sejak {since}) setelah {seconds} detik",
+            "tunggu sampai pembuatan itu selesai, lalu jalankan lagi",
+        ),
+        "en": (
+            "{folder} is still being built by another process (pid {pid}, since {since}) after {seconds} s",
+            "wait until it has finished, then run again",
+        ),
+    },
+    # text that cannot be printed (printable.py)
+    "text.control_char": {
+        "id": (
+            "karakter kendali {char} di posisi ke-{position}: tidak dapat disimpan dalam dokumen dan tidak tercetak",
+            "hapus karakter itu: ketik ulang teksnya, atau tempel sebagai teks biasa (Paste Special > Unformatted Text)",
+        ),
+        "en": (
+            "control character {char} at position {position}: a document cannot hold it and it does not print",
+            "delete it: retype the text, or paste it as plain text",
+        ),
+    },
+    "text.invisible_char": {
+        "id": (
+            "karakter tak terlihat {char} di posisi ke-{position} (biasanya terbawa saat menyalin dari web atau PDF)",
+            "hapus karakter itu: ketik ulang kata-kata di sekitarnya",
+        ),
+        "en": (
+            "invisible character {char} at position {position} (it usually comes with copying from the web or a PDF)",
+            "delete it: retype the words around it",
+        ),
+    },
+    "text.stray_mark": {
+        "id": (
+            "tanda diakritik {char} di posisi ke-{position} tanpa huruf di depannya",
+            "tulis tanda itu langsung sesudah hurufnya, atau hapus",
+        ),
+        "en": (
+            "the combining mark {char} at position {position} has no letter before it",
+            "put it right after its letter, or delete it",
+        ),
+    },
+    "text.rtl_char": {
+        "id": (
+            "huruf {char} di posisi ke-{position} ditulis dari kanan ke kiri, padahal baris keputusan disusun dari kiri ke kanan: tidak dapat dicetak dengan benar",
+            "tulis teks itu dengan huruf Latin (alih aksara)",
+        ),
+        "en": (
+            "the letter {char} at position {position} is written right to left, and the lines of a decree run left to right: it cannot be printed properly",
+            "write the text in Latin letters (transliterated)",
+        ),
+    },
+    "text.glyph_missing": {
+        "id": (
+            "huruf {font} (dicetak dengan {face}) tidak memiliki karakter {char} di posisi ke-{position}: akan tercetak sebagai kotak kosong atau dengan huruf lain",
+            "ganti karakter itu (mis. dengan huruf Latin), atau pilih huruf lain yang memilikinya (isian Huruf / profil.font)",
+        ),
+        "en": (
+            "the font {font} (printed with {face}) has no {char}, at position {position}: it would print as an empty box or in another font",
+            "replace the character (e.g. by Latin letters), or choose a font that has it (Huruf / profil.font)",
+        ),
+    },
+    "text.glyph_missing_capital": {
+        "id": (
+            "teks ini dicetak dengan huruf kapital, dan huruf {font} (dicetak dengan {face}) tidak memiliki {char}, bentuk kapital '{small}' di posisi ke-{position}",
+            "ganti karakter itu (mis. dengan huruf Latin), atau pilih huruf lain yang memilikinya (isian Huruf / profil.font)",
+        ),
+        "en": (
+            "this text is printed in capitals, and the font {font} (printed with {face}) has no {char}, the capital of '{small}' at position {position}",
+            "replace the character (e.g. by Latin letters), or choose a font that has it (Huruf / profil.font)",
+        ),
     },
 }
 

@@ -9,16 +9,41 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from . import numbering
+from . import numbering, printable
 
 MAX_TEXT = 2000  # longer than any clause of a real decree: beyond it, a paste went wrong
-KODE_WILAYAH = r"^\d{2}(\d{2})?$"  # Kemendagri region code: 2 digits (province) or 4 (kabupaten/kota)
+KODE_WILAYAH = r"^[0-9]{2}([0-9]{2})?$"  # Kemendagri region code: 2 digits (province) or 4 (kabupaten/kota)
 NIP = r"^[0-9 ]{18,21}$"  # civil servant number: 18 digits, spaces allowed between its groups
+
+
+def _printed(value: str, info: ValidationInfo) -> str:
+    """A text the decree prints: every character printable with the case's font (`printable`;
+    the loaders pass the font as the validation context)."""
+    font = (info.context or {}).get("font", printable.DEFAULT_FONT)
+    return _checked(value, font)
+
+
+def _plain(value: str) -> str:
+    """A text that is not printed (a file name, a key): no control characters."""
+    return _checked(value, None)
+
+
+def _checked(value: str, font: str | None) -> str:
+    found = printable.problem_of(value, font)
+    if found is not None:
+        code, params = found
+        # the code is the message (messages.CATALOGUE); the English text is only pydantic's own
+        raise PydanticCustomError(code, "{char} at position {position} cannot be printed", params)
+    return value
+
+
+Printed = Annotated[str, AfterValidator(_printed)]
+Plain = Annotated[str, AfterValidator(_plain)]
 
 
 class _Strict(BaseModel):
@@ -30,10 +55,10 @@ Text = Field(min_length=1, max_length=MAX_TEXT)
 
 
 class Kantor(_Strict):
-    lembaga: str = Field(default="Komisi Pemilihan Umum", min_length=1, max_length=200)
-    wilayah: str = Field(min_length=1, max_length=200)
+    lembaga: Printed = Field(default="Komisi Pemilihan Umum", min_length=1, max_length=200)
+    wilayah: Printed = Field(min_length=1, max_length=200)
     kode_wilayah: str = Field(pattern=KODE_WILAYAH)
-    kedudukan: str = Field(min_length=1, max_length=100)
+    kedudukan: Printed = Field(min_length=1, max_length=100)
 
     @property
     def nama(self) -> str:
@@ -42,10 +67,10 @@ class Kantor(_Strict):
 
 
 class Nomor(_Strict):
-    format: str = Field(min_length=1, max_length=200)
-    urut: int | str
-    klasifikasi: str | None = None
-    kode_lembaga: str | None = None
+    format: Printed = Field(min_length=1, max_length=200)
+    urut: int | Printed
+    klasifikasi: Printed | None = None
+    kode_lembaga: Printed | None = None
 
     @field_validator("format")
     @classmethod
@@ -71,18 +96,18 @@ class Nomor(_Strict):
 
 class Ditetapkan(_Strict):
     tanggal: dt.date
-    tempat: str | None = Field(default=None, max_length=100)
+    tempat: Printed | None = Field(default=None, max_length=100)
 
 
 class Penandatangan(_Strict):
-    jabatan: str = Field(default="Ketua", min_length=1, max_length=100)
-    nama: str = Field(min_length=1, max_length=200)
+    jabatan: Printed = Field(default="Ketua", min_length=1, max_length=100)
+    nama: Printed = Field(min_length=1, max_length=200)
 
 
 class PengesahSalinan(_Strict):
-    unit: str = Field(min_length=1, max_length=300)
-    jabatan: str = Field(min_length=1, max_length=200)
-    nama: str = Field(min_length=1, max_length=200)
+    unit: Printed = Field(min_length=1, max_length=300)
+    jabatan: Printed = Field(min_length=1, max_length=200)
+    nama: Printed = Field(min_length=1, max_length=200)
     nip: str | None = Field(default=None, pattern=NIP)
 
 
@@ -99,16 +124,16 @@ PAPER_MM = {"F4": (215.0, 330.0), "A4": (210.0, 297.0)}
 class Profil(_Strict):
     kertas: Literal["F4", "A4"] = "F4"
     margin_mm: Margin = Margin()
-    font: str = Field(default="Bookman Old Style", min_length=1, max_length=100)
+    font: Plain = Field(default=printable.DEFAULT_FONT, min_length=1, max_length=100)
     ukuran_font: float = Field(default=12, ge=6, le=16)
     ukuran_font_tabel: float = Field(default=9, ge=6, le=14)
     nomor_halaman_lampiran: Literal["lanjut", "ulang"] = "lanjut"
     # signing: a field in the lampiran's closing block too; an invisible anchor character
     # (e.g. "#") printed in each signature space for signing services that search for one
     ttd_lampiran: bool = False
-    jangkar_ttd: str | None = Field(default=None, pattern=r"^\S{1,3}$")
+    jangkar_ttd: Printed | None = Field(default=None, pattern=r"^\S{1,3}$")
     # the office's own Word templates: a folder relative to the case folder (`--templates` wins)
-    templat: str | None = Field(default=None, min_length=1, max_length=300)
+    templat: Plain | None = Field(default=None, min_length=1, max_length=300)
 
     @property
     def paper_mm(self) -> tuple[float, float]:
@@ -121,16 +146,16 @@ class Decree(_Strict):
     kantor: Kantor
     nomor: Nomor
     tahun: int = Field(ge=1945, le=2200)
-    tentang: str = Text
-    judul_lampiran: str = Text
-    menimbang: list[str] = Field(min_length=1, max_length=25)
-    mengingat: list[str] = Field(min_length=1, max_length=60)
-    diktum: list[str] = Field(min_length=1, max_length=30)
+    tentang: Printed = Text
+    judul_lampiran: Printed = Text
+    menimbang: list[Printed] = Field(min_length=1, max_length=25)
+    mengingat: list[Plain] = Field(min_length=1, max_length=60)
+    diktum: list[Printed] = Field(min_length=1, max_length=30)
     ditetapkan: Ditetapkan
     penandatangan: Penandatangan
     pengesah_salinan: PengesahSalinan
-    rencana_aksi: str = "rencana-aksi.xlsx"
-    dasar_hukum: str = "../dasar-hukum.yaml"
+    rencana_aksi: Plain = "rencana-aksi.xlsx"
+    dasar_hukum: Plain = "../dasar-hukum.yaml"
     profil: Profil = Profil()
 
     @field_validator("menimbang", "diktum")
@@ -184,17 +209,17 @@ class KantorBatch(_Strict):
     Only what differs per office is given; an empty value is inherited from the decree."""
 
     kode_wilayah: str = Field(pattern=KODE_WILAYAH)
-    wilayah: str = Field(min_length=1, max_length=200)
-    lembaga: str | None = Field(default=None, max_length=200)
-    kedudukan: str | None = Field(default=None, max_length=100)
-    urut: int | str | None = None
+    wilayah: Printed = Field(min_length=1, max_length=200)
+    lembaga: Printed | None = Field(default=None, max_length=200)
+    kedudukan: Printed | None = Field(default=None, max_length=100)
+    urut: int | Printed | None = None
     tanggal: dt.date | None = None
-    penandatangan_nama: str | None = Field(default=None, max_length=200)
-    pengesah_unit: str | None = Field(default=None, max_length=300)
-    pengesah_jabatan: str | None = Field(default=None, max_length=200)
-    pengesah_nama: str | None = Field(default=None, max_length=200)
+    penandatangan_nama: Printed | None = Field(default=None, max_length=200)
+    pengesah_unit: Printed | None = Field(default=None, max_length=300)
+    pengesah_jabatan: Printed | None = Field(default=None, max_length=200)
+    pengesah_nama: Printed | None = Field(default=None, max_length=200)
     pengesah_nip: str | None = Field(default=None, pattern=NIP)
-    keterangan: str | None = Field(default=None, max_length=MAX_TEXT)
+    keterangan: Printed | None = Field(default=None, max_length=MAX_TEXT)
 
 
 # The plan table. Plain dataclasses: they are built by the workbook reader, which reports

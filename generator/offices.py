@@ -31,10 +31,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from . import printable
 from .errors import DataError, Problem
+from .limits import MAX_OFFICES
 from .load import load_case
 from .messages import Place, problem
-from .model import MAX_TEXT, Area, Case, Decree, KantorBatch, Kegiatan, RencanaAksi, SubKegiatan
+from .model import MAX_TEXT, Area, Case, Decree, KantorBatch, Kegiatan, Plain, Printed, RencanaAksi, SubKegiatan
 from .schema import KANTOR_COLUMNS, KANTOR_SHEET, WORKBOOK_FILE
 from .sheets import letter
 from .validation import pydantic_problems
@@ -54,8 +56,8 @@ Name = Field(default=None, min_length=1, max_length=200)
 class Target(_Strict):
     """Which plan row a change is about, named as in the base plan's lampiran."""
 
-    area: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
-    kegiatan: str = Field(min_length=1, max_length=MAX_TEXT)
+    area: Printed | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    kegiatan: Printed = Field(min_length=1, max_length=MAX_TEXT)
     huruf: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,2}\.?$")  # letter in the base plan
     setelah: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,2}\.?$")  # tambah: after this letter
 
@@ -66,10 +68,10 @@ class PlanChange(_Strict):
     hapus: Target | None = None
     ubah: Target | None = None
     tambah: Target | None = None
-    sub_kegiatan: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
-    indikator: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    sub_kegiatan: Printed | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    indikator: Printed | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     bulan: list[int] | None = None
-    keterangan: str | None = Field(default=None, max_length=MAX_TEXT)
+    keterangan: Printed | None = Field(default=None, max_length=MAX_TEXT)
 
     @field_validator("bulan")
     @classmethod
@@ -111,26 +113,26 @@ class OfficeEntry(KantorBatch):
     """One office of the batch: the keys of a Kantor sheet row (`model.KantorBatch`), plus the
     place of enactment when it is not the seat, the signer's title, and plan changes."""
 
-    tempat: str | None = Field(default=None, min_length=1, max_length=100)
-    penandatangan_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
+    tempat: Printed | None = Field(default=None, min_length=1, max_length=100)
+    penandatangan_jabatan: Printed | None = Field(default=None, min_length=1, max_length=100)
     rencana_aksi: list[PlanChange] = Field(default_factory=list, max_length=500)
 
 
 class Defaults(_Strict):
     """Values for every office other than the base case's own, unless the office sets them."""
 
-    lembaga: str | None = Name
+    lembaga: Printed | None = Name
     tanggal: dt.date | None = None
-    penandatangan_jabatan: str | None = Field(default=None, min_length=1, max_length=100)
-    pengesah_jabatan: str | None = Name
-    pengesah_unit: str | None = Field(default=None, min_length=1, max_length=300)
+    penandatangan_jabatan: Printed | None = Field(default=None, min_length=1, max_length=100)
+    pengesah_jabatan: Printed | None = Name
+    pengesah_unit: Printed | None = Field(default=None, min_length=1, max_length=300)
 
 
 class BatchSpec(_Strict):
-    dasar: str = Field(min_length=1, max_length=500)
-    ganti_sebutan: dict[str, str] = Field(default_factory=dict)
+    dasar: Plain = Field(min_length=1, max_length=500)
+    ganti_sebutan: dict[Printed, Printed] = Field(default_factory=dict)
     bawaan: Defaults = Defaults()
-    kantor: list[Any] = Field(min_length=1, max_length=5000)  # entries validated one by one
+    kantor: list[Any] = Field(min_length=1, max_length=MAX_OFFICES)  # entries validated one by one
 
     @field_validator("ganti_sebutan")
     @classmethod
@@ -363,7 +365,7 @@ def office_case(batch: Batch, office: Office) -> Case:
     prefix = ("kantor", office.index)
     here = office.place
     try:
-        entry = OfficeEntry.model_validate(office.raw)
+        entry = OfficeEntry.model_validate(office.raw, context=printable.context(base.decree.profil.font))
     except ValidationError as exc:
         raise DataError(pydantic_problems(exc, lambda loc: _entry_place(batch, office, loc), OfficeEntry)) from None
 
@@ -422,7 +424,7 @@ def office_case(batch: Batch, office: Office) -> Case:
     if entry.pengesah_jabatan or defaults.pengesah_jabatan:
         pengesah["jabatan"] = entry.pengesah_jabatan or defaults.pengesah_jabatan
     try:
-        decree = Decree.model_validate(data)
+        decree = Decree.model_validate(data, context=printable.context(d.profil.font))
     except ValidationError as exc:  # a value made for this office (a renamed text grown too long...)
         raise DataError(pydantic_problems(exc, lambda loc: _entry_place(batch, office, loc))) from None
     missing = decree.missing_number_parts()

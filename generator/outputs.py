@@ -15,19 +15,23 @@ both decide "unchanged" with it (and with `Manifest.changed`).
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
 import os
+import re
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, atomic
+from . import __version__, atomic, sweep
 from .content import content_hash, file_sha256
-from .errors import OutputError
+from .errors import OutputError, OutputLocked
 from .messages import Message, message
 
 if TYPE_CHECKING:
@@ -224,9 +228,12 @@ def check_free(folder: Path, names: Iterable[str], advice: Message | None = None
 
 
 @contextmanager
-def output_folder(path: Path) -> Iterator[Path]:
+def output_folder(path: Path, *, lock: bool = False) -> Iterator[Path]:
     """mkdir -p `path`; if the block fails, remove again the folders this created (a failed
-    first build leaves no empty folders behind)."""
+    first build leaves no empty folders behind).
+
+    `lock`: hold `path/.lock` for the block, waiting for another build of the same folder to
+    finish first (`folder_lock`): two builds of unchanged data make one revision, not two."""
     created = []
     probe = path
     while not probe.exists():
@@ -234,7 +241,11 @@ def output_folder(path: Path) -> Iterator[Path]:
         probe = probe.parent
     path.mkdir(parents=True, exist_ok=True)
     try:
-        yield path
+        if lock:
+            with folder_lock(path, wait=LOCK_WAIT):
+                yield path
+        else:
+            yield path
     except BaseException:
         for folder in created:  # innermost first
             try:
@@ -242,6 +253,71 @@ def output_folder(path: Path) -> Iterator[Path]:
             except OSError:
                 break
         raise
+
+
+LOCK_FILE = ".lock"
+LOCK_WAIT = 30 * 60.0  # seconds a build waits for another build of the same case (builds time out sooner)
+
+
+@contextmanager
+def folder_lock(folder: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold FOLDER/.lock (fcntl) for the block; the holder owns the folder's work files, and
+    sweeps what a killed run left there (`sweep.output_folder`).
+
+    `wait` None: refuse at once when another process holds it (OutputLocked: a second batch on
+    the same folder); else wait up to `wait` seconds for it (builds of one case take turns).
+    The file is removed when let go, still held, so no folder keeps it: whoever waited on it
+    finds it gone and locks the file there is now (or makes it)."""
+    path = folder / LOCK_FILE
+    deadline = time.monotonic() + (wait or 0)
+    waited = False
+    while True:
+        folder.mkdir(parents=True, exist_ok=True)  # again after a wait: a failed first build removes it
+        handle = path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = re.fullmatch(r"pid (\d+), since (\S+)", handle.read().strip())
+            handle.close()
+            if wait is None:
+                if holder is None:
+                    raise OutputLocked("output.locked_unknown", folder=folder) from None
+                raise OutputLocked("output.locked", folder=folder, pid=holder.group(1), since=holder.group(2)) from None
+            if time.monotonic() > deadline:
+                raise OutputLocked(
+                    "output.lock_timeout",
+                    folder=folder,
+                    pid=holder.group(1) if holder else "?",
+                    since=holder.group(2) if holder else "?",
+                    seconds=f"{wait:.0f}",
+                ) from None
+            if not waited:
+                log.info("%s: waiting for another build of it to finish (%s)", folder, holder and holder.group(0))
+                waited = True
+            time.sleep(0.2)
+            continue
+        if _same_file(handle, path):
+            break
+        handle.close()  # let go and removed while we waited: lock the one there now
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, since {dt.datetime.now().isoformat(timespec='seconds')}\n")
+        handle.flush()
+        sweep.output_folder(folder, before=time.time())
+        yield
+    finally:
+        path.unlink(missing_ok=True)  # while still held: no one else can have locked this file
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _same_file(handle, path: Path) -> bool:
+    try:
+        return os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
 
 
 # ---------------------------------------------------------------- would a rebuild change anything

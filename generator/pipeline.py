@@ -81,7 +81,9 @@ def build_revision(
     build (`revisions.current`; or `force`); point `latest` and the stable paths at it. Returns
     the BuildResult with `revision` and `unchanged` set, its paths the stable links."""
     case_out = Path(case_out)
-    with output_folder(case_out):
+    # locked: builds of one case take turns (the second finds the first's revision unchanged),
+    # and the holder sweeps the work folders a killed build left (sweep.output_folder)
+    with output_folder(case_out, lock=True):
         revisions.adopt_old_layout(case_out)
         content = case_content(case)
         print_fp = fingerprint(content, templates)

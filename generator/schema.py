@@ -76,10 +76,13 @@ def _field_info(model: type[BaseModel], path: tuple[str, ...]) -> FieldInfo:
 
 
 def _members(annotation: Any) -> tuple[Any, ...]:
-    """The types of an annotation, without None: `int | str | None` -> (int, str)."""
+    """The types of an annotation, without None: `int | str | None` -> (int, str); a checked
+    type (`model.Printed`: Annotated[str, ...]) is its type."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
-    return (annotation,)
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+    else:
+        members = [annotation]
+    return tuple(typing.get_args(a)[0] if typing.get_origin(a) is typing.Annotated else a for a in members)
 
 
 def _kind(info: FieldInfo) -> str:

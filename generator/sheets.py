@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import limits, printable
 from .errors import Problem
 from .messages import Place, problem
 from .model import MAX_TEXT, Area, Kegiatan, RencanaAksi, SubKegiatan
@@ -25,6 +27,7 @@ from .validation import short
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # encrypted (password-protected) xlsx and old .xls files
 MONTH_MARKS = {"x", "v", "✓", "√", "1"}
+_UNKNOWN = "\0formula@"  # stands for a formula cell's value in the plan reader: no text typed can be it
 EXTRA_COLUMNS = 50  # columns read beyond a table's own: a whole formatted row is not data
 
 
@@ -32,8 +35,12 @@ def open_workbook(path: Path, problems: list[Problem], missing_code: str = "work
     """openpyxl workbook of `path`, or None with the problem (missing, encrypted, not a workbook)."""
     import openpyxl  # imported here: only workbooks need it, and it is slow to import
 
-    if not path.is_file():
+    if not path.exists():
         problems.append(problem(missing_code, Place(str(path))))
+        return None
+    refused = limits.check_workbook(path)  # a FIFO, a zip bomb, a sheet of a million rows: before openpyxl
+    if refused:
+        problems.extend(refused)
         return None
     with path.open("rb") as fh:
         magic = fh.read(4)
@@ -41,7 +48,11 @@ def open_workbook(path: Path, problems: list[Problem], missing_code: str = "work
         problems.append(problem("workbook.encrypted", Place(str(path))))
         return None
     try:
-        return openpyxl.load_workbook(path, data_only=False)
+        with warnings.catch_warnings():
+            # openpyxl warns on stderr of what it drops or cannot read (data validation
+            # extensions, a date serial out of range): staff would see a library's file path
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors of many kinds: not a usable .xlsx
         problems.append(problem("workbook.not_xlsx", Place(str(path)), detail=type(exc).__name__))
         return None
@@ -90,7 +101,9 @@ def check_header(sheet: Any, file: str, headers: tuple[str, ...], problems: list
         value = cell_text(cell.value)
         if value != expected:
             problems.append(
-                problem("header.wrong", Place(file, sheet.title, cell.coordinate), value=value, expected=expected)
+                problem(
+                    "header.wrong", Place(file, sheet.title, cell.coordinate), value=short(value), expected=expected
+                )
             )
     return len(problems) == start
 
@@ -104,6 +117,7 @@ class TableRow:
     formula: bool  # a cell of the table's columns holds a formula: what it stands for is unknown
     unusable: bool  # a cell cannot be used as it is (a formula, a text too long)
     stray: bool  # a value outside the table's columns
+    formulas: frozenset[int] = frozenset()  # 0-based columns of the table holding a formula
 
     @property
     def ok(self) -> bool:
@@ -111,9 +125,17 @@ class TableRow:
 
 
 def read_table(
-    sheet: Any, file: str, headers: tuple[str, ...], problems: list[Problem], guess_headers: bool = True
+    sheet: Any,
+    file: str,
+    headers: tuple[str, ...],
+    problems: list[Problem],
+    guess_headers: bool = True,
+    limit: tuple[int, str] | None = None,
+    font: str = printable.DEFAULT_FONT,
 ) -> Iterator[TableRow] | None:
-    """The data rows of a simple table whose headers are row 1; None when its headers are wrong.
+    """The data rows of a simple table whose headers are row 1; None when its headers are wrong,
+    or when it has more data rows than `limit` = (most rows, the code of that problem). Every
+    text of the table's columns must be printable with `font` (`printable`).
 
     Trailing empty rows are normal in a sheet and skipped; an empty row between data rows is a
     mistake (reported, and left out). Each cell's problem is reported once, when its row is
@@ -126,21 +148,34 @@ def read_table(
             continue
         guess = difflib.get_close_matches(cell_text(cell.value), headers, n=1) if guess_headers else []
         if guess:
-            problems.append(problem("column.unknown_guess", at(cell.coordinate), value=cell.value, guess=guess[0]))
+            problems.append(
+                problem("column.unknown_guess", at(cell.coordinate), value=short(cell.value), guess=guess[0])
+            )
         else:
-            problems.append(problem("column.unknown", at(cell.coordinate), value=cell.value))
+            problems.append(problem("column.unknown", at(cell.coordinate), value=short(cell.value)))
         ok = False
     if not ok:
         return None
     width = min(max(sheet.max_column, len(headers)), len(headers) + EXTRA_COLUMNS)
-    rows = [(r, [sheet.cell(row=r, column=c) for c in range(1, width + 1)]) for r in range(2, sheet.max_row + 1)]
-    while rows and all(blank(c.value) for c in rows[-1][1]):
-        rows.pop()
-    return _checked_rows(rows, at, len(headers), problems)
+    last = _last_data_row(sheet, width)
+    if limit is not None and last - 1 > limit[0]:
+        problems.append(problem(limit[1], Place(file, sheet.title), n=last - 1, max=limit[0]))
+        return None
+    rows = [(r, [sheet.cell(row=r, column=c) for c in range(1, width + 1)]) for r in range(2, last + 1)]
+    return _checked_rows(rows, at, len(headers), problems, font)
+
+
+def _last_data_row(sheet: Any, width: int) -> int:
+    """The last row with a value in the first `width` columns (1 when none): rows below it are
+    empty, if formatted, and are not read (openpyxl would make every cell asked for)."""
+    cells = getattr(sheet, "_cells", None)  # openpyxl's cells that exist, by (row, column)
+    if cells is None:
+        return sheet.max_row
+    return max((r for (r, c), cell in cells.items() if c <= width and not blank(cell.value)), default=1)
 
 
 def _checked_rows(
-    rows: list[tuple[int, list[Any]]], at: Callable[[str], Place], columns: int, problems: list[Problem]
+    rows: list[tuple[int, list[Any]]], at: Callable[[str], Place], columns: int, problems: list[Problem], font: str
 ) -> Iterator[TableRow]:
     last = letter(columns)
     for r, cells in rows:
@@ -148,11 +183,14 @@ def _checked_rows(
             problems.append(problem("row.empty", at(f"A{r}:{last}{r}")))
             continue
         formula = unusable = stray = False
+        formulas = set()
         for cell in cells:
             inside = cell.column <= columns
             if cell.data_type == "f":
                 problems.append(problem("cell.formula", at(cell.coordinate), formula=short(cell.value)))
                 formula, unusable = formula or inside, True
+                if inside:
+                    formulas.add(cell.column - 1)
             elif not inside and not blank(cell.value):
                 problems.append(problem("cell.outside", at(cell.coordinate)))
                 stray = True
@@ -161,19 +199,34 @@ def _checked_rows(
                     problem("cell.too_long", at(cell.coordinate), length=len(cell.value.strip()), max=MAX_TEXT)
                 )
                 unusable = True
-        yield TableRow(r, tuple(c.value for c in cells[:columns]), formula=formula, unusable=unusable, stray=stray)
+            elif inside and isinstance(cell.value, str):
+                unprintable = printable.problem_of(cell.value.strip(), font)
+                if unprintable is not None:
+                    problems.append(problem(unprintable[0], at(cell.coordinate), **unprintable[1]))
+                    unusable = True
+        values = tuple(c.value for c in cells[:columns])
+        yield TableRow(r, values, formula=formula, unusable=unusable, stray=stray, formulas=frozenset(formulas))
 
 
-def plan_from_sheet(sheet: Any, where: str, problems: list[Problem]) -> RencanaAksi:
+def plan_from_sheet(sheet: Any, where: str, problems: list[Problem], font: str = printable.DEFAULT_FONT) -> RencanaAksi:
     """Build the plan from the plan sheet of either form; append every problem, by cell.
 
     `where` is the workbook's path as shown to the user; places are `where, Sheet!D14`.
+    `font`: the case's font, which must print every text (`printable`).
     """
     title = sheet.title
     at = lambda coord: Place(where, title, coord)  # noqa: E731
     last_col = letter(len(PLAN_HEADERS))
     # the month headers 1..12 would be offered as the guess for any unknown column holding a number
-    table = read_table(sheet, where, PLAN_HEADERS, problems, guess_headers=False)
+    table = read_table(
+        sheet,
+        where,
+        PLAN_HEADERS,
+        problems,
+        guess_headers=False,
+        limit=(limits.MAX_PLAN_ROWS, "plan.too_many_rows"),
+        font=font,
+    )
     if table is None:
         return RencanaAksi(())
     first = next(table, None)
@@ -185,17 +238,23 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem]) -> RencanaA
     seen_areas: dict[str, int] = {}
     current_area: str | None = None
     current_kegiatan: str | None = None
+    kegiatan_rows = 0
     for row in itertools.chain([first], table):  # each row checked as read: its problems in row order
-        if row.formula:
-            continue  # reported; what it stands for is unknown, so check no more
         r = row.number
         row_ok = not row.unusable  # a value outside the columns is reported, and the row still read
-        texts = ["" if value is None else str(value).strip() for value in row.values]
+        # A formula cell is reported once (`read_table`). What it stands for is unknown, so the
+        # row is not kept, but it still counts as written: an area or kegiatan given by a
+        # formula goes on under the rows below it, whose blanks mean "same as above", and
+        # nothing else is said of that cell (no follow-on "missing" for every row after it).
+        texts = [
+            _UNKNOWN + f"{r}:{c}" if c in row.formulas else "" if value is None else str(value).strip()
+            for c, value in enumerate(row.values)
+        ]
         area, kegiatan, sub, indikator = texts[0], texts[1], texts[2], texts[3]
         month_cells, keterangan = texts[4:16], texts[16]
         months = set()
         for m, mark in enumerate(month_cells, start=1):
-            if mark == "":
+            if mark == "" or mark.startswith(_UNKNOWN):
                 continue
             if mark.lower() in MONTH_MARKS:
                 months.add(m)
@@ -221,15 +280,20 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem]) -> RencanaA
                     problems.append(problem("plan.kegiatan_returns", at(f"B{r}"), kegiatan=kegiatan))
                     row_ok = False
                 current_kegiatan = kegiatan
+                kegiatan_rows = 0
                 if areas:
                     areas[-1][1].append((kegiatan, []))
         elif current_kegiatan is None:
             problems.append(problem("plan.kegiatan_missing", at(f"B{r}")))
             row_ok = False
-        if areas and areas[-1][1] and row_ok:
+        seen_areas[area or current_area or ""] = r
+        if not (areas and areas[-1][1]):
+            continue
+        kegiatan_rows += 1  # rows of the kegiatan so far, kept or not: its first one gives the indikator
+        if kegiatan_rows == 1 and not indikator:
+            problems.append(problem("plan.indikator_missing", at(f"D{r}")))
+        if row_ok:
             subs = areas[-1][1][-1][1]
-            if not subs and not indikator:
-                problems.append(problem("plan.indikator_missing", at(f"D{r}")))
             subs.append(
                 SubKegiatan(
                     teks=sub,
@@ -239,5 +303,4 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem]) -> RencanaA
                     source=f"{title}!A{r}:{last_col}{r}",
                 )
             )
-        seen_areas[area or current_area or ""] = r
     return RencanaAksi(tuple(Area(a, tuple(Kegiatan(k, tuple(s)) for k, s in kegiatan)) for a, kegiatan in areas))

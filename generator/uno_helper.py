@@ -8,10 +8,12 @@ converts documents one at a time on request. Protocol: one JSON object a line.
     stdout {"ok": true, "seconds": 0.12}  or  {"ok": false, "error": "..."}
 
 The first line it prints is {"ready": true, "user": "<profile url>"} once connected (or
-{"ready": false, "error": ...}). When stdin closes — the parent ended, however it ended — it
-kills LibreOffice, removes the paths given after the pipe name and timeout (the profile's
-folder, the sockets LibreOffice leaves when killed, the log; "rmdir:" folders only once
-empty) and exits, so a killed parent leaves nothing running and nothing behind.
+{"ready": false, "error": ...}). When its parent is gone — stdin closes, a reply meets a
+broken pipe, it is reparented (the parent was killed while LibreOffice was converting, with
+no pipe being read), or it gets SIGTERM, SIGHUP or SIGINT — it kills LibreOffice, removes the
+paths given after the pipe name and timeout (the profile's folder, the sockets LibreOffice
+leaves when killed, the log; "rmdir:" folders only once empty) and exits, so a killed parent
+leaves nothing running and nothing behind, whatever happens to the pipe.
 
 Only the standard library and uno: it may run on a Python other than the project's.
 """
@@ -22,12 +24,22 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
+
+PARENT_CHECK = 0.25  # seconds between looks at whether the parent is still there
+
+
+class _ParentGone(Exception):
+    """The pipe to the parent broke (it was killed, or closed the pool)."""
 
 
 def _reply(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
+    except (BrokenPipeError, OSError, ValueError):  # the parent is gone: nobody reads the answer
+        raise _ParentGone from None
 
 
 def _filter_data(uno, spec: dict):
@@ -82,6 +94,22 @@ def convert_one(uno, desktop, request: dict) -> None:
 def main(argv: list[str] | None = None, convert=convert_one) -> int:
     argv = sys.argv[1:] if argv is None else argv
     pipe, timeout, leftovers = argv[0], float(argv[1]), argv[2:]
+    stop = _Stop(leftovers)
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, stop.on_signal)
+    threading.Thread(target=stop.watch_parent, args=(os.getppid(),), daemon=True, name="parent").start()
+    try:
+        return _serve(pipe, timeout, convert)
+    except (_ParentGone, KeyboardInterrupt):
+        return 0
+    finally:
+        # stdin closed (parent done, or gone however it ended), a broken pipe, a signal, or
+        # LibreOffice lost: stop LibreOffice at once (profiles are throw-away, nothing needs a
+        # clean shutdown), then remove what the parent named, in case it is gone and cannot.
+        stop.now()
+
+
+def _serve(pipe: str, timeout: float, convert) -> int:
     try:
         import uno
     except ImportError as exc:
@@ -113,12 +141,35 @@ def main(argv: list[str] | None = None, convert=convert_one) -> int:
                 break
             continue
         _reply({"ok": True, "seconds": round(time.monotonic() - started, 4)})
-    # stdin closed (parent done, or gone however it ended) or LibreOffice lost: stop LibreOffice
-    # at once (profiles are throw-away, nothing needs a clean shutdown), then remove what the
-    # parent named, in case it is gone and cannot.
-    _kill_group_but_me()
-    _remove(leftovers)
     return 0
+
+
+class _Stop:
+    """Stops LibreOffice and removes the leftovers once, from whichever thread sees the end first."""
+
+    def __init__(self, leftovers: list[str]):
+        self.leftovers = leftovers
+        self.lock = threading.Lock()
+        self.done = False
+
+    def now(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            self.done = True
+            _kill_group_but_me()
+            _remove(self.leftovers)
+
+    def on_signal(self, signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    def watch_parent(self, parent: int) -> None:
+        """The parent killed while LibreOffice converts: no pipe is read or written until the
+        conversion ends, maybe minutes later, so look: a child whose parent died is reparented."""
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        self.now()
+        os._exit(0)
 
 
 def _group_members() -> list[int]:

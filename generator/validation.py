@@ -7,6 +7,7 @@ line, or a workbook cell), so the caller passes a `placer` that maps a field pat
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,8 @@ def pydantic_problems(exc: ValidationError, placer: Callable[[tuple], Place], mo
 
     `model` is the model validated: a misspelt key is compared with its known keys."""
     problems, seen = [], set()
-    for err in exc.errors():
+    # of a union's errors for one field (`int | str`), the one that says what is wrong with the text first
+    for err in sorted(exc.errors(), key=lambda e: not is_problem_code(e["type"])):
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
         while loc and isinstance(loc[-1], str) and loc[-1] in _UNION_TAGS and len(loc) > 1:
             loc = loc[:-1]  # report the field once
@@ -45,8 +47,8 @@ def _pydantic_problem(err: ErrorDetails, loc: tuple, place: Place, model: Any) -
     if kind == "extra_forbidden":
         guess = difflib.get_close_matches(field_name, _known_keys(model, loc[:-1]), n=1)
         if guess:
-            return problem("key.unknown", place, key=field_name, guess=guess[0])
-        return problem("key.unknown_noguess", place, key=field_name)
+            return problem("key.unknown", place, key=short(field_name), guess=guess[0])
+        return problem("key.unknown_noguess", place, key=short(field_name))
     if kind == "missing":
         return problem("value.missing", place)
     if is_problem_code(kind):  # the models' own validators raise problems of the catalogue by code
@@ -95,6 +97,20 @@ def _known_keys(model: Any, loc: tuple) -> list[str]:
 
 
 def short(value: Any) -> str:
-    """A value as quoted in a message: at most 60 characters (a formula by its text)."""
-    text = str(getattr(value, "text", value))  # array formulas are objects with .text
+    """A value as quoted in a message: at most 60 characters (a formula by its text), what
+    cannot be seen written as an escape (`\x1b`, `\u202e`): a terminal would obey it."""
+    text = visible(str(getattr(value, "text", value)))  # array formulas are objects with .text
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def visible(text: str) -> str:
+    """`text` with control, format and unassigned characters written as Python escapes, so a
+    message quoting what staff typed cannot clear a terminal, reorder its line or hide a part."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char)[0] == "C" or char in "\u2028\u2029"
+        else char
+        for char in text
+    )

@@ -32,13 +32,13 @@ import select
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 import weakref
 from pathlib import Path
 
+from . import sweep
 from .convert import (
     DEFAULT_TIMEOUT,
     PDF_EXPORT,
@@ -391,7 +391,8 @@ class ConverterPool:
         if self.root is not None:
             return
         self.uno_python = self._uno_python or find_uno_python()
-        self.root = root = Path(tempfile.mkdtemp(prefix="keputusan-pool-"))
+        sweep.pools(before=time.time())  # the folders, processes and sockets of killed runs' pools
+        self.root = root = sweep.new_pool_folder()
         self._started_at = time.monotonic()
         _open_pools.add(self)
         self._workers = [_Worker(self, root, i) for i in range(self.size)]

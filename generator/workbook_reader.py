@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import numbering
+from . import limits, numbering, printable
 from .errors import DataError, Problem
 from .messages import Place, problem
 from .model import Case, Decree, KantorBatch, RencanaAksi
@@ -52,12 +52,14 @@ def load_workbook_case(case_dir: Path) -> Case:
 
     raw: dict[str, Any] = {}
     places: dict[tuple, Place] = {}
+    formulas: set[Place] = set()  # value cells holding a formula: reported once, nothing more said of them
     if sheets[DECREE_SHEET] is not None:
-        raw, places = _read_decree_sheet(sheets[DECREE_SHEET], file, problems)
+        raw, places, formulas = _read_decree_sheet(sheets[DECREE_SHEET], file, problems)
+    font = printable.font_of(raw)  # every text must be printable with the case's font
     keys: list[str] = []
     texts: list[str] = []
     if sheets[MENGINGAT_SHEET] is not None:
-        keys, texts = _read_mengingat_sheet(sheets[MENGINGAT_SHEET], file, problems, places)
+        keys, texts = _read_mengingat_sheet(sheets[MENGINGAT_SHEET], file, problems, places, font)
     raw["mengingat"] = keys
     raw["rencana_aksi"] = WORKBOOK_FILE
     raw["dasar_hukum"] = WORKBOOK_FILE
@@ -68,9 +70,11 @@ def load_workbook_case(case_dir: Path) -> Case:
         labels = {place: spec.label for spec in DECREE_FIELDS if (place := places.get(spec.path))}
         placer = lambda loc: _nearest(places, loc, sheet_place)  # noqa: E731
         try:
-            decree = Decree.model_validate(raw)
+            decree = Decree.model_validate(raw, context=printable.context(font))
         except ValidationError as exc:
             for p in pydantic_problems(exc, placer):
+                if p.place in formulas:
+                    continue  # its value is a formula, reported as such: what it stands for is unknown
                 if p.code == "value.missing" and p.place == sheet_place:
                     continue  # its labelled row is gone: reported as label.missing already
                 if p.code == "value.missing" and p.place in labels:
@@ -88,10 +92,10 @@ def load_workbook_case(case_dir: Path) -> Case:
 
     plan = RencanaAksi(())
     if sheets[PLAN_SHEET] is not None:
-        plan = plan_from_sheet(sheets[PLAN_SHEET], file, problems)
+        plan = plan_from_sheet(sheets[PLAN_SHEET], file, problems, font)
     offices: tuple[KantorBatch, ...] = ()
     if sheets[KANTOR_SHEET] is not None:
-        offices = _read_kantor_sheet(sheets[KANTOR_SHEET], file, problems)
+        offices = _read_kantor_sheet(sheets[KANTOR_SHEET], file, problems, font)
     if problems:
         raise DataError(problems)
     assert decree is not None
@@ -172,11 +176,15 @@ def _convert(kind: str, value: Any) -> Any:
 
 # ---------------------------------------------------------------- the sheets
 
+_FORMULA = object()  # a value cell holding a formula: what it stands for is unknown
 
-def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[dict, dict[tuple, Place]]:
+
+def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[dict, dict[tuple, Place], set[Place]]:
+    """The decree's values by field path, where each was typed, and the value cells that hold
+    a formula (reported here; the loader says nothing more of them)."""
     at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
     if not check_header(sheet, file, DECREE_HEADERS, problems):
-        return {}, {}
+        return {}, {}, set()
     raw: dict[str, Any] = {}
     for spec in DECREE_FIELDS:  # every group present, so a blank value is reported at its own cell
         if len(spec.path) > 1:
@@ -185,17 +193,21 @@ def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[
     places: dict[tuple, Place] = {}
     first_row: dict[str, int] = {}
     lists: dict[tuple, list[tuple[int, Any]]] = {}
+    formulas: set[Place] = set()
+    label_formula = False  # a label given by a formula: which row it is, is unknown
     for r in range(2, sheet.max_row + 1):
         label_cell, value_cell = sheet.cell(row=r, column=1), sheet.cell(row=r, column=2)
-        bad_formula = False
         for cell in (label_cell, value_cell):
             if cell.data_type == "f":
                 problems.append(problem("cell.formula", at(cell.coordinate), formula=short(cell.value)))
-                bad_formula = True
-        if bad_formula:
+        if label_cell.data_type == "f":
+            label_formula = True
             continue
         label = cell_text(label_cell.value)
         value = value_cell.value
+        if value_cell.data_type == "f":
+            formulas.add(at(f"B{r}"))
+            value = _FORMULA
         if not label:
             if not blank(value):
                 problems.append(problem("label.no_label", at(f"A{r}")))
@@ -204,9 +216,9 @@ def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[
         if entry is None:
             guess = difflib.get_close_matches(label, [s.label for s in DECREE_FIELDS], n=1, cutoff=0.6)
             if guess:
-                problems.append(problem("label.unknown", at(f"A{r}"), label=label, guess=guess[0]))
+                problems.append(problem("label.unknown", at(f"A{r}"), label=short(label), guess=guess[0]))
             else:
-                problems.append(problem("label.unknown_noguess", at(f"A{r}"), label=label))
+                problems.append(problem("label.unknown_noguess", at(f"A{r}"), label=short(label)))
             continue
         if entry.kind == "list":
             lists.setdefault(entry.path, []).append((r, value))
@@ -216,30 +228,31 @@ def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[
             continue
         first_row[entry.label] = r
         places[entry.path] = at(f"B{r}")
-        if not blank(value):
+        if not blank(value) and value is not _FORMULA:
             set_at(raw, entry.path, _convert(entry.kind, value))
     for path, items in lists.items():
         places[path] = at(f"B{items[0][0]}")
         kept: list[Any] = []
         for r, value in items:
-            if blank(value):
+            if blank(value) or value is _FORMULA:
                 continue  # an empty item row is not an item (none at all is reported)
             places[path + (len(kept),)] = at(f"B{r}")
             kept.append(_convert("long", value))
         raw[path[0]] = kept
     for spec in DECREE_FIELDS:  # a required row that is gone: say which label to add back
         if spec.path not in places and spec.required:
-            problems.append(problem("label.missing", Place(file, sheet.title), label=spec.label))
+            if not label_formula:  # else it may be the row whose label is a formula, reported already
+                problems.append(problem("label.missing", Place(file, sheet.title), label=spec.label))
             places[spec.path] = Place(file, sheet.title)
-    return raw, places
+    return raw, places, formulas
 
 
 def _read_mengingat_sheet(
-    sheet: Any, file: str, problems: list[Problem], places: dict[tuple, Place]
+    sheet: Any, file: str, problems: list[Problem], places: dict[tuple, Place], font: str
 ) -> tuple[list[str], list[str]]:
     at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
     places[("mengingat",)] = at("A2")
-    table = read_table(sheet, file, MENGINGAT_HEADERS, problems)
+    table = read_table(sheet, file, MENGINGAT_HEADERS, problems, font=font)
     if table is None:
         return [], []
     rows = list(table)  # every cell checked before the rows: cell problems come first
@@ -305,9 +318,10 @@ def citation_keys(texts: list[str], keys: list[str]) -> list[str]:
     return out
 
 
-def _read_kantor_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[KantorBatch, ...]:
+def _read_kantor_sheet(sheet: Any, file: str, problems: list[Problem], font: str) -> tuple[KantorBatch, ...]:
     at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
-    table = read_table(sheet, file, tuple(column.label for column in KANTOR_COLUMNS), problems)
+    headers = tuple(column.label for column in KANTOR_COLUMNS)
+    table = read_table(sheet, file, headers, problems, limit=(limits.MAX_OFFICES, "kantor.too_many"), font=font)
     if table is None:
         return ()
     rows = list(table)  # every cell checked before the rows: cell problems come first
@@ -329,7 +343,7 @@ def _read_kantor_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[
             problems.append(problem("kantor.name_missing", at(cells["wilayah"])))
             continue
         try:
-            office = KantorBatch.model_validate(data)
+            office = KantorBatch.model_validate(data, context=printable.context(font))
         except ValidationError as exc:
             row_place = lambda loc, cells=cells, r=r: at(cells.get(str(loc[0]), f"A{r}"))  # noqa: E731
             for p in pydantic_problems(exc, row_place, KantorBatch):

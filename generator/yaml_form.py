@@ -19,13 +19,20 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
+from . import limits, printable
 from .errors import DataError, Problem
 from .messages import Place, os_reason, problem, yaml_reason
 from .model import MAX_TEXT, Case, Decree, KantorBatch, RencanaAksi
 from .schema import PLAN_SHEET
 from .sheets import find_sheet, open_workbook, plan_from_sheet
-from .validation import pydantic_problems
+from .validation import pydantic_problems, visible
 from .workbook_writer import build_plan_workbook
 
 DECREE_FILE = "keputusan.yaml"
@@ -37,28 +44,106 @@ PLAN_FILE = "rencana-aksi.xlsx"
 # ---------------------------------------------------------------- YAML files
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text: pydantic parses them and names an impossible date
-    (2022-02-30) by its key, where PyYAML would crash while reading."""
+try:
+    from yaml._yaml import CParser as _Events  # libyaml (in PyYAML's wheels): 6x faster than Python's parser
+except ImportError:  # a PyYAML built without libyaml
+
+    class _Events(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+
+class _Loader(Composer, _Events, SafeConstructor, Resolver):
+    """A safe loader (PyYAML's SafeLoader, with libyaml's parser when there is one) that leaves
+    dates as text (pydantic parses them and names an impossible date, 2022-02-30, by its key,
+    where PyYAML would crash while reading), and that bounds what a small file can make it
+    build: nesting deeper than `limits.MAX_YAML_DEPTH`, an alias to the value it is inside, or
+    more than `limits.MAX_YAML_NODES` values once every alias is counted as the whole value it
+    repeats (nine nested aliases of nine make a billion) are refused while composing — in
+    Python, whatever the parser — before anything walks the data."""
+
+    def __init__(self, stream: str):
+        _Events.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.depth = 0
+        self.expanded = 0  # values composed so far, each alias counted as what it repeats
+        self.sizes: dict[int, int] = {}  # id(node) -> its size with aliases expanded (anchored nodes)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event: Any = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                if target.end_mark is None:  # still being composed: the alias is inside its own value
+                    raise _Refused("yaml.alias_recursive", event.start_mark, anchor=event.anchor)
+                self._count(self._size(target), event.start_mark)
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > limits.MAX_YAML_DEPTH:
+                raise _Refused("yaml.too_deep", event.start_mark, max=limits.MAX_YAML_DEPTH)
+            self._count(1, event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _count(self, n: int, mark: Any) -> None:
+        self.expanded += n
+        if self.expanded > limits.MAX_YAML_NODES:
+            raise _Refused("yaml.too_many_nodes", mark, max=limits.MAX_YAML_NODES)
+
+    def _size(self, node: Any) -> int:
+        """Values in `node` with aliases expanded; remembered, so shared values are counted once
+        each time they are reached, not walked again (and the walk is as deep as the file)."""
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size = 1 + sum(self._size(k) + self._size(v) for k, v in node.value)
+        else:
+            size = 1
+        size = min(size, limits.MAX_YAML_NODES + 1)
+        self.sizes[id(node)] = size
+        return size
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 
 
+class _Refused(Exception):
+    """A limit of the YAML reader was passed at `mark`: the problem's code and parameters."""
+
+    def __init__(self, code: str, mark: Any, **params: Any):
+        super().__init__(code)
+        self.code, self.mark, self.params = code, mark, params
+
+
 def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
-    """Parse a YAML file; return the data and a map from key path to 1-based line number."""
+    """Parse a YAML file; return the data and a map from key path to 1-based line number.
+
+    Bounded (`limits`): a file larger than MAX_YAML_BYTES, or not a regular file, is refused
+    before it is read; nesting and aliases while it is composed (`_Loader`)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = limits.read_bytes(path, limits.MAX_YAML_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise DataError([problem("file.not_utf8", Place(str(path)))]) from None
     except OSError as exc:
         raise DataError([problem("file.unreadable", Place(str(path)), reason=os_reason(exc))]) from None
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()  # composed once; the data is constructed from the same nodes
+        data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        raise DataError([problem(exc.code, Place(str(path), line=exc.mark.line + 1), **exc.params)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = Place(str(path), line=mark.line + 1 if mark else None)
@@ -66,29 +151,34 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
         raise DataError(
             [problem("yaml.syntax", place, detail=yaml_reason(said, getattr(exc, "context", None)))]
         ) from None
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
-    _index_lines(node, (), lines)
+    _index_lines(node, (), lines, set())
     return data, lines
 
 
-def _index_lines(node: Any, path: tuple, lines: dict[tuple, int]) -> None:
-    if node is None:
+def _index_lines(node: Any, path: tuple, lines: dict[tuple, int], seen: set[int]) -> None:
+    """Lines of the keys, each node visited once: a value an alias repeats is indexed where it
+    was written, not again at each alias (which would walk the expanded data)."""
+    if node is None or id(node) in seen:
         return
+    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = path + (key.value,)
             lines[child] = key.start_mark.line + 1
-            _index_lines(value, child, lines)
+            _index_lines(value, child, lines, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
-            _index_lines(value, path + (i,), lines)
+            _index_lines(value, path + (i,), lines, seen)
 
 
 def key_place(path: Path, loc: tuple, lines: dict[tuple, int]) -> Place:
     """The Place of a key path in a YAML file: the key as written, and its line (or the nearest
     line known above it, for a key that is missing)."""
-    key = ".".join(str(part) if not isinstance(part, int) else f"[{part + 1}]" for part in loc)
+    key = ".".join(visible(str(part)) if not isinstance(part, int) else f"[{part + 1}]" for part in loc)
     key = key.replace(".[", "[")
     probe = tuple(loc)
     while probe and probe not in lines:
@@ -107,8 +197,9 @@ def load_yaml_case(case_dir: Path) -> Case:
     if not isinstance(raw, dict):
         raise DataError([problem("yaml.not_mapping", Place(str(decree_path)))])
     placer = lambda loc: key_place(decree_path, loc, lines)  # noqa: E731
+    font = printable.font_of(raw)  # every text must be printable with the case's font
     try:
-        decree = Decree.model_validate(raw)
+        decree = Decree.model_validate(raw, context=printable.context(font))
     except ValidationError as exc:
         problems.extend(pydantic_problems(exc, placer))
         decree = None
@@ -124,16 +215,16 @@ def load_yaml_case(case_dir: Path) -> Case:
     plan_ref = raw.get("rencana_aksi", Decree.model_fields["rencana_aksi"].default)
     if isinstance(library_ref, str):
         library_path = case_dir / library_ref
-        mengingat = _resolve_mengingat(raw.get("mengingat"), library_path, decree_path, lines, problems)
+        mengingat = _resolve_mengingat(raw.get("mengingat"), library_path, decree_path, lines, problems, font)
         sources.append(library_path)
     if isinstance(plan_ref, str):
         plan_path = case_dir / plan_ref
-        plan = read_plan(plan_path, problems)
+        plan = read_plan(plan_path, problems, font)
         sources.append(plan_path)
     offices: tuple[KantorBatch, ...] = ()
     offices_path = case_dir / OFFICES_FILE
     if offices_path.is_file():
-        offices = read_offices_yaml(offices_path, problems)
+        offices = read_offices_yaml(offices_path, problems, font)
         sources.append(offices_path)
     if problems:
         raise DataError(problems)
@@ -150,7 +241,7 @@ def load_yaml_case(case_dir: Path) -> Case:
     )
 
 
-def read_plan(path: Path, problems: list[Problem]) -> RencanaAksi:
+def read_plan(path: Path, problems: list[Problem], font: str = printable.DEFAULT_FONT) -> RencanaAksi:
     """Read the plan sheet of the YAML form's plan workbook; append every problem (by cell)."""
     book = open_workbook(path, problems)
     if book is None:
@@ -158,10 +249,12 @@ def read_plan(path: Path, problems: list[Problem]) -> RencanaAksi:
     sheet = find_sheet(book, path, PLAN_SHEET, problems)
     if sheet is None:
         return RencanaAksi(())
-    return plan_from_sheet(sheet, str(path), problems)
+    return plan_from_sheet(sheet, str(path), problems, font)
 
 
-def read_offices_yaml(path: Path, problems: list[Problem]) -> tuple[KantorBatch, ...]:
+def read_offices_yaml(
+    path: Path, problems: list[Problem], font: str = printable.DEFAULT_FONT
+) -> tuple[KantorBatch, ...]:
     """daftar-kantor.yaml: `kantor:` a list of offices of a batch (model.KantorBatch)."""
     try:
         raw, lines = read_yaml(path)
@@ -172,12 +265,17 @@ def read_offices_yaml(path: Path, problems: list[Problem]) -> tuple[KantorBatch,
     if not isinstance(items, list):
         problems.append(problem("list.expected", key_place(path, ("kantor",), lines)))
         return ()
+    if len(items) > limits.MAX_OFFICES:
+        problems.append(
+            problem("kantor.too_many", key_place(path, ("kantor",), lines), n=len(items), max=limits.MAX_OFFICES)
+        )
+        return ()
     offices: list[KantorBatch] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         placer = lambda loc, i=i: key_place(path, ("kantor", i) + tuple(loc), lines)  # noqa: E731
         try:
-            office = KantorBatch.model_validate(item)
+            office = KantorBatch.model_validate(item, context=printable.context(font))
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, placer, KantorBatch))
             continue
@@ -197,7 +295,7 @@ def read_offices_yaml(path: Path, problems: list[Problem]) -> tuple[KantorBatch,
 
 
 def _resolve_mengingat(
-    keys: Any, library_path: Path, decree_path: Path, lines: dict[tuple, int], problems: list[Problem]
+    keys: Any, library_path: Path, decree_path: Path, lines: dict[tuple, int], problems: list[Problem], font: str
 ) -> tuple[str, ...]:
     if not library_path.is_file():
         problems.append(
@@ -219,6 +317,8 @@ def _resolve_mengingat(
             problems.append(
                 problem("text.too_long", key_place(library_path, (key,), library_lines), length=len(text), max=MAX_TEXT)
             )
+        elif (unprintable := printable.problem_of(text.strip(), font)) is not None:
+            problems.append(problem(unprintable[0], key_place(library_path, (key,), library_lines), **unprintable[1]))
     if not isinstance(keys, list):
         return ()  # the decree's own validation reports it
     texts = []

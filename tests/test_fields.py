@@ -89,3 +89,28 @@ def test_ligatures_read_as_their_letters():
     )
     p = page(line("Kepala,", 80, 100), line("Ra\ufb01q A\ufb01fah", 80, 180))  # "Raﬁq Aﬁfah"
     assert locate(spec, [p]).page == 3
+
+
+def test_a_name_too_long_for_its_line_is_found_in_the_pieces_it_is_broken_into():
+    """LibreOffice breaks a word wider than the block (a 70-letter name typed without spaces)
+    into pieces on lines of their own; the name is still found, the field above its first line."""
+    name = "SUHARDISOUDABDURRAHMANWAHIDKUSUMAWARDHANIPRAWIRANEGARASASTROAMIDJOJOXX"
+    spec = FieldSpec(
+        name="ttd_ketua",
+        signer=Signer(name, "Ketua KPU"),
+        title_words=("KETUA", "KPU", "NTB,"),
+        name_words=(name,),
+        pages=(1, 3),
+        reason="Menetapkan",
+        location="Mataram",
+    )
+    pieces = [name[:25], name[25:51], name[51:]]
+    p = page(
+        line("KETUA KPU NTB,", 300, 100),
+        line(pieces[0], 300, 180),
+        line(pieces[1], 300, 196),
+        line(pieces[2], 300, 212),
+        line("SUHARDI", 300, 260),  # a word after the block that merely starts like the name
+    )
+    placed = locate(spec, [p])
+    assert placed.rect[1] == pytest.approx(936 - (180 - 2))  # 2 pt above the name's first line

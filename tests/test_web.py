@@ -286,7 +286,7 @@ def test_a_zip_that_is_not_a_workbook_and_a_huge_sheet_are_refused(offices, ntb_
     def huge(wb):
         wb["Rencana Aksi"].cell(row=60000, column=3, value="x")
 
-    assert "sheet yang sangat besar" in text_of(upload(client, pk, edited(ntb_book, huge)))
+    assert "sheet memakai lebih dari 20000 baris" in text_of(upload(client, pk, edited(ntb_book, huge)))
 
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -294,7 +294,7 @@ def test_a_zip_that_is_not_a_workbook_and_a_huge_sheet_are_refused(offices, ntb_
             for item in src.infolist():
                 z.writestr(item, src.read(item))
         z.writestr("xl/media/padding.bin", b"\0" * (90 * 1024 * 1024))
-    assert "terlalu besar setelah dibuka" in text_of(upload(client, pk, bomb.getvalue()))
+    assert "workbook terlalu besar setelah dibuka" in text_of(upload(client, pk, bomb.getvalue()))
 
 
 def test_an_upload_over_the_size_limit_is_not_stored(offices, settings_limit):

@@ -1,16 +1,15 @@
 """Uploaded files: recognised by content, never by name; refused quickly when hostile.
 
 A workbook is accepted for reading only when it is a real .xlsx (a zip with the parts Excel
-writes), not encrypted, not macro-enabled, and small once unpacked: the sheet XML is what
-openpyxl reads into memory, so a sheet of a million rows or a zip bomb is refused before
-openpyxl sees it. What is inside the cells is then checked by the library, exactly as
+writes), not encrypted, not macro-enabled, and within the library's limits (`limits`: small
+once unpacked, sheets of at most 20,000 rows), so a sheet of a million rows or a zip bomb is
+refused before openpyxl sees it. What is inside the cells is then checked by the library, exactly as
 `keputusan validate` does (formulas, merged cells, every value by its cell).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import tempfile
 import uuid
@@ -23,19 +22,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
+from .. import limits
 from ..errors import DataError, Problem
 from ..messages import Place, problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # encrypted .xlsx and old .xls
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"
-MAX_PARTS = 2000
-MAX_UNPACKED = 80 * 1024 * 1024  # all parts together, unpacked
-MAX_SHEET_XML = 25 * 1024 * 1024  # one sheet's XML, unpacked
-MAX_RATIO = 250  # unpacked / packed, per part: ordinary workbooks stay far below
-MAX_ROWS = 20_000
-MAX_COLUMNS = 200
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
 
 
 @dataclass
@@ -46,13 +39,6 @@ class Refusal:
 
     def add(self, code: str, **params: Any) -> None:
         self.problems.append({"code": code, "params": [[k, v] for k, v in params.items()], "place": None})
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number
 
 
 def save_upload(chunks: Iterable[bytes], folder: Path, suffix: str, limit: int) -> tuple[Path, int, str] | None:
@@ -85,7 +71,11 @@ class _TooLarge(Exception):
 
 
 def check_workbook(path: Path, label: str) -> Refusal:
-    """Refusal with its reasons, or an empty one when the file may be read as a workbook."""
+    """Refusal with its reasons, or an empty one when the file may be read as a workbook.
+
+    What is an upload's own (its first bytes, the parts Excel writes, no macros) is checked
+    here; the limits on size, parts and sheets are the library's (`limits.check_workbook`, as
+    `keputusan validate` applies them), so both refuse the same files with the same words."""
     refusal = Refusal()
     with path.open("rb") as fh:
         magic = fh.read(8)
@@ -97,37 +87,21 @@ def check_workbook(path: Path, label: str) -> Refusal:
         return refusal
     try:
         with zipfile.ZipFile(path) as book:
-            parts = book.infolist()
-            names = {p.filename for p in parts}
-            if len(parts) > MAX_PARTS:
-                refusal.add("upload.too_complex", name=label)
-                return refusal
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                refusal.add("upload.not_xlsx", name=label)
-                return refusal
-            if "xl/vbaProject.bin" in names:
-                refusal.add("upload.macros", name=label)
-                return refusal
-            total = sum(p.file_size for p in parts)
-            if total > MAX_UNPACKED or any(p.file_size > MAX_RATIO * max(p.compress_size, 1024) for p in parts):
-                refusal.add("upload.too_big_unpacked", name=label)
-                return refusal
-            for part in parts:
-                if not re.fullmatch(r"xl/worksheets/sheet\d+\.xml", part.filename):
-                    continue
-                if part.file_size > MAX_SHEET_XML:
-                    refusal.add("upload.sheet_too_big", name=label)
-                    return refusal
-                with book.open(part) as sheet:
-                    head = sheet.read(4096)
-                match = _DIMENSION.search(head)
-                if match and match.group(4):
-                    rows, columns = int(match.group(4)), _column_number(match.group(3).decode())
-                    if rows > MAX_ROWS or columns > MAX_COLUMNS:
-                        refusal.add("upload.sheet_too_big", name=label)
-                        return refusal
+            names = set(book.namelist())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         refusal.add("upload.not_xlsx", name=label)
+        return refusal
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        refusal.add("upload.not_xlsx", name=label)
+        return refusal
+    if "xl/vbaProject.bin" in names:
+        refusal.add("upload.macros", name=label)
+        return refusal
+    limits_passed = limits.check_workbook(path, label)
+    if limits_passed:
+        from .problems import serialise
+
+        refusal.problems.extend(serialise(limits_passed))
     return refusal
 
 
