@@ -2146,14 +2146,10 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     },
     # errors raised with English text until the catalogue's coded errors are merged (i9-messages)
     "output.lock_timeout": {
-        "id": (
-            "{folder} masih dibuat oleh proses lain (proses {pid}, sejak {since}) setelah {seconds} detik",
-            "tunggu sampai pembuatan itu selesai, lalu jalankan lagi",
-        ),
-        "en": (
-            "{folder} is still being built by another process (pid {pid}, since {since}) after {seconds} s",
-            "wait until it has finished, then run again",
-        ),
+        "id": "{folder} masih dibuat oleh proses lain (proses {pid}, sejak {since}) setelah {seconds} detik; "
+        "tunggu sampai pembuatan itu selesai, lalu jalankan lagi",
+        "en": "{folder} is still being built by another process (pid {pid}, since {since}) after {seconds} s; "
+        "wait until it has finished, then run again",
     },
     # text that cannot be printed (printable.py)
     "text.control_char": {
