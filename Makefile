@@ -10,7 +10,7 @@ APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation
 TEST_APT_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-packages test-packages venv demo lint test bench serve serve-admin clean
+.PHONY: setup system-packages test-packages venv demo lint test bench serve serve-admin wheel clean
 
 setup: system-packages venv
 
@@ -49,6 +49,11 @@ lint: venv
 # the whole suite, the wheel installed outside the checkout included (tests/test_wheel_install.py)
 test: setup test-packages
 	$(PY) -m pytest
+
+# The package as IT staff install it on a server: dist/keputusan-<version>-py3-none-any.whl
+# (templates, the web application's pages and migrations inside; README, "Installing it").
+wheel: venv
+	$(PY) -m pip wheel --no-deps -q -w dist .
 
 # The web application for staff on this machine: http://127.0.0.1:8000/, data (and the SQLite
 # database) in web-data/. First an administrator: make serve-admin (asks for a password).
