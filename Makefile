@@ -45,9 +45,11 @@ demo: setup
 lint: venv
 	$(VENV)/bin/ruff check generator tests tools
 	$(VENV)/bin/ruff format --check generator tests tools
+	$(VENV)/bin/mypy
 
-# the whole suite, the wheel installed outside the checkout included (tests/test_wheel_install.py)
-test: setup test-packages
+# lint and type check first (seconds), then the whole suite, the wheel installed outside the
+# checkout included (tests/test_wheel_install.py)
+test: setup test-packages lint
 	$(PY) -m pytest
 
 # The package as IT staff install it on a server: dist/keputusan-<version>-py3-none-any.whl

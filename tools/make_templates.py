@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -36,7 +37,7 @@ COLUMNS = (
 )
 
 
-def base_document(landscape: bool) -> Document:
+def base_document(landscape: bool) -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
     width, height = Mm(215), Mm(330)
@@ -161,8 +162,9 @@ def cell_paragraphs(cell, lines):
         first = False
 
 
-def signature_table(doc, ketua_lines, widths=(Mm(82), Mm(83))):
+def signature_table(doc, ketua_lines, widths=None):
     """Two columns: the copy's authentication block (left, salinan only), the official (right)."""
+    widths = widths or (Mm(82), Mm(83))
     table = doc.add_table(rows=1, cols=2)
     borderless(table)
     fixed_widths(table, list(widths))
@@ -220,7 +222,7 @@ def repeat_header(row):
     insert_ordered(tr_pr, OxmlElement("w:tblHeader"), TR_PR_ORDER)
 
 
-def keputusan() -> Document:
+def keputusan() -> DocxDocument:
     doc = base_document(landscape=False)
     para(doc, "{%p if salinan %}")
     para(doc, "SALINAN", "Judul").alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -296,7 +298,7 @@ def bottom_rule(paragraph):
     p_pr.append(borders)
 
 
-def lampiran() -> Document:
+def lampiran() -> DocxDocument:
     doc = base_document(landscape=True)
     heading = [
         ("LAMPIRAN", "{{ lampiran_label }}"),
@@ -374,7 +376,7 @@ def shade(cell, fill):
     ooxml.shade(cell._tc, fill)
 
 
-def slim(doc: Document) -> Document:
+def slim(doc: DocxDocument) -> DocxDocument:
     """Drop what python-docx's blank document carries and no template uses: about a hundred
     built-in table styles (Word offers them anyway) and Word 2010's stylesWithEffects copy of
     the styles. 840 KB of XML less to read and write on every render: a decree renders in
@@ -398,8 +400,8 @@ def slim(doc: Document) -> Document:
 def main() -> int:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
-    slim(keputusan()).save(out / "keputusan.docx")
-    slim(lampiran()).save(out / "lampiran.docx")
+    slim(keputusan()).save(str(out / "keputusan.docx"))
+    slim(lampiran()).save(str(out / "lampiran.docx"))
     print(f"wrote {out / 'keputusan.docx'} and {out / 'lampiran.docx'}")
     return 0
 
