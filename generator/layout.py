@@ -13,15 +13,31 @@ salinan is the asli's result; across the offices of a batch, whose plans are mos
 a `LayoutCache` keyed by the table's structure supplies it, or carries over the breaks of
 another office's table row by row. A wrong guess costs one more pass,
 never a wrong page: every result is checked against its own PDF.
+
+Labelling a row at a page top changes the heights around it, so the measured starts do not
+always settle: a long label makes the row taller and pushes it off the page, where it loses
+its label and fits again (the last page starts at row 101, then 102, then 101 ...). When the
+passes go round in a cycle, or do not settle within a few passes, the first row where the
+rendered and the measured starts disagree is put on a new page by an explicit break
+(`Pagination.forced`, render.py cuts the table there): the pages before it are as measured,
+and that row opens its page whatever the labels do. The rest of the table is settled the same
+way, each fixed break further down, so every valid case settles.
+
+A row taller than a page cannot open one: LibreOffice splits it wherever the page ends. Texts
+that tall are cut in pieces beforehand (render.PIECE_SHARE, textfit.py); should a row still be
+split (`rows_split_by_pages`), the pieces are made smaller, and only a text that no piece can
+hold (a single word longer than a page of its column) is reported, by its cell.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -30,22 +46,43 @@ from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
 from .model import Case
-from .render import Variant, render_lampiran
+from .render import PIECE_SHARE, Variant, lampiran_table_rows, render_lampiran
+from .schema import WORKBOOK_FILE
+
+log = logging.getLogger(__name__)
 
 ANCHOR_RE = re.compile(r"^/?kptbaris(\d{4})$")
-MAX_PASSES = 5
+NATURAL_PASSES = 3  # passes that follow LibreOffice's breaks before the first disagreeing one is fixed
+MAX_PASSES = 60  # a bound that no settling reaches: each fixed break settles at least one page
+MIN_PIECE_SHARE = 0.1  # pieces of a text are made smaller down to this share of a page
+SAME_TOP_PT = 3.0  # rows whose tops differ by less are at the same height (a forced break adds 1 pt)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where the pages of the lampiran's table start: `starts`, the rows (0-based) that open a
+    page and are labelled there; `forced`, those of them put there by an explicit page break."""
+
+    starts: frozenset[int] = frozenset()
+    forced: frozenset[int] = frozenset()
+
+
+def _destinations(reader: PdfReader) -> dict[int, tuple[int, float]]:
+    """Table row -> (page it starts on, 0-based; the top of its first line, in points)."""
+    found = {}
+    for name, destination in reader.named_destinations.items():
+        match = ANCHOR_RE.match(str(name))
+        page = reader.get_destination_page_number(destination) if match else None
+        if match and page is not None:
+            top = destination.top
+            found[int(match.group(1))] = (page, float(top) if top is not None else 0.0)
+    return found
 
 
 def row_pages(pdf: Path | PdfReader) -> dict[int, int]:
     """Table row (0-based) -> page (0-based) it starts on, from the PDF's named destinations."""
     reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
-    pages = {}
-    for name, destination in reader.named_destinations.items():
-        match = ANCHOR_RE.match(str(name))
-        page = reader.get_destination_page_number(destination) if match else None
-        if match and page is not None:
-            pages[int(match.group(1))] = page
-    return pages
+    return {row: page for row, (page, _) in _destinations(reader).items()}
 
 
 def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> frozenset[int]:
@@ -54,6 +91,31 @@ def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> fro
     if not pages:
         raise LayoutError("layout.no_anchors", document=name)
     return frozenset(row for row, page in pages.items() if row > 0 and row - 1 in pages and page != pages[row - 1])
+
+
+def rows_split_by_pages(pdf: Path | PdfReader) -> list[int]:
+    """Table rows that go on over a page break: LibreOffice splits a row taller than a page
+    where the page ends, so the next page opens inside it, with none of its labels.
+
+    Seen from the row anchors: a page of the table on which no row starts, or whose first row
+    starts lower than the rows that open other pages (under the rest of the row before)."""
+    reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
+    rows = _destinations(reader)
+    if not rows:
+        return []
+    first_on: dict[int, tuple[int, float]] = {}  # page -> (its first row, that row's top)
+    for row, (page, top) in sorted(rows.items()):
+        first_on.setdefault(page, (row, top))
+    first_page, last_page = rows[0][0], max(page for page, _ in rows.values())
+    later = [first_on[page][1] for page in first_on if page > first_page]
+    opening_top = max(later, default=0.0)  # where a row that opens a page starts
+    split = []
+    for page in range(first_page + 1, last_page + 1):
+        if page not in first_on:
+            split.append(max(row for row, (p, _) in rows.items() if p < page))
+        elif first_on[page][1] < opening_top - SAME_TOP_PT and first_on[page][0] > 0:
+            split.append(first_on[page][0] - 1)
+    return sorted(set(split))
 
 
 def lay_out_lampiran(
@@ -65,25 +127,78 @@ def lay_out_lampiran(
     templates: Path,
     *,
     first_page_number: int = 1,
-    guess: frozenset[int] = frozenset(),
-) -> tuple[frozenset[int], int, PdfReader]:
+    guess: Pagination | frozenset[int] = frozenset(),
+) -> tuple[Pagination, int, PdfReader]:
     """Render and convert the lampiran until its page starts are the ones it was rendered with.
 
-    Leaves the final DOCX and PDF at `docx` and `pdf`; returns the settled page starts, the
+    Leaves the final DOCX and PDF at `docx` and `pdf`; returns the settled pagination, the
     number of conversions it took, and the PDF opened.
     """
-    starts = frozenset(guess)
+    pagination = guess if isinstance(guess, Pagination) else Pagination(frozenset(guess))
+    share = PIECE_SHARE
+    rendered: set[Pagination] = set()
+    unfixed = 0  # passes since a break was last fixed
+    disagreeing = 0  # the first row where the last pass's starts disagreed
     for attempt in range(1, MAX_PASSES + 1):
         render_lampiran(
-            case, variant, docx, first_page_number=first_page_number, page_starts=starts, templates=templates
+            case,
+            variant,
+            docx,
+            first_page_number=first_page_number,
+            page_starts=pagination.starts,
+            page_breaks=pagination.forced,
+            piece_share=share,
+            templates=templates,
         )
         converter.convert(docx, pdf)
         reader = read_pdf(pdf)
         measured = rows_opening_pages(reader, pdf.name)
-        if measured == starts:
-            return starts, attempt, reader
-        starts = measured
-    raise LayoutError("layout.not_settled", passes=MAX_PASSES)
+        if measured == pagination.starts:
+            split = rows_split_by_pages(reader)
+            if not split:
+                return pagination, attempt, reader
+            if share / 2 < MIN_PIECE_SHARE:
+                raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0]))
+            # smaller pieces: other rows, so the breaks are found again
+            share, pagination, rendered, unfixed = share / 2, Pagination(), set(), 0
+            log.info("%s: a row is split by a page break; cutting texts into pieces of %.2f page", docx.name, share)
+            continue
+        disagreeing = min(pagination.starts ^ measured)
+        rendered.add(pagination)
+        unfixed += 1
+        following = Pagination(measured | pagination.forced, pagination.forced)
+        if following in rendered or unfixed >= NATURAL_PASSES:
+            following = _fix_first_difference(case, templates, share, pagination, measured)
+            unfixed = 0
+        pagination = following
+    raise LayoutError("layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing))
+
+
+def _fix_first_difference(
+    case: Case, templates: Path, share: float, rendered: Pagination, measured: frozenset[int]
+) -> Pagination:
+    """The pagination with the first row where `rendered` and `measured` disagree put on a new
+    page by an explicit break: the earlier of two alternating breaks, or the break LibreOffice
+    made where no label was. The pages above it are as both had them; below it, as measured.
+    Breaks fixed further down before are dropped: what is above them changes now."""
+    first = min(rendered.starts ^ measured)
+    if first in rendered.forced:  # an explicit break that did not start a page: nothing is left to fix
+        raise LayoutError("layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, first))
+    forced = frozenset(row for row in rendered.forced if row < first) | {first}
+    above = frozenset(row for row in rendered.starts if row < first)
+    starts = above | {first} | {row for row in measured if row > first}
+    log.debug("page breaks alternate at table row %d: it opens a page by an explicit break", first)
+    return Pagination(starts | forced, forced)
+
+
+def _where(case: Case, templates: Path, share: float, row: int) -> str:
+    """The plan row that table row `row` prints, as staff find it: the workbook and its cells."""
+    rows = lampiran_table_rows(case, piece_share=share, templates=templates)
+    source = rows[row]["source"] if 0 <= row < len(rows) else ""
+    if "!" in source:
+        book = WORKBOOK_FILE if case.form == "workbook" else case.decree.rencana_aksi
+        return f"{book}, {source}"
+    return source or str(row + 1)
 
 
 def cache_key(case: Case, templates: Path) -> str:

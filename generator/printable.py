@@ -141,6 +141,16 @@ def face(font: str) -> str:
     return family or font
 
 
+def font_path(font: str, style: str = "regular") -> tuple[str, int] | None:
+    """(file, index in a collection) fontconfig picks for `font` in `style`, as LibreOffice
+    prints it; None when that cannot be known (no fontconfig)."""
+    found = _font_file(font, style)
+    if found is None:
+        return None
+    path, index = found.split("\n")[:2]
+    return path, int(index) if index.isdigit() else 0
+
+
 def _font_file(font: str, style: str) -> str | None:
     """The file fontconfig picks for `font` in `style` (`fc-match`): what LibreOffice prints with."""
     exe = shutil.which("fc-match")

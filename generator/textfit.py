@@ -1,0 +1,116 @@
+"""How tall a text prints in a table cell, estimated from the widths of the font's own glyphs.
+
+LibreOffice splits a table row that is taller than a page wherever the page ends, with nothing
+of the row's area or kegiatan on the new page. So a text that could make its row that tall is
+cut beforehand into pieces that each take at most a share of a page, each printed in a row of
+its own (numbering.lampiran_rows). The estimate errs on the tall side: lines are broken only
+at spaces (LibreOffice also breaks after hyphens and slashes), every glyph is taken a little
+wider than it is, and a character the font lacks as wide as its widest glyph. Whether the
+pages really came out right is measured on the PDF afterwards (layout.py); this only has to
+keep rows short enough in the first place.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+
+from . import printable
+
+log = logging.getLogger(__name__)
+
+WIDTH_MARGIN = 1.06  # glyphs taken this much wider than measured (kerning, rounding, bold)
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """What line breaking needs of a font: advance widths and the height of a line, in em."""
+
+    widths: dict[int, float]  # code point -> advance width (em)
+    widest: float  # for a character the font lacks
+    space: float
+    line: float  # one line of single spacing (em)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=16)
+    def of(font: str) -> FontMetrics:
+        """The metrics of `font` as fontconfig resolves it for LibreOffice; generous generic
+        ones when the font cannot be read."""
+        found = printable.font_path(font)
+        if found is not None:
+            try:
+                return _read(*found)
+            except Exception as exc:  # noqa: BLE001 - a font file damaged in any way: estimate without it
+                log.warning("cannot read the metrics of %s (%s): estimating text heights without them", found[0], exc)
+        return FontMetrics({}, widest=0.75, space=0.3, line=1.3)
+
+    def width(self, text: str) -> float:
+        """Width of `text` in em, a little wider than printed."""
+        return WIDTH_MARGIN * sum(self.widths.get(ord(c), self.widest) for c in text)
+
+
+def _read(path: str, index: int) -> FontMetrics:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=index) as font:
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        cmap = font.getBestCmap() or {}
+        widths = {code: metrics[glyph][0] / units for code, glyph in cmap.items() if glyph in metrics}
+        hhea, os2 = font["hhea"], font.get("OS/2")
+        heights = [hhea.ascent - hhea.descent + hhea.lineGap]
+        if os2 is not None:
+            heights += [os2.usWinAscent + os2.usWinDescent, os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap]
+    return FontMetrics(
+        widths,
+        widest=max(widths.values(), default=0.75),
+        space=widths.get(ord(" "), 0.3),
+        line=max(heights) / units,
+    )
+
+
+def line_count(text: str, width_em: float, metrics: FontMetrics) -> int:
+    """Lines `text` takes in a column `width_em` wide (greedy breaking at spaces; a word wider
+    than the column is broken where it reaches the edge). Line breaks typed in the text print
+    as spaces, as in the lampiran."""
+    return _wrap(text, width_em, metrics)[0]
+
+
+def _wrap(text: str, width_em: float, metrics: FontMetrics) -> tuple[int, list[int]]:
+    """(lines, for each word the line it starts on (0-based))."""
+    lines, used, starts = 0, 0.0, []
+    for match in _WORD.finditer(text):
+        word = metrics.width(match.group())
+        if lines == 0:
+            lines = 1
+        elif used > 0 and used + metrics.space * WIDTH_MARGIN + word > width_em:
+            lines, used = lines + 1, 0.0
+        starts.append(lines - 1)
+        used += (metrics.space * WIDTH_MARGIN if used > 0 else 0.0) + word
+        while used > width_em and word > width_em:  # a word wider than the column goes on below
+            lines += 1
+            used -= width_em
+            word -= width_em
+    return lines, starts
+
+
+def split_to_fit(text: str, width_em: float, max_lines: int, metrics: FontMetrics) -> list[str]:
+    """`text` as it is when it takes at most `max_lines` lines of a column `width_em` wide;
+    otherwise cut between words into pieces that each do."""
+    max_lines = max(1, max_lines)
+    lines, starts = _wrap(text, width_em, metrics)
+    if lines <= max_lines:
+        return [text]
+    words = list(_WORD.finditer(text))
+    pieces, first, first_line = [], 0, 0
+    for i in range(1, len(words)):
+        if starts[i] - first_line >= max_lines:
+            pieces.append(text[words[first].start() : words[i - 1].end()])
+            first, first_line = i, starts[i]
+    pieces.append(text[words[first].start() :].strip())
+    # a single word longer than a page of the column stays one piece: its row is split by
+    # LibreOffice, which layout.py reports
+    return pieces
