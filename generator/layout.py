@@ -52,8 +52,8 @@ from .schema import WORKBOOK_FILE
 log = logging.getLogger(__name__)
 
 ANCHOR_RE = re.compile(r"^/?kptbaris(\d{4})$")
-NATURAL_PASSES = 3  # passes that follow LibreOffice's breaks before the first disagreeing one is fixed
-MAX_PASSES = 60  # a bound that no settling reaches: each fixed break settles at least one page
+MAX_PASSES = 60  # a bound no settling reaches: each alternating page takes about three passes
+MAX_TRIES = 4  # rows tried for one page's start before the earliest of them is fixed
 MIN_PIECE_SHARE = 0.1  # pieces of a text are made smaller down to this share of a page
 SAME_TOP_PT = 3.0  # rows whose tops differ by less are at the same height (a forced break adds 1 pt)
 
@@ -136,8 +136,7 @@ def lay_out_lampiran(
     """
     pagination = guess if isinstance(guess, Pagination) else Pagination(frozenset(guess))
     share = PIECE_SHARE
-    rendered: set[Pagination] = set()
-    unfixed = 0  # passes since a break was last fixed
+    tried: Tried = {}  # see _following
     disagreeing = 0  # the first row where the last pass's starts disagreed
     for attempt in range(1, MAX_PASSES + 1):
         render_lampiran(
@@ -160,35 +159,59 @@ def lay_out_lampiran(
             if share / 2 < MIN_PIECE_SHARE:
                 raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0]))
             # smaller pieces: other rows, so the breaks are found again
-            share, pagination, rendered, unfixed = share / 2, Pagination(), set(), 0
+            share, pagination, tried = share / 2, Pagination(), {}
             log.info("%s: a row is split by a page break; cutting texts into pieces of %.2f page", docx.name, share)
             continue
         disagreeing = min(pagination.starts ^ measured)
-        rendered.add(pagination)
-        unfixed += 1
-        following = Pagination(measured | pagination.forced, pagination.forced)
-        if following in rendered or unfixed >= NATURAL_PASSES:
-            following = _fix_first_difference(case, templates, share, pagination, measured)
-            unfixed = 0
-        pagination = following
+        pagination = _following(pagination, measured, tried)
     raise LayoutError("layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing))
 
 
-def _fix_first_difference(
-    case: Case, templates: Path, share: float, rendered: Pagination, measured: frozenset[int]
+Tried = dict[tuple[int, ...], dict[int, frozenset[int]]]
+
+
+def _following(rendered: Pagination, measured: frozenset[int], tried: Tried) -> Pagination:
+    """What to render after a pass that did not settle.
+
+    The pages agree up to the first page whose start differs: the pass labelled row `labelled`
+    there, LibreOffice began that page at row `chosen`. `tried` keeps, by the starts of the
+    pages above, what was measured for each row labelled there. Normally the next pass labels
+    where LibreOffice broke. When the choices go round (labelled 101, it chose 102; labelled
+    102, it chose 101), the earliest of them is fixed: that row opens the page by an explicit
+    break, so the page above holds what it held when that row was labelled (it fitted there,
+    or LibreOffice broke before it). Below it, the starts of the pass in which LibreOffice began
+    that page at that row itself, if one did; breaks fixed lower down before, and starts that
+    were only there because of them, are dropped: the pages above them have changed.
+    """
+    ours, theirs = sorted(rendered.starts), sorted(measured)
+    page = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+    above = tuple(theirs[:page])
+    labelled = ours[page] if page < len(ours) else None
+    chosen = theirs[page] if page < len(theirs) else None
+    first = min(row for row in (labelled, chosen) if row is not None)
+    kept = frozenset(row for row in rendered.forced if row < first)
+    if labelled is not None and chosen is not None:
+        choices = tried.setdefault(above, {})
+        choices[labelled] = measured
+        cycle, row = [labelled], chosen
+        while row in choices and row not in cycle:
+            cycle.append(row)
+            row = sorted(choices[row])[page]
+        if row in cycle or len(choices) >= MAX_TRIES:
+            fixed = min(cycle) if row in cycle else min(choices)
+            log.debug("page breaks alternate at table row %d: it opens a page by an explicit break", fixed)
+            chose_it = [m for m in choices.values() if sorted(m)[page] == fixed]
+            return _with_starts(above, fixed, chose_it[0] if chose_it else measured, rendered, kept | {fixed})
+    return _with_starts(above, first if chosen == first else None, measured, rendered, kept)
+
+
+def _with_starts(
+    above: tuple[int, ...], row: int | None, measured: frozenset[int], rendered: Pagination, forced: frozenset[int]
 ) -> Pagination:
-    """The pagination with the first row where `rendered` and `measured` disagree put on a new
-    page by an explicit break: the earlier of two alternating breaks, or the break LibreOffice
-    made where no label was. The pages above it are as both had them; below it, as measured.
-    Breaks fixed further down before are dropped: what is above them changes now."""
-    first = min(rendered.starts ^ measured)
-    if first in rendered.forced:  # an explicit break that did not start a page: nothing is left to fix
-        raise LayoutError("layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, first))
-    forced = frozenset(row for row in rendered.forced if row < first) | {first}
-    above = frozenset(row for row in rendered.starts if row < first)
-    starts = above | {first} | {row for row in measured if row > first}
-    log.debug("page breaks alternate at table row %d: it opens a page by an explicit break", first)
-    return Pagination(starts | forced, forced)
+    """The pages above, `row` opening the next, then the starts of `measured` below it."""
+    top = row if row is not None else (above[-1] if above else 0)
+    below = {r for r in measured if r > top and r not in rendered.forced}
+    return Pagination(frozenset(above) | ({row} if row is not None else set()) | below | forced, forced)
 
 
 def _where(case: Case, templates: Path, share: float, row: int) -> str:

@@ -336,18 +336,21 @@ def render_lampiran(
 
 
 def lampiran_table_rows(
-    case: Case, *, piece_share: float = PIECE_SHARE, templates: Path = DEFAULT_TEMPLATES
+    case: Case,
+    page_starts: frozenset[int] = frozenset(),
+    *,
+    piece_share: float = PIECE_SHARE,
+    templates: Path = DEFAULT_TEMPLATES,
 ) -> list[dict]:
-    """The rows of the lampiran's table as `render_lampiran` prints them, without page starts
-    (of a template that rendered)."""
+    """The rows of the lampiran's table as `render_lampiran` prints them with `page_starts`
+    (for a template that renders: it is read, not checked)."""
     from docx import Document
 
-    doc = Document(str(templates / LAMPIRAN_TEMPLATE))
-    holder = type("Holder", (), {"docx": doc})()
+    holder = type("Holder", (), {"docx": Document(str(templates / LAMPIRAN_TEMPLATE))})()
     _page_setup(holder, case, landscape=True)
     plan = _plan_table(holder)
     _fit_width(holder, plan)
-    return numbering.lampiran_rows(case.plan, frozenset(), _pieces(plan, case, piece_share))
+    return numbering.lampiran_rows(case.plan, page_starts, _pieces(plan, case, piece_share))
 
 
 # ---------------------------------------------------------------- structure after rendering

@@ -76,20 +76,25 @@ def line_count(text: str, width_em: float, metrics: FontMetrics) -> int:
     """Lines `text` takes in a column `width_em` wide (greedy breaking at spaces; a word wider
     than the column is broken where it reaches the edge). Line breaks typed in the text print
     as spaces, as in the lampiran."""
-    return _wrap(text, width_em, metrics)[0]
+    return _wrap(_tokens(text), text, width_em, metrics)[0]
 
 
-def _wrap(text: str, width_em: float, metrics: FontMetrics) -> tuple[int, list[int]]:
-    """(lines, for each word the line it starts on (0-based))."""
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _WORD.finditer(text)]
+
+
+def _wrap(tokens: list[tuple[int, int]], text: str, width_em: float, metrics: FontMetrics) -> tuple[int, list[int]]:
+    """(lines, for each token the line it starts on (0-based))."""
     lines, used, starts = 0, 0.0, []
-    for match in _WORD.finditer(text):
-        word = metrics.width(match.group())
+    space = metrics.space * WIDTH_MARGIN
+    for begin, end in tokens:
+        word = metrics.width(text[begin:end])
         if lines == 0:
             lines = 1
-        elif used > 0 and used + metrics.space * WIDTH_MARGIN + word > width_em:
+        elif used > 0 and used + space + word > width_em:
             lines, used = lines + 1, 0.0
         starts.append(lines - 1)
-        used += (metrics.space * WIDTH_MARGIN if used > 0 else 0.0) + word
+        used += (space if used > 0 else 0.0) + word
         while used > width_em and word > width_em:  # a word wider than the column goes on below
             lines += 1
             used -= width_em
@@ -97,20 +102,37 @@ def _wrap(text: str, width_em: float, metrics: FontMetrics) -> tuple[int, list[i
     return lines, starts
 
 
+def _cut_long_words(
+    tokens: list[tuple[int, int]], text: str, most_em: float, metrics: FontMetrics
+) -> list[tuple[int, int]]:
+    """The tokens, each word wider than `most_em` cut into parts that are not (a word longer
+    than a page of its column: LibreOffice breaks it anywhere too)."""
+    cut = []
+    for begin, end in tokens:
+        part, width = begin, 0.0
+        for i in range(begin, end):
+            width += metrics.width(text[i])
+            if width > most_em and i > part:
+                cut.append((part, i))
+                part, width = i, metrics.width(text[i])
+        cut.append((part, end))
+    return cut
+
+
 def split_to_fit(text: str, width_em: float, max_lines: int, metrics: FontMetrics) -> list[str]:
     """`text` as it is when it takes at most `max_lines` lines of a column `width_em` wide;
-    otherwise cut between words into pieces that each do."""
+    otherwise cut between words (or inside a word longer than that) into pieces that each do."""
     max_lines = max(1, max_lines)
-    lines, starts = _wrap(text, width_em, metrics)
+    tokens = _tokens(text)
+    lines, starts = _wrap(tokens, text, width_em, metrics)
     if lines <= max_lines:
         return [text]
-    words = list(_WORD.finditer(text))
+    tokens = _cut_long_words(tokens, text, width_em * (max_lines - 0.5), metrics)
+    lines, starts = _wrap(tokens, text, width_em, metrics)
     pieces, first, first_line = [], 0, 0
-    for i in range(1, len(words)):
+    for i in range(1, len(tokens)):
         if starts[i] - first_line >= max_lines:
-            pieces.append(text[words[first].start() : words[i - 1].end()])
+            pieces.append(text[tokens[first][0] : tokens[i - 1][1]])
             first, first_line = i, starts[i]
-    pieces.append(text[words[first].start() :].strip())
-    # a single word longer than a page of the column stays one piece: its row is split by
-    # LibreOffice, which layout.py reports
+    pieces.append(text[tokens[first][0] :].strip())
     return pieces
