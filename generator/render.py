@@ -33,7 +33,7 @@ VARIANTS: tuple[Variant, ...] = ("asli", "salinan")
 DEFAULT_TEMPLATES = template_files.default_folder()
 MONTH_FILL = "7F7F7F"  # scheduled months: a grey that survives photocopying
 ROW_ANCHOR = "kptbaris{:04d}"  # bookmark of each lampiran row: where LibreOffice put it (layout.py)
-PIECE_SHARE = 0.55  # of a page's height, the most one table row may take (header rows and labels aside)
+PIECE_SHARE = 0.35  # of a page's height, the most one table row may take (header rows and labels aside)
 _ANCHOR_ID_BASE = 900000  # bookmark ids of the anchors, clear of any the template has
 
 _WILAYAH = re.compile(r"\s+(?=(Provinsi|Kabupaten|Kota)\b)", re.IGNORECASE)
@@ -562,12 +562,13 @@ def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
     def width_em(column: str) -> float:
         col = numbering.TEXT_COLUMNS[column]
         indent = _BUTIR_INDENT if column == "sub_kegiatan" else 0
-        return max(1.0, (widths[col] - margins - indent) / 20 / size)
+        return max(1.0, (widths[col] - margins - indent - _CELL_PADDING) / 20 / size)
 
     columns = {name: width_em(name) for name in numbering.TEXT_COLUMNS}
     return lambda column, text: textfit.split_to_fit(text, columns[column], max_lines, metrics)
 
 
+_CELL_PADDING = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
 _BUTIR_INDENT = 283  # twips: the letter of a sub-kegiatan hangs in front of its text (style TabelButir)
 
 
