@@ -221,7 +221,7 @@ def _table_pages(pdf: Path, docx: Path):
         words = [(float(x), float(y), float(bottom), w) for x, y, bottom, w in WORD.findall(page)]
         header = [bottom for x, y, bottom, w in words if w == "18" and x > edges[17]]
         if header:
-            yield number, edges, [(x, y, w) for x, y, bottom, w in words if y > header[0] + 1]
+            yield number, edges, [(x, y, w) for x, y, bottom, w in words if y > header[0] - 1]
 
 
 def table_page_openers(pdf: Path, docx: Path) -> list[tuple[int, str, str, str]]:
@@ -270,6 +270,7 @@ def assert_pages_labelled(pdf: Path, docx: Path, case) -> int:
     openers = table_page_openers(pdf, docx)
     assert openers, "no page of the table found"
     for page, no, area, kegiatan in openers:
+        area, kegiatan = (text.replace(numbering.CONTINUED, "").replace("...", "") for text in (area, kegiatan))
         assert no.isdigit(), f"page {page}: no area number on the first row ({no!r} {area!r} {kegiatan!r})"
         group = case.plan.areas[int(no) - 1]
         assert area and squash(area) in squash(group.nama), f"page {page}: area {area!r} is not area {no}'s"
