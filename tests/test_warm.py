@@ -277,3 +277,21 @@ def test_without_jemalloc_libreoffice_runs_on_glibcs_malloc(tmp_path, docs, monk
         office = soffice_bin(pool)
         assert office and not any("jemalloc" in _maps(p) for p in office)
     assert "satu" in pdf_text(tmp_path / "satu.pdf").lower()
+
+
+def test_bookmark_pages_are_the_pages_of_the_pdf_export(tmp_path):
+    # the primitive for settling page breaks inside LibreOffice: each lampiran row's page, read
+    # from the loaded document, is the page its named destination has in the exported PDF
+    from generator.layout import row_pages
+    from generator.pipeline import build
+    from tests.conftest import NTB_CASE
+
+    built = build(NTB_CASE, tmp_path / "out")
+    lampiran = built.out_dir / "kpu-ntb-2022-asli-lampiran.docx"
+    with ConverterPool(1) as pool:
+        pages = pool.bookmark_pages(lampiran, "kptbaris", tmp_path / "lampiran.pdf")
+        alone = pool.bookmark_pages(lampiran, "kptbaris")  # loaded only, nothing exported
+    exported = row_pages(tmp_path / "lampiran.pdf")
+    assert len(exported) > 50 and len(set(exported.values())) > 5  # rows on many pages
+    assert pages == alone == {f"kptbaris{row:04d}": page + 1 for row, page in exported.items()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lampiran.pdf", "out"]  # no .part left
