@@ -108,10 +108,14 @@ def bookmark_pages(doc, prefix: str) -> dict[str, int]:
     cursor = doc.getCurrentController().getViewCursor()
     bookmarks = doc.getBookmarks()
     pages = {}
-    for name in bookmarks.getElementNames():
-        if name.startswith(prefix):
-            cursor.gotoRange(bookmarks.getByName(name).getAnchor().getStart(), False)
-            pages[name] = int(cursor.getPage())
+    doc.lockControllers()  # no view updates (scrolling to the cursor) while it moves
+    try:
+        for name in bookmarks.getElementNames():
+            if name.startswith(prefix):
+                cursor.gotoRange(bookmarks.getByName(name).getAnchor().getStart(), False)
+                pages[name] = int(cursor.getPage())
+    finally:
+        doc.unlockControllers()
     return pages
 
 

@@ -442,7 +442,9 @@ class ConverterPool:
         starts with `prefix`, read from the loaded document; with `dst`, its PDF is exported
         there too, from the same load. The primitive for settling the lampiran's page breaks
         inside LibreOffice (the row bookmarks, render.ROW_ANCHOR); the pipeline does not use it
-        yet. Retried on a fresh process as `convert` is."""
+        yet. Reading the 83 rows of the NTB lampiran costs about 0.2 CPU-s, about what its PDF
+        export costs (UNO's bookmark anchors are slow to get): it pays when it saves a load, not
+        an export. Retried on a fresh process as `convert` is."""
         return self._run(Path(src), Path(dst) if dst is not None else None, prefix)
 
     def _run(self, src: Path, dst: Path | None, bookmark_prefix: str | None = None) -> dict[str, int]:
