@@ -330,6 +330,12 @@ def prepared_profile(soffice: str, timeout: float = PREPARE_TIMEOUT) -> Path | N
         ready = folder / key / "profile"
         if (ready / "user" / _REGISTRY).is_file():
             return ready
+        for stale in folder.glob(".prepare-*"):  # of a preparation killed on the way
+            try:
+                if stale.stat().st_mtime < time.time() - 600:
+                    shutil.rmtree(stale, ignore_errors=True)
+            except OSError:
+                pass
         work = Path(tempfile.mkdtemp(prefix=".prepare-", dir=folder))
         try:
             profile = work / "profile"

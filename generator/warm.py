@@ -224,8 +224,8 @@ class _Worker:
         )
 
     def convert(self, src: Path, out: Path | None, timeout: float, bookmark_prefix: str | None = None) -> dict:
-        """Convert on this process (`out` None: only load); the helper's reply: the seconds
-        LibreOffice took, and the pages of the bookmarks named `bookmark_prefix`... if asked."""
+        """Convert on this process (`out` None: load only); the helper's reply: the seconds
+        LibreOffice took and, with `bookmark_prefix`, the pages of those bookmarks."""
         request: dict = {"src": str(src.resolve()), "dst": str(out.resolve()) if out else None, "filter": PDF_EXPORT}
         if bookmark_prefix:
             request["bookmark_pages"] = bookmark_prefix
