@@ -50,15 +50,17 @@ def context(case: Case, variant: Variant) -> dict:
     """Everything the templates print, numbers and standard wording included."""
     d = case.decree
     office = d.kantor.nama
+    issuer = d.nama_penerbit  # "Keputusan <issuer>": the office, or its official
     menimbang = list(d.menimbang)
     # The last Menimbang item restates the subject: standard wording, generated.
     menimbang.append(
         f"bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam "
-        f"{numbering.huruf_list(len(d.menimbang))}, perlu menetapkan Keputusan {office} "
+        f"{numbering.huruf_list(len(d.menimbang))}, perlu menetapkan Keputusan {issuer} "
         f"tentang {d.tentang};"
     )
     diktum = list(d.diktum) + ["Keputusan ini mulai berlaku pada tanggal ditetapkan."]
-    jabatan = f"{d.penandatangan.jabatan} {office}"
+    jabatan = d.jabatan_penandatangan
+    kop = [line.upper() for line in d.kantor.kop_lines]
     return {
         "salinan": variant == "salinan",
         "nomor": d.nomor_lengkap,
@@ -67,13 +69,22 @@ def context(case: Case, variant: Variant) -> dict:
             "nama_kapital": office.upper(),
             "nama_dua_baris": _two_lines(office),
             "lembaga_kapital": d.kantor.lembaga.upper(),
-            "wilayah_kapital": d.kantor.wilayah.upper(),
+            "wilayah_kapital": (d.kantor.wilayah or "").upper(),
+            # the letterhead: its lines above the last, and the last (ruled below)
+            "kop_atas": kop[:-1],
+            "kop_bawah": kop[-1],
         },
+        "penerbit": {"nama": issuer, "nama_kapital": issuer.upper(), "nama_dua_baris": _two_lines(issuer)},
+        "dengan_rahmat": d.dengan_rahmat,
         "tentang_kapital": d.tentang.upper(),
+        "menetapkan": d.menetapkan or f"KEPUTUSAN {issuer.upper()} TENTANG {d.tentang.upper()}.",
         "judul_lampiran_kapital": d.judul_lampiran.upper(),
         "lampiran_label": "LAMPIRAN",
         "menimbang": [{"label": f"{numbering.item_letter(i)}.", "teks": t} for i, t in enumerate(menimbang)],
         "mengingat": [{"label": f"{i}.", "teks": f"{t};"} for i, t in enumerate(case.mengingat, start=1)],
+        "memperhatikan": [
+            {"label": f"{i}.", "teks": f"{t.rstrip(';').rstrip()};"} for i, t in enumerate(d.memperhatikan, start=1)
+        ],
         "diktum": [{"label": numbering.diktum_ordinal(i), "teks": t} for i, t in enumerate(diktum, start=1)],
         "tempat": d.tempat,
         "tanggal": numbering.tanggal(d.ditetapkan.tanggal),

@@ -205,7 +205,12 @@ def load_yaml_case(case_dir: Path) -> Case:
         decree = None
     if decree is not None:
         for part in decree.missing_number_parts():
-            problems.append(problem("nomor.part_missing", placer(("nomor",)), part=part, label=f"nomor.{part}"))
+            if part == "kode_wilayah":  # a national body has none: the format is what is wrong
+                problems.append(
+                    problem("nomor.no_region_code", placer(("nomor", "format")), label="kantor.kode_wilayah")
+                )
+            else:
+                problems.append(problem("nomor.part_missing", placer(("nomor",)), part=part, label=f"nomor.{part}"))
 
     mengingat: tuple[str, ...] = ()
     plan = RencanaAksi(())
