@@ -73,8 +73,9 @@ class _Later(_Strict):
     @model_serializer(mode="wrap")
     def _without_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data = handler(self)
+        fields = type(self).model_fields
         for key in self.added_later:
-            if key in data and getattr(self, key) == type(self).model_fields[key].get_default(call_default_factory=True):
+            if key in data and getattr(self, key) == fields[key].get_default(call_default_factory=True):
                 del data[key]
         return data
 

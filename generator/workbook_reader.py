@@ -88,9 +88,8 @@ def load_workbook_case(case_dir: Path) -> Case:
                     problems.append(problem("nomor.no_region_code", placer(("nomor", "format")), label="Kode Wilayah"))
                     continue
                 spec = FIELD_BY_PATH.get(("nomor", part))
-                problems.append(
-                    problem("nomor.part_missing", placer(("nomor", part)), part=part, label=spec.label if spec else part)
-                )
+                label = spec.label if spec else part
+                problems.append(problem("nomor.part_missing", placer(("nomor", part)), part=part, label=label))
 
     plan = RencanaAksi(())
     if sheets[PLAN_SHEET] is not None:
