@@ -151,7 +151,12 @@ def _decree(label: str, key: str, hint: str, error: str = "", code: bool = False
     return _schema_field(Decree, label, tuple(key.split(".")), hint, error, code)
 
 
-_NUMBER_PARTS = " ".join("{" + name + "}" for name in numbering.NUMBER_FIELDS)
+# how each part of the number reads, for the hint of Format Nomor (every part of numbering.NUMBER_FIELDS)
+_PART_EXAMPLES = {"bulan": "01", "bulan_tanpa_nol": "1", "bulan_romawi": "I"}
+_NUMBER_PARTS = ", ".join(
+    "{" + name + "}" + (f" ({_PART_EXAMPLES[name]})" if name in _PART_EXAMPLES else "")
+    for name in numbering.NUMBER_FIELDS
+)
 
 # The Keputusan sheet's rows, in order: label, key path, hint, and what Excel says when a cell's
 # data validation refuses a value (else a text made from the field's kind and bounds).
@@ -193,7 +198,8 @@ DECREE_FIELDS: tuple[SchemaField, ...] = (
     _decree(
         "Format Nomor",
         "nomor.format",
-        "susunan nomor dari bagiannya: " + _NUMBER_PARTS,
+        "susunan nomor dari bagiannya: " + _NUMBER_PARTS + "; mis. {urut}/{klasifikasi}/{kode_wilayah}/{tahun}, "
+        "{urut} TAHUN {tahun} (lembaga tingkat nasional: tanpa {kode_wilayah})",
     ),
     _decree("Nomor Urut", "nomor.urut", "nomor urut keputusan, mis. 19"),
     _decree("Klasifikasi", "nomor.klasifikasi", "kode klasifikasi, mis. ORT.07", code=True),
