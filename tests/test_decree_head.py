@@ -193,6 +193,14 @@ def test_a_code_with_a_leading_zero_is_kept(tmp_path):
         data["nomor"] = {"format": "{urut}/Kpts/{kode_lembaga}/{tahun}", "urut": "147", "kode_lembaga": "KPU-Prov-017"}
 
     assert load_case(variant_of_ptun(tmp_path, change)).decree.nomor_lengkap == "147/Kpts/KPU-Prov-017/2020"
+    # typed without quotes, 017 is not YAML 1.1's octal 15
+    path = PTUN / "keputusan.yaml"
+    case = tmp_path / "tanpa-kutip"
+    shutil.copytree(PTUN, case)
+    (case / "keputusan.yaml").write_text(
+        path.read_text(encoding="utf-8").replace("urut: 50", "urut: 017"), encoding="utf-8"
+    )
+    assert load_case(case).decree.nomor_lengkap == "W4.TUN-1/017/OT.01.1/I/2020"
 
 
 def test_a_format_asking_for_a_region_code_the_office_lacks(tmp_path):
