@@ -128,9 +128,8 @@ def _r(value: float) -> float:
 def field_specs(case: Case, variant: str, decree_pages: int, total_pages: int) -> list[FieldSpec]:
     """The fields of one bundle, in signing order."""
     d = case.decree
-    office = d.kantor.nama
-    jabatan = f"{d.penandatangan.jabatan} {office}"
-    keputusan = f"Keputusan {office} Nomor {d.nomor_lengkap} tentang {d.tentang}"
+    jabatan = d.jabatan_penandatangan
+    keputusan = f"Keputusan {d.nama_penerbit} Nomor {d.nomor_lengkap} tentang {d.tentang}"
     decree, lampiran = (1, decree_pages), (decree_pages + 1, total_pages)
     specs: list[FieldSpec] = []
     if variant == "asli":

@@ -211,7 +211,7 @@ def _produce(
         result.layout_passes[variant] = passes
         guess = starts
         meta = pdfa.DocMeta(
-            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
+            title=f"Keputusan {decree.nama_penerbit} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
             author=decree.kantor.nama,
             subject=decree.tentang,
             created=numbering.build_time(decree.ditetapkan.tanggal),
