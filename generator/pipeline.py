@@ -212,7 +212,7 @@ def _produce(
         result.layout_passes[variant] = passes
         guess = pagination
         meta = pdfa.DocMeta(
-            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
+            title=f"Keputusan {decree.nama_penerbit} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
             author=decree.kantor.nama,
             subject=decree.tentang,
             created=numbering.build_time(decree.ditetapkan.tanggal),

@@ -141,16 +141,6 @@ def face(font: str) -> str:
     return family or font
 
 
-def font_path(font: str, style: str = "regular") -> tuple[str, int] | None:
-    """(file, index in a collection) fontconfig picks for `font` in `style`, as LibreOffice
-    prints it; None when that cannot be known (no fontconfig)."""
-    found = _font_file(font, style)
-    if found is None:
-        return None
-    path, index = found.split("\n")[:2]
-    return path, int(index) if index.isdigit() else 0
-
-
 def _font_file(font: str, style: str) -> str | None:
     """The file fontconfig picks for `font` in `style` (`fc-match`): what LibreOffice prints with."""
     exe = shutil.which("fc-match")
@@ -183,8 +173,80 @@ def _cmap(found: str) -> frozenset[int] | None:
     path, index = found.split("\n")[:2]
     try:
         with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as font:
+            # glyphs numbered, not named: the names of a CFF font (TeX Gyre Bonum) come from its
+            # CFF table, whose parsing (and import) was most of the 0.13 CPU-s this took
+            font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])
             table = font.getBestCmap()
     except (OSError, TTLibError, AssertionError, KeyError) as exc:
         log.warning("cannot read the characters of %s (%s): texts are not checked against it", path, exc)
         return None
     return frozenset(table) if table else None
+
+
+# ---------------------------------------------------------------- the font's widths
+
+
+def text_width(text: str, font: str, size: float) -> float | None:
+    """Width in points of `text` in the regular face of `font` at `size` points: the sum of its
+    characters' advance widths (no kerning), as LibreOffice prints it; None when the font cannot
+    be read."""
+    metrics = _advances(font)
+    if metrics is None:
+        return None
+    widths, units, fallback = metrics
+    return sum(widths.get(ord(c), fallback) for c in text) * size / units
+
+
+@functools.lru_cache(maxsize=32)
+def _advances(font: str) -> tuple[dict[int, int], int, int] | None:
+    """(advance width by character, units per em, the width of 'M' for characters it lacks)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    found = _font_file(font, "regular")
+    if found is None:
+        return None
+    path, index = found.split("\n")[:2]
+    try:
+        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as face_file:
+            cmap = face_file.getBestCmap() or {}
+            metrics = face_file["hmtx"].metrics
+            units = int(face_file["head"].unitsPerEm)
+    except (OSError, TTLibError, AssertionError, KeyError) as exc:
+        log.warning("cannot read the widths of %s (%s)", path, exc)
+        return None
+    widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
+    return widths, units, widths.get(ord("M"), units)
+
+
+def advance_widths(font: str) -> tuple[dict[int, int], int] | None:
+    """(advance width by character, units per em) of the regular face of `font`; None when the
+    font cannot be read."""
+    metrics = _advances(font)
+    return None if metrics is None else (metrics[0], metrics[1])
+
+
+@functools.lru_cache(maxsize=32)
+def line_height(font: str) -> float | None:
+    """Height of a line of single spacing in the regular face of `font`, in em: the largest of
+    its vertical metrics (hhea, OS/2 typographic and Windows), as LibreOffice may use any."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    found = _font_file(font, "regular")
+    if found is None:
+        return None
+    path, index = found.split("\n")[:2]
+    try:
+        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as face_file:
+            units = int(face_file["head"].unitsPerEm)
+            hhea = face_file["hhea"]
+            heights = [hhea.ascent - hhea.descent + hhea.lineGap]
+            os2 = face_file.get("OS/2")
+            if os2 is not None:
+                heights += [
+                    os2.usWinAscent + os2.usWinDescent,
+                    os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap,
+                ]
+    except (OSError, TTLibError, AssertionError, KeyError, AttributeError) as exc:
+        log.warning("cannot read the line height of %s (%s)", path, exc)
+        return None
+    return max(heights) / units

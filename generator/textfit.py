@@ -13,13 +13,10 @@ keep rows short enough in the first place.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from dataclasses import dataclass
 
 from . import printable
-
-log = logging.getLogger(__name__)
 
 WIDTH_MARGIN = 1.06  # glyphs taken this much wider than measured (kerning, rounding, bold)
 _WORD = re.compile(r"\S+")
@@ -39,37 +36,18 @@ class FontMetrics:
     def of(font: str) -> FontMetrics:
         """The metrics of `font` as fontconfig resolves it for LibreOffice; generous generic
         ones when the font cannot be read."""
-        found = printable.font_path(font)
-        if found is not None:
-            try:
-                return _read(*found)
-            except Exception as exc:  # noqa: BLE001 - a font file damaged in any way: estimate without it
-                log.warning("cannot read the metrics of %s (%s): estimating text heights without them", found[0], exc)
-        return FontMetrics({}, widest=0.75, space=0.3, line=1.3)
+        advances, line = printable.advance_widths(font), printable.line_height(font)
+        if advances is None or line is None:
+            return FontMetrics({}, widest=0.75, space=0.3, line=1.3)
+        units = advances[1]
+        widths = {code: width / units for code, width in advances[0].items()}
+        return FontMetrics(
+            widths, widest=max(widths.values(), default=0.75), space=widths.get(ord(" "), 0.3), line=line
+        )
 
     def width(self, text: str) -> float:
         """Width of `text` in em, a little wider than printed."""
         return WIDTH_MARGIN * sum(self.widths.get(ord(c), self.widest) for c in text)
-
-
-def _read(path: str, index: int) -> FontMetrics:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True, fontNumber=index) as font:
-        units = font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        cmap = font.getBestCmap() or {}
-        widths = {code: metrics[glyph][0] / units for code, glyph in cmap.items() if glyph in metrics}
-        hhea, os2 = font["hhea"], font.get("OS/2")
-        heights = [hhea.ascent - hhea.descent + hhea.lineGap]
-        if os2 is not None:
-            heights += [os2.usWinAscent + os2.usWinDescent, os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap]
-    return FontMetrics(
-        widths,
-        widest=max(widths.values(), default=0.75),
-        space=widths.get(ord(" "), 0.3),
-        line=max(heights) / units,
-    )
 
 
 def line_count(text: str, width_em: float, metrics: FontMetrics) -> int:
