@@ -619,13 +619,13 @@ def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
     def width_em(column: str) -> float:
         col = numbering.TEXT_COLUMNS[column]
         indent = _BUTIR_INDENT if column == "sub_kegiatan" else 0
-        return max(1.0, (widths[col] - margins - indent - _CELL_PADDING) / 20 / size)
+        return max(1.0, (widths[col] - margins - indent - _BORDER_ROOM) / 20 / size)
 
     columns = {name: width_em(name) for name in numbering.TEXT_COLUMNS}
     return lambda column, text: textfit.split_to_fit(text, columns[column], max_lines, metrics)
 
 
-_CELL_PADDING = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
+_BORDER_ROOM = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
 _BUTIR_INDENT = 283  # twips: the letter of a sub-kegiatan hangs in front of its text (style TabelButir)
 
 
@@ -637,7 +637,7 @@ def _cell_margins(tbl) -> int:
         el = None if found is None else found.find(qn(f"w:{side}"))
         if el is None and found is not None:
             el = found.find(qn(f"w:{alternative}"))
-        total += int(el.get(qn("w:w"), "108")) if el is not None else 108
+        total += int(el.get(qn("w:w"), _CELL_PADDING)) if el is not None else _CELL_PADDING
     return total
 
 
