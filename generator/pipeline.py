@@ -180,7 +180,7 @@ def _produce(
     key, rows = "", []
     if layout_cache is not None:
         key, rows = layout.cache_key(case, templates), layout.row_signatures(case)
-    guess: frozenset[int] | None = None  # page starts of the lampiran: from the cache, then the asli
+    guess: layout.Pagination | frozenset[int] | None = None  # the lampiran's page starts: cache, then the asli
     for variant in variants:
         stem = f"{case.name}-{variant}"
         keputusan_docx, keputusan_pdf = decrees[variant]
@@ -192,7 +192,7 @@ def _produce(
             guess, owner = layout_cache.begin(key, rows) if layout_cache is not None else (frozenset(), False)
         starts: frozenset[int] | None = None
         try:
-            starts, passes, lampiran_pdf = layout.lay_out_lampiran(
+            pagination, passes, lampiran_pdf = layout.lay_out_lampiran(
                 case,
                 variant,
                 lampiran_docx,
@@ -202,6 +202,7 @@ def _produce(
                 first_page_number=first,
                 guess=guess,
             )
+            starts = pagination.starts
         finally:
             if owner and layout_cache is not None:  # other offices with the same table wait for this result
                 layout_cache.finish(key, rows, starts)
@@ -209,7 +210,7 @@ def _produce(
             layout_cache.record(key, rows, starts)  # the guess was wrong: remember this layout too
         log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, lampiran_docx.name, passes)
         result.layout_passes[variant] = passes
-        guess = starts
+        guess = pagination
         meta = pdfa.DocMeta(
             title=f"Keputusan {decree.nama_penerbit} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
             author=decree.kantor.nama,
