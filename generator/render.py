@@ -264,7 +264,7 @@ def _save(doc: DocxTemplate, out: Path, case: Case) -> None:
 
 
 SECTION_LABELS = ("Menimbang", "Mengingat", "Memperhatikan", "Menetapkan")
-_CELL_PADDING = 108  # twips each side: Word's and LibreOffice's cell margin where a table sets none
+_CELL_MARGIN = 108  # twips each side: Word's and LibreOffice's cell margin where a table sets none
 
 
 def _fit_section_labels(doc: DocxTemplate, case: Case) -> None:
@@ -290,11 +290,11 @@ def _fit_section_labels(doc: DocxTemplate, case: Case) -> None:
         measured = [printable.text_width(label, profil.font, profil.ukuran_font) for label in labels]
         if len(widths) < 2 or None in measured:
             continue
-        padding = _CELL_PADDING * 2
+        padding = _CELL_MARGIN * 2
         margins = tbl.tblPr.find(qn("w:tblCellMar")) if tbl.tblPr is not None else None
         if margins is not None:
             sides = [margins.find(qn(f"w:{side}")) for side in ("left", "right")]
-            padding = sum(int(el.get(qn("w:w"), _CELL_PADDING)) if el is not None else _CELL_PADDING for el in sides)
+            padding = sum(int(el.get(qn("w:w"), _CELL_MARGIN)) if el is not None else _CELL_MARGIN for el in sides)
         # points to twips, and a point to spare for rounding in the layout
         need = int(max(m for m in measured if m is not None) * 20) + padding + 20
         found.append((tbl, widths, need))
@@ -619,13 +619,13 @@ def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
     def width_em(column: str) -> float:
         col = numbering.TEXT_COLUMNS[column]
         indent = _BUTIR_INDENT if column == "sub_kegiatan" else 0
-        return max(1.0, (widths[col] - margins - indent - _CELL_PADDING) / 20 / size)
+        return max(1.0, (widths[col] - margins - indent - _CELL_TEXT_GAP) / 20 / size)
 
     columns = {name: width_em(name) for name in numbering.TEXT_COLUMNS}
     return lambda column, text: textfit.split_to_fit(text, columns[column], max_lines, metrics)
 
 
-_CELL_PADDING = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
+_CELL_TEXT_GAP = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
 _BUTIR_INDENT = 283  # twips: the letter of a sub-kegiatan hangs in front of its text (style TabelButir)
 
 
