@@ -29,7 +29,7 @@ from pypdf import PdfReader
 from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
-from .model import Case
+from .model import Case, RencanaAksi
 from .render import Variant, render_lampiran
 
 ANCHOR_RE = re.compile(r"^/?kptbaris(\d{4})$")
@@ -64,6 +64,7 @@ def lay_out_lampiran(
     converter: Converter,
     templates: Path,
     *,
+    lampiran: int = 0,
     first_page_number: int = 1,
     guess: frozenset[int] = frozenset(),
 ) -> tuple[frozenset[int], int, PdfReader]:
@@ -75,7 +76,13 @@ def lay_out_lampiran(
     starts = frozenset(guess)
     for attempt in range(1, MAX_PASSES + 1):
         render_lampiran(
-            case, variant, docx, first_page_number=first_page_number, page_starts=starts, templates=templates
+            case,
+            variant,
+            docx,
+            lampiran=lampiran,
+            first_page_number=first_page_number,
+            page_starts=starts,
+            templates=templates,
         )
         converter.convert(docx, pdf)
         reader = read_pdf(pdf)
@@ -86,13 +93,20 @@ def lay_out_lampiran(
     raise LayoutError("layout.not_settled", passes=MAX_PASSES)
 
 
-def cache_key(case: Case, templates: Path) -> str:
+def cache_key(case: Case, templates: Path, lampiran: int = 0) -> str:
     """Which tables are likely to break alike: same row structure (areas, kegiatan, sub-kegiatan
-    counts), profile and template. Texts are left out on purpose: the offices of a batch carry
-    their own name in the heading and in a row, or reword a row, which seldom moves a break;
-    when it does, the check in `lay_out_lampiran` catches it and costs one more pass."""
+    counts, or the groups of a declared table), profile and template. Texts are left out on
+    purpose: the offices of a batch carry their own name in the heading and in a row, or reword
+    a row, which seldom moves a break; when it does, the check in `lay_out_lampiran` catches it
+    and costs one more pass."""
     digest = hashlib.sha256()
-    shape = [[len(k.sub_kegiatan) for k in area.kegiatan] for area in case.plan.areas]
+    table = case.tables[lampiran]
+    if isinstance(table, RencanaAksi):
+        shape: list = [[len(k.sub_kegiatan) for k in area.kegiatan] for area in table.areas]
+    else:  # which groups each row opens, and the columns: the position and the look
+        spec = case.lampiran[lampiran]
+        shape = [lampiran, spec.model_dump(mode="json", include={"kolom", "nomor_kolom", "orientasi"})]
+        shape += [[bool(v) for v in row.values] for row in getattr(table, "rows", ())]
     digest.update(json.dumps(shape).encode())
     digest.update(case.decree.profil.model_dump_json().encode())
     try:
@@ -102,9 +116,13 @@ def cache_key(case: Case, templates: Path) -> str:
     return digest.hexdigest()
 
 
-def row_signatures(case: Case) -> list[str]:
-    """One text per lampiran row that names it across offices: its kegiatan and sub-kegiatan."""
-    return [f"{k.nama}\x1f{sub.teks}" for a in case.plan.areas for k in a.kegiatan for sub in k.sub_kegiatan]
+def row_signatures(case: Case, lampiran: int = 0) -> list[str]:
+    """One text per lampiran row that names it across offices: its kegiatan and sub-kegiatan
+    (a declared table's row: its texts)."""
+    table = case.tables[lampiran]
+    if isinstance(table, RencanaAksi):
+        return [f"{k.nama}\x1f{sub.teks}" for a in table.areas for k in a.kegiatan for sub in k.sub_kegiatan]
+    return ["\x1f".join(row.values) for row in getattr(table, "rows", ())]
 
 
 class LayoutCache:

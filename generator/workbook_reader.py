@@ -104,7 +104,7 @@ def load_workbook_case(case_dir: Path) -> Case:
         directory=case_dir,
         decree=decree,
         mengingat=tuple(texts),
-        plan=plan,
+        tables=(plan,),
         sources=(path.resolve(),),
         offices=offices,
         form="workbook",

@@ -29,9 +29,9 @@ from yaml.scanner import Scanner
 from . import limits, printable
 from .errors import DataError, Problem
 from .messages import Place, os_reason, problem, yaml_reason
-from .model import MAX_TEXT, Case, Decree, KantorBatch, RencanaAksi
+from .model import MAX_TEXT, Case, Decree, KantorBatch, LampiranSpec, RencanaAksi, TableData
 from .schema import PLAN_SHEET
-from .sheets import find_sheet, open_workbook, plan_from_sheet
+from .sheets import find_sheet, open_workbook, plan_from_sheet, table_from_sheet
 from .validation import pydantic_problems, visible
 from .workbook_writer import build_plan_workbook
 
@@ -208,19 +208,16 @@ def load_yaml_case(case_dir: Path) -> Case:
             problems.append(problem("nomor.part_missing", placer(("nomor",)), part=part, label=f"nomor.{part}"))
 
     mengingat: tuple[str, ...] = ()
-    plan = RencanaAksi(())
     sources = [decree_path]
-    # Read the library and plan even when the decree has problems, so one run reports all.
+    # Read the library and the tables even when the decree has problems, so one run reports all.
     library_ref = raw.get("dasar_hukum", Decree.model_fields["dasar_hukum"].default)
-    plan_ref = raw.get("rencana_aksi", Decree.model_fields["rencana_aksi"].default)
     if isinstance(library_ref, str):
         library_path = case_dir / library_ref
         mengingat = _resolve_mengingat(raw.get("mengingat"), library_path, decree_path, lines, problems, font)
         sources.append(library_path)
-    if isinstance(plan_ref, str):
-        plan_path = case_dir / plan_ref
-        plan = read_plan(plan_path, problems, font)
-        sources.append(plan_path)
+    specs = decree.daftar_lampiran if decree is not None else _specs_as_typed(raw, font)
+    tables, table_files = read_tables(case_dir, specs, problems, font)
+    sources += table_files
     offices: tuple[KantorBatch, ...] = ()
     offices_path = case_dir / OFFICES_FILE
     if offices_path.is_file():
@@ -234,22 +231,55 @@ def load_yaml_case(case_dir: Path) -> Case:
         directory=case_dir,
         decree=decree,
         mengingat=mengingat,
-        plan=plan,
-        sources=tuple(p.resolve() for p in sources),
+        tables=tables,
+        sources=tuple(dict.fromkeys(p.resolve() for p in sources)),
         offices=offices,
         form="yaml",
     )
 
 
-def read_plan(path: Path, problems: list[Problem], font: str = printable.DEFAULT_FONT) -> RencanaAksi:
-    """Read the plan sheet of the YAML form's plan workbook; append every problem (by cell)."""
-    book = open_workbook(path, problems)
-    if book is None:
-        return RencanaAksi(())
-    sheet = find_sheet(book, path, PLAN_SHEET, problems)
-    if sheet is None:
-        return RencanaAksi(())
-    return plan_from_sheet(sheet, str(path), problems, font)
+def _specs_as_typed(raw: dict, font: str) -> tuple[LampiranSpec | None, ...]:
+    """The lampiran of a decree that did not validate, as far as each can be read, so that the
+    tables' own problems are reported in the same run (None: a lampiran whose declaration has
+    problems of its own)."""
+    listed = raw.get("lampiran")
+    if isinstance(listed, list):
+        specs: list[LampiranSpec | None] = []
+        for item in listed:
+            try:
+                specs.append(LampiranSpec.model_validate(item, context=printable.context(font)))
+            except ValidationError:
+                specs.append(None)
+        return tuple(specs)
+    plan_ref = raw.get("rencana_aksi") or PLAN_FILE
+    if listed is None and isinstance(plan_ref, str):
+        return (LampiranSpec.model_construct(judul="-", jenis="tabel", data=plan_ref, sheet=PLAN_SHEET),)
+    return ()
+
+
+def read_tables(
+    case_dir: Path, specs: tuple[LampiranSpec | None, ...], problems: list[Problem], font: str
+) -> tuple[tuple[TableData | None, ...], list[Path]]:
+    """The rows of each table lampiran, from the workbook and sheet it names (each workbook
+    opened once); the workbooks read."""
+    books: dict[Path, object] = {}
+    tables: list[TableData | None] = []
+    for index, spec in enumerate(specs):
+        if spec is None or spec.jenis != "tabel":
+            tables.append(None)
+            continue
+        path = case_dir / spec.data_file()
+        if path not in books:
+            books[path] = open_workbook(path, problems)
+        book = books[path]
+        sheet = find_sheet(book, path, spec.sheet_name(index), problems) if book is not None else None
+        if sheet is None:
+            tables.append(RencanaAksi(()) if spec.is_plan else None)
+        elif spec.is_plan:
+            tables.append(plan_from_sheet(sheet, str(path), problems, font))
+        else:
+            tables.append(table_from_sheet(sheet, str(path), spec.columns, problems, font))
+    return tuple(tables), list(books)
 
 
 def read_offices_yaml(
