@@ -11,9 +11,12 @@ Fields (names are stable; signing services and scripts refer to them):
 | field | bundle | where |
 |---|---|---|
 | `ttd_ketua` | asli | the enacting official's signature space on the decree's last page |
-| `ttd_ketua_lampiran` | asli | the same official's space in the lampiran's closing block (profil `ttd_lampiran`); with several lampiran one per lampiran, `ttd_ketua_lampiran_1`, `_2` ... |
+| `ttd_ketua_lampiran` | asli | the same official's space in the lampiran's closing block (profil `ttd_lampiran`) |
 | `ttd_pengesah_salinan` | salinan | the authentication block ("Salinan sesuai dengan aslinya") of the decree |
-| `ttd_pengesah_salinan_lampiran` | salinan | the authentication block closing the lampiran (profil `ttd_lampiran`); `_1`, `_2` ... with several |
+| `ttd_pengesah_salinan_lampiran` | salinan | the authentication block closing the lampiran (profil `ttd_lampiran`) |
+
+With several lampiran, each closing block has its field: `ttd_ketua_lampiran_1`, `_2` ...,
+`ttd_pengesah_salinan_lampiran_1`, `_2` ...
 
 pyHanko adds the fields as an incremental update; the result is then rewritten as one clean,
 reproducible PDF/A-2b file (`pdfa.rewrite`). Nothing here may run on a signed file.

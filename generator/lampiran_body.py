@@ -318,7 +318,9 @@ def build_prose(anchor: Any, blocks: tuple[BlokProsa, ...], styles: dict[str, st
             bagian += 1
             subbagian, level = 0, 1
             label = numbering.number_label(bagian, "huruf_besar") + "."
-            out.append(indented(_paragraph(butir, block.bagian or "", label, bold=True), _LEVEL_TWIPS, _LEVEL_TWIPS, keep=True))
+            out.append(
+                indented(_paragraph(butir, block.bagian or "", label, bold=True), _LEVEL_TWIPS, _LEVEL_TWIPS, keep=True)
+            )
         elif kind == "subbagian":
             subbagian += 1
             level = 2

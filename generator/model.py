@@ -277,7 +277,9 @@ def check_columns(columns: tuple[Kolom, ...]) -> None:
         raise PydanticCustomError("kolom.only_groups", "a table needs a column that is not a kelompok or nomor")
     printed = sum(len(PERIODS[c.periode or "bulan"]) if c.jenis == "periode" else 1 for c in columns)
     if printed > MAX_COLUMNS:
-        raise PydanticCustomError("kolom.too_many", "{n} printed columns (at most {max})", {"n": printed, "max": MAX_COLUMNS})
+        raise PydanticCustomError(
+            "kolom.too_many", "{n} printed columns (at most {max})", {"n": printed, "max": MAX_COLUMNS}
+        )
 
 
 class Anggota(_Strict):
@@ -360,6 +362,10 @@ class LampiranSpec(_Strict):
                     "key {key} does not belong to a lampiran of kind {jenis}",
                     {"key": key, "jenis": self.jenis},
                 )
+        if (self.jenis == "anggota" and not self.anggota) or (self.jenis == "prosa" and not self.isi):
+            raise PydanticCustomError(
+                "lampiran.no_content", "this lampiran of kind {jenis} is empty", {"jenis": self.jenis}
+            )
         return self
 
     @property
@@ -390,6 +396,17 @@ class LampiranSpec(_Strict):
     def sheet_name(self, index: int) -> str:
         """The sheet its rows (members, prose) are typed in: its own, else 'Lampiran I', 'Lampiran II' ..."""
         return self.sheet or f"Lampiran {numbering.roman(index + 1)}"
+
+    @property
+    def is_single_plan(self) -> bool:
+        """Printed as the one plan table of a case from before the list: the monthly plan with
+        every setting at its default (such a case is written and compared in that older shape)."""
+        return (
+            self.is_plan
+            and self.nomor_kolom in (None, True)
+            and self.diktum in (None, 1)
+            and self.orientasi in (None, "mendatar")
+        )
 
     @property
     def landscape(self) -> bool:
@@ -484,6 +501,12 @@ class Decree(_Strict):
     @property
     def tempat(self) -> str:
         return self.ditetapkan.tempat or self.kantor.kedudukan
+
+    @property
+    def only_plan(self) -> bool:
+        """The decree's one lampiran is the monthly plan, as every case was before the list."""
+        specs = self.daftar_lampiran
+        return len(specs) == 1 and specs[0].is_single_plan
 
     @property
     def daftar_lampiran(self) -> tuple[LampiranSpec, ...]:

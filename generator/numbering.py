@@ -166,9 +166,7 @@ def listed(items: list[str]) -> str:
 
 def lampiran_reference(names: list[str]) -> str:
     """The standard words by which a diktum points to its lampiran."""
-    return (
-        f"sebagaimana tercantum dalam {listed(names)} yang merupakan bagian tidak terpisahkan dari Keputusan ini"
-    )
+    return f"sebagaimana tercantum dalam {listed(names)} yang merupakan bagian tidak terpisahkan dari Keputusan ini"
 
 
 def with_lampiran_reference(diktum: list[str], refers: list[int | None]) -> list[str]:
@@ -334,9 +332,7 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
     groups = [c for c, column in enumerate(columns) if column.jenis == "kelompok"]
     by_header = {columns[c].header.casefold(): c for c in groups}
     numbered_by = {  # group -> a nomor column shows its number (so its own cell does not)
-        by_header[column.kelompok.casefold()]
-        for column in columns
-        if column.jenis == "nomor" and column.kelompok
+        by_header[column.kelompok.casefold()] for column in columns if column.jenis == "nomor" and column.kelompok
     }
     merged: dict[int, int] = {}
     for p, (c, _) in enumerate(printed):
@@ -354,19 +350,19 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
                 opened.add(g)
         real.append(opened)
     # the butir letters: within the nearest group declared before each butir column
-    parent_of = {c: max((g for g in groups if g < c), default=None) for c, col in enumerate(columns)}
+    parent_of: dict[int, int | None] = {c: max((g for g in groups if g < c), default=None) for c in range(len(columns))}
     instance_sizes: dict[tuple[int | None, int], int] = {}
-    instance: dict[int | None, int] = {}
+    instance: dict[int | None, int] = {}  # group -> the row its current instance opened on
     row_instance: list[dict[int | None, int]] = []
     for r, opened in enumerate(real):
-        for g in list(parent_of.values()):
-            if g is None:
+        for parent in set(parent_of.values()):
+            if parent is None:
                 instance[None] = 0
-            elif g in opened or g not in instance:
-                instance[g] = r
+            elif parent in opened or parent not in instance:
+                instance[parent] = r
         row_instance.append(dict(instance))
-        for g, start in instance.items():
-            instance_sizes[(g, start)] = instance_sizes.get((g, start), 0) + 1
+        for parent, start in instance.items():
+            instance_sizes[(parent, start)] = instance_sizes.get((parent, start), 0) + 1
     counters: dict[int, int] = {}
     group_text: dict[int, str] = {}
     group_number: dict[int, int] = {}

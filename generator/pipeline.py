@@ -193,9 +193,7 @@ def _produce(
         for index in range(len(specs)):
             first = last_page + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
             docx = work / f"{stem}{revisions.lampiran_docx_suffix(index, len(specs))}"
-            reader, passes = _lampiran(
-                case, variant, index, docx, converter, templates, first, guesses, layout_cache
-            )
+            reader, passes = _lampiran(case, variant, index, docx, converter, templates, first, guesses, layout_cache)
             result.layout_passes[variant] += passes
             lampiran_pages.append((last_page + 1, last_page + len(reader.pages)))
             last_page += len(reader.pages)

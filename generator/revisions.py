@@ -57,6 +57,8 @@ def lampiran_docx_suffix(index: int, count: int) -> str:
 def output_suffixes(lampiran: int = 1) -> tuple[str, ...]:
     """The files a build makes per variant, for a decree with `lampiran` lampiran."""
     return OUTPUT_SUFFIXES[:3] + tuple(lampiran_docx_suffix(i, lampiran) for i in range(lampiran))
+
+
 _REV = re.compile(r"^rev-(\d{3,})$")
 
 

@@ -358,8 +358,9 @@ def table_from_sheet(
                 if text in ended[i] and not parent_started:
                     problems.append(problem("tabel.group_returns", at(f"{letter(i + 1)}{r}"), value=short(text)))
                     keep = False
-                if current[i] is not None:
-                    ended[i].add(current[i])
+                previous = current[i]
+                if previous is not None:
+                    ended[i].add(previous)
                 if parent_started:
                     ended[i] = set()
                 current[i] = text

@@ -27,13 +27,14 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from . import limits, printable
+from .content import STORAGE
 from .errors import DataError, Problem
 from .messages import Place, os_reason, problem, yaml_reason
-from .model import MAX_TEXT, Case, Decree, KantorBatch, LampiranSpec, RencanaAksi, TableData
+from .model import MAX_TEXT, TABLES_FILE, Case, Decree, KantorBatch, LampiranSpec, RencanaAksi, TableData
 from .schema import PLAN_SHEET
 from .sheets import find_sheet, open_workbook, plan_from_sheet, table_from_sheet
 from .validation import pydantic_problems, visible
-from .workbook_writer import build_plan_workbook
+from .workbook_writer import build_plan_workbook, build_tables_workbook, sheet_names
 
 DECREE_FILE = "keputusan.yaml"
 OFFICES_FILE = "daftar-kantor.yaml"
@@ -388,11 +389,30 @@ def yaml_case_writer(case: Case, dest: Path, library: Path | None = None) -> Cal
             isinstance(existing.get(k), str) and existing[k].strip().rstrip(";") == t for k, t in pairs
         ):
             library_ref = os.path.relpath(library, dest)
-    data = case.decree.model_dump(mode="python", exclude_none=True)
-    data["rencana_aksi"] = PLAN_FILE
+    data = case.decree.model_dump(mode="python", exclude_none=True, exclude={"lampiran", "judul_lampiran"})
+    data.pop("rencana_aksi", None)
+    tables_book: Any = None
+    if case.decree.only_plan:  # as every case was written before the list of lampiran
+        data["judul_lampiran"] = case.lampiran[0].judul
+        data["rencana_aksi"] = PLAN_FILE
+        tables_file = PLAN_FILE
+        tables_book = build_plan_workbook(case.plan)
+    else:
+        specs, tables = list(case.lampiran), list(case.tables)
+        names = sheet_names(specs)
+        data["lampiran"] = []
+        for index, spec in enumerate(specs):
+            entry = spec.model_dump(mode="python", exclude_none=True, exclude=STORAGE)
+            if spec.jenis == "tabel":
+                entry["data"], entry["sheet"] = TABLES_FILE, names[index]
+            data["lampiran"].append(entry)
+        tables_file = TABLES_FILE
+        if any(spec.jenis == "tabel" for spec in specs):
+            tables_book = build_tables_workbook(specs, tables, names)
     data["dasar_hukum"] = library_ref or LIBRARY_FILE
     if data.get("profil") == Decree.model_fields["profil"].default.model_dump(exclude_none=True):
         data["profil"] = {}
+    data = {key: data[key] for key in Decree.model_fields if key in data}  # the keys in the model's order
     header = (
         "# Keputusan dalam bentuk YAML (docs/data-format.md). Nomor, huruf, ordinal diktum, butir\n"
         "# Menimbang terakhir dan diktum penutup dihasilkan oleh alat, tidak diketik di sini.\n"
@@ -408,12 +428,12 @@ def yaml_case_writer(case: Case, dest: Path, library: Path | None = None) -> Cal
             "# Kantor-kantor dalam satu batch; isian yang tidak ditulis mengikuti keputusan.yaml.\n"
             + _yaml_dump({"kantor": [o.model_dump(mode="python", exclude_none=True) for o in case.offices]})
         )
-    book = build_plan_workbook(case.plan)
 
     def write(folder: Path) -> None:
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
-        book.save(folder / PLAN_FILE)
+        if tables_book is not None:
+            tables_book.save(folder / tables_file)
 
     return write
 

@@ -281,8 +281,8 @@ CASES = [
     (
         "book missing value",
         BOOK,
-        book_edit("Keputusan", set_cells(B18=None)),
-        "keputusan.xlsx, Keputusan!B18",
+        book_edit("Keputusan", set_cells(B17=None)),
+        "keputusan.xlsx, Keputusan!B17",
         "isian wajib 'Nama Penandatangan' belum diisi",
     ),
     (
@@ -302,8 +302,8 @@ CASES = [
     (
         "book impossible date",
         BOOK,
-        book_edit("Keputusan", set_cells(B15="30/02/2022")),
-        "keputusan.xlsx, Keputusan!B15",
+        book_edit("Keputusan", set_cells(B14="30/02/2022")),
+        "keputusan.xlsx, Keputusan!B14",
         "tanggal '30/02/2022' tidak ada",
     ),
     (
@@ -323,8 +323,8 @@ CASES = [
     (
         "book paper not a choice",
         BOOK,
-        book_edit("Keputusan", set_cells(B23="Letter")),
-        "keputusan.xlsx, Keputusan!B23",
+        book_edit("Keputusan", set_cells(B22="Letter")),
+        "keputusan.xlsx, Keputusan!B22",
         "pilih salah satu: 'F4' or 'A4'",
     ),
     (
@@ -488,13 +488,13 @@ def test_at_least_thirty_bad_inputs():
 
 def test_every_problem_reported_at_once_in_english(workbook_case, tmp_path, capsys):
     case = shutil.copytree(workbook_case, tmp_path / "kpu-ntb-2022")
-    book_edit("Keputusan", set_cells(B18=None, B15="30/02/2022"))(case)
+    book_edit("Keputusan", set_cells(B17=None, B14="30/02/2022"))(case)
     book_edit("Rencana Aksi", set_cells(G5="?", C6="=A2"))(case)
     book_edit("Kantor", set_cells(A2="5201", B2="A", A3="5201", B3="B"))(case)
     assert main(["validate", str(case), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"keputusan: 5 problems in the case data {case}:")
-    for place in ("Keputusan!B18", "Keputusan!B15", "Rencana Aksi!G5", "Rencana Aksi!C6", "Kantor!A3"):
+    for place in ("Keputusan!B17", "Keputusan!B14", "Rencana Aksi!G5", "Rencana Aksi!C6", "Kantor!A3"):
         assert f"keputusan.xlsx, {place}: " in err
     assert "required value 'Nama Penandatangan' is missing" in err and "Fix: " in err
 
