@@ -724,7 +724,7 @@ PETUNJUK = (
     "Satu baris per kolom tabel, dari kiri ke kanan. Judul: judul kolom yang dicetak. Lebar (mm): lebar kolom pada",
     "kertas F4 mendatar (disesuaikan dengan halaman). Nama di Sheet: judul kolomnya di sheet isi (kosong: Judul).",
     "Jenis: kelompok (menaungi baris di bawahnya), nomor (nomor kelompok yang disebut di Kelompok, atau nomor baris),",
-    "butir (huruf/nomor per kelompok), teks, angka, pic, periode (Periode: bulan atau triwulan; Isi: tanda atau nilai).",
+    "butir (huruf/nomor per kelompok), teks, angka, pic, periode (Periode: bulan atau triwulan; Isi: tanda/nilai).",
     "Penomoran (kelompok, butir): angka, huruf, huruf_besar, romawi, tanpa. Judul Atas: judul bersama di atas",
     "beberapa kolom yang bersebelahan.",
     "",

@@ -73,9 +73,7 @@ def _leaf_paths(model, prefix=()):
 def test_every_decree_setting_has_its_row_in_the_workbook():
     """A setting the workbook cannot hold would be lost by convert-case and by init --from."""
     from generator.content import FORM_FIELDS
-    from generator.model import Decree
-
-    from generator.model import Anggota, Kolom, LampiranSpec
+    from generator.model import Anggota, Decree, Kolom, LampiranSpec
     from generator.schema import ANGGOTA_KEYS, KOLOM_COLUMNS, LAMPIRAN_COLUMNS
 
     rows = {field.path for field in DECREE_FIELDS}
@@ -106,7 +104,8 @@ def test_signing_and_template_settings_survive_both_conversions(case_copy):
 def test_init_from_existing_case_fills_every_sheet(tmp_path):
     path = init_case(tmp_path / "kpu-ntb-2023", NTB_CASE)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[:6] == ["Keputusan", MENGINGAT_SHEET, LAMPIRAN_SHEET, PLAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET]
+    sheets = ["Keputusan", MENGINGAT_SHEET, LAMPIRAN_SHEET, PLAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET]
+    assert book.sheetnames[:6] == sheets
     listed = [cell.value for cell in book[LAMPIRAN_SHEET][2]]
     assert listed[:4] == [load_case(NTB_CASE).decree.judul_lampiran, "tabel", "rencana-aksi-bulanan", PLAN_SHEET]
     decree = book["Keputusan"]
