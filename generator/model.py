@@ -239,11 +239,11 @@ PRESETS: dict[str, tuple[Kolom, ...]] = {
     # its unit, the person in charge, a target per quarter
     "rencana-aksi-triwulan": _columns(
         {"judul": "NO", "jenis": "nomor", "kelompok": "Kegiatan Utama", "lebar": 8},
-        {"judul": "KEGIATAN UTAMA", "jenis": "kelompok", "nama": "Kegiatan Utama", "penomoran": "angka", "lebar": 36},
+        {"judul": "KEGIATAN UTAMA", "jenis": "kelompok", "nama": "Kegiatan Utama", "penomoran": "angka", "lebar": 34},
         {"judul": "INDIKATOR", "jenis": "kelompok", "nama": "Indikator", "lebar": 40},
-        {"judul": "RENCANA AKSI", "jenis": "butir", "nama": "Rencana Aksi", "lebar": 58},
+        {"judul": "RENCANA AKSI", "jenis": "butir", "nama": "Rencana Aksi", "lebar": 56},
         {"judul": "OUTPUT", "jenis": "teks", "nama": "Output", "lebar": 34},
-        {"judul": "SATUAN", "jenis": "teks", "nama": "Satuan", "lebar": 18},
+        {"judul": "SATUAN", "jenis": "teks", "nama": "Satuan", "lebar": 22},
         {"judul": "PIC", "jenis": "pic", "nama": "PIC", "lebar": 30},
         {"judul": "TARGET", "jenis": "periode", "periode": "triwulan", "isi": "nilai", "nama": "Target", "lebar": 14},
     ),
