@@ -105,7 +105,7 @@ def cache_key(case: Case, templates: Path, lampiran: int = 0) -> str:
         shape: list = [[len(k.sub_kegiatan) for k in area.kegiatan] for area in table.areas]
     else:  # which groups each row opens, and the columns: the position and the look
         spec = case.lampiran[lampiran]
-        shape = [lampiran, spec.model_dump(mode="json", include={"kolom", "nomor_kolom", "orientasi"})]
+        shape = [lampiran, spec.model_dump(mode="json", include={"bentuk", "kolom", "nomor_kolom", "orientasi"})]
         shape += [[bool(v) for v in row.values] for row in getattr(table, "rows", ())]
     digest.update(json.dumps(shape).encode())
     digest.update(case.decree.profil.model_dump_json().encode())

@@ -1766,12 +1766,12 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "lampiran.key_for_kind": {
         "id": (
             "'{key}' tidak berlaku untuk lampiran berjenis {jenis}",
-            "hapus isian itu, atau ganti jenis lampirannya (tabel: kolom, nomor_kolom, data; "
+            "hapus isian itu, atau ganti jenis lampirannya (tabel: bentuk atau kolom, nomor_kolom, data; "
             "anggota: anggota; prosa: isi)",
         ),
         "en": (
             "'{key}' does not apply to a lampiran of kind {jenis}",
-            "remove it, or change the kind (tabel: kolom, nomor_kolom, data; anggota: anggota; prosa: isi)",
+            "remove it, or change the kind (tabel: bentuk or kolom, nomor_kolom, data; anggota: anggota; prosa: isi)",
         ),
     },
     "lampiran.kolom_unknown": {
@@ -1859,13 +1859,6 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "kolom.unknown_preset": {
         "id": ("bentuk tabel '{name}' tidak dikenal", "pilih salah satu: {known}; atau tulis daftar kolomnya sendiri"),
         "en": ("unknown table preset '{name}'", "choose one of {known}, or declare the columns"),
-    },
-    "kolom.none": {
-        "id": (
-            "daftar kolom tabel kosong",
-            "tulis satu baris per kolom, atau pakai bentuk yang ada (kolom: nama bentuknya)",
-        ),
-        "en": ("the table's list of columns is empty", "declare one column per row, or name a preset"),
     },
     "tabel.too_many_rows": {
         "id": (

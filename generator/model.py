@@ -328,7 +328,8 @@ class LampiranSpec(_Strict):
 
     judul: Printed = Text
     jenis: JenisLampiran = "tabel"
-    kolom: str | list[Kolom] | None = None  # tabel: a preset's name (PRESETS), or the columns
+    bentuk: Plain | None = Field(default=None, max_length=100)  # tabel: a preset's name (PRESETS)
+    kolom: list[Kolom] | None = Field(default=None, min_length=1, max_length=MAX_COLUMNS)  # tabel: its own columns
     nomor_kolom: bool | None = None  # tabel: print the column-number row (default yes; anggota no)
     data: Plain | None = Field(default=None, min_length=1, max_length=300)  # YAML form: the table's workbook
     sheet: Plain | None = Field(default=None, min_length=1, max_length=31)  # the sheet of its rows
@@ -337,31 +338,42 @@ class LampiranSpec(_Strict):
     anggota: list[Anggota] | None = Field(default=None, min_length=1, max_length=1000)
     isi: list[BlokProsa] | None = Field(default=None, min_length=1, max_length=2000)
 
-    @field_validator("kolom")
+    @field_validator("bentuk")
     @classmethod
-    def _known_columns(cls, value: str | list[Kolom] | None) -> str | list[Kolom] | None:
-        if isinstance(value, str) and value not in PRESETS:
+    def _known_preset(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # of a lampiran that is no table, the key itself is wrong (said by _fits_its_kind)
+        if value is not None and value not in PRESETS and info.data.get("jenis") == "tabel":
             raise PydanticCustomError(
                 "kolom.unknown_preset",
                 "unknown preset {name}; known: {known}",
                 {"name": value, "known": ", ".join(PRESETS)},
             )
-        if isinstance(value, list):
-            if not value:
-                raise PydanticCustomError("kolom.none", "a table needs its columns")
+        return value
+
+    @field_validator("kolom")
+    @classmethod
+    def _columns_fit(cls, value: list[Kolom] | None) -> list[Kolom] | None:
+        if value:
             check_columns(tuple(value))
         return value
 
     @model_validator(mode="after")
     def _fits_its_kind(self) -> LampiranSpec:
-        own = {"tabel": ("kolom", "nomor_kolom", "data"), "anggota": ("anggota", "nomor_kolom"), "prosa": ("isi",)}
-        for key in ("kolom", "nomor_kolom", "data", "anggota", "isi"):
+        own = {
+            "tabel": ("bentuk", "kolom", "nomor_kolom", "data"),
+            "anggota": ("anggota", "nomor_kolom"),
+            "prosa": ("isi",),
+        }
+        for key in ("bentuk", "kolom", "nomor_kolom", "data", "anggota", "isi"):
             if getattr(self, key) is not None and key not in own[self.jenis]:
                 raise PydanticCustomError(
                     "lampiran.key_for_kind",
                     "key {key} does not belong to a lampiran of kind {jenis}",
                     {"key": key, "jenis": self.jenis},
                 )
+        if self.bentuk is not None and self.kolom is not None:
+            raise PydanticCustomError("lampiran.bentuk_and_kolom", "both a preset (bentuk) and columns (kolom)")
+
         if (self.jenis == "anggota" and not self.anggota) or (self.jenis == "prosa" and not self.isi):
             raise PydanticCustomError(
                 "lampiran.no_content", "this lampiran of kind {jenis} is empty", {"jenis": self.jenis}
@@ -373,16 +385,16 @@ class LampiranSpec(_Strict):
         """The printed columns' declarations: the preset's, the declared ones, or the member list's."""
         if self.jenis == "anggota":
             return ANGGOTA_COLUMNS
-        if isinstance(self.kolom, list):
+        if self.kolom:
             return tuple(self.kolom)
-        return PRESETS[self.kolom or PRESET_BULANAN] if self.jenis == "tabel" else ()
+        return PRESETS[self.bentuk or PRESET_BULANAN] if self.jenis == "tabel" else ()
 
     @property
     def preset(self) -> str | None:
         """The preset's name when the table uses one (the default: the monthly plan)."""
-        if self.jenis != "tabel" or isinstance(self.kolom, list):
+        if self.jenis != "tabel" or self.kolom:
             return None
-        return self.kolom or PRESET_BULANAN
+        return self.bentuk or PRESET_BULANAN
 
     @property
     def is_plan(self) -> bool:

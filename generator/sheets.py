@@ -370,7 +370,7 @@ def table_from_sheet(
             elif parent_started or current[i] is None:
                 problems.append(problem("tabel.group_missing", at(f"{letter(i + 1)}{r}"), column=headers[i]))
                 keep = False
-                current[i] = None
+                current[i] = _UNKNOWN  # said once: the rows below, blank, go on in the same unknown group
                 parent_started = True
         for i, (column, header) in enumerate(slots):
             text = texts[i]

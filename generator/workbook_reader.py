@@ -175,25 +175,27 @@ def _read_lampiran(
         content = book[spec_sheet] if (spec_sheet := _sheet_of(spec, i)) in book.sheetnames else None
         if content is None:
             find_sheet(book, path, spec_sheet, problems)  # reported: missing, or renamed to ...
-        kolom = spec.get("kolom")
+        # the Kolom cell names a preset, or the sheet that declares the table's own columns
+        kolom = spec.pop("kolom", None)
+        places[("lampiran", i, "bentuk")] = places[("lampiran", i, "kolom")]
         readable = True
-        if jenis == "tabel" and isinstance(kolom, str) and kolom not in PRESETS:
-            if kolom in book.sheetnames:
-                spec["kolom"] = _rows_as_dicts(
-                    book[kolom], file, KOLOM_COLUMNS, problems, places, headers, ("lampiran", i, "kolom"), font
+        if kolom is not None and (jenis != "tabel" or kolom in PRESETS):
+            spec["bentuk"] = kolom
+        elif kolom is not None and kolom in book.sheetnames:
+            spec["kolom"] = _rows_as_dicts(
+                book[kolom], file, KOLOM_COLUMNS, problems, places, headers, ("lampiran", i, "kolom"), font
+            )
+        elif kolom is not None:
+            problems.append(
+                problem(
+                    "lampiran.kolom_unknown",
+                    places[("lampiran", i, "kolom")],
+                    value=short(kolom),
+                    known=", ".join(PRESETS),
+                    sheet=spec_sheet,
                 )
-            else:
-                problems.append(
-                    problem(
-                        "lampiran.kolom_unknown",
-                        places[("lampiran", i, "kolom")],
-                        value=short(kolom),
-                        known=", ".join(PRESETS),
-                        sheet=spec_sheet,
-                    )
-                )
-                spec.pop("kolom")
-                readable = False
+            )
+            readable = False
         if content is None:
             continue
         if jenis == "anggota":

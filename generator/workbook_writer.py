@@ -101,7 +101,7 @@ def starter_lampiran(kind: JenisLampiran = "tabel", kolom: str | None = PRESET_B
     if kolom is None:  # the case's own columns: a start to change
         return LampiranSpec.model_construct(judul="", jenis="tabel", kolom=list(STARTER_COLUMNS))
     sheet = PLAN_SHEET if kolom == PRESET_BULANAN else None
-    return LampiranSpec.model_construct(judul="", jenis="tabel", kolom=kolom, sheet=sheet)
+    return LampiranSpec.model_construct(judul="", jenis="tabel", bentuk=kolom, sheet=sheet)
 
 
 # the columns a table of its own starts with: a numbered group, a lettered item, a text, quarterly values

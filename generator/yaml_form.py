@@ -216,7 +216,7 @@ def load_yaml_case(case_dir: Path) -> Case:
         library_path = case_dir / library_ref
         mengingat = _resolve_mengingat(raw.get("mengingat"), library_path, decree_path, lines, problems, font)
         sources.append(library_path)
-    specs = decree.daftar_lampiran if decree is not None else _specs_as_typed(raw, font)
+    specs = decree.daftar_lampiran if decree is not None else _specs_as_typed(case_dir, raw, font)
     tables, table_files = read_tables(case_dir, specs, problems, font)
     sources += table_files
     offices: tuple[KantorBatch, ...] = ()
@@ -239,7 +239,7 @@ def load_yaml_case(case_dir: Path) -> Case:
     )
 
 
-def _specs_as_typed(raw: dict, font: str) -> tuple[LampiranSpec | None, ...]:
+def _specs_as_typed(case_dir: Path, raw: dict, font: str) -> tuple[LampiranSpec | None, ...]:
     """The lampiran of a decree that did not validate, as far as each can be read, so that the
     tables' own problems are reported in the same run (None: a lampiran whose declaration has
     problems of its own)."""
@@ -253,7 +253,8 @@ def _specs_as_typed(raw: dict, font: str) -> tuple[LampiranSpec | None, ...]:
                 specs.append(None)
         return tuple(specs)
     plan_ref = raw.get("rencana_aksi") or PLAN_FILE
-    if listed is None and isinstance(plan_ref, str):
+    # a case from before the list: its plan, unless it has none at all (neither named nor there)
+    if listed is None and isinstance(plan_ref, str) and ("rencana_aksi" in raw or (case_dir / plan_ref).exists()):
         return (LampiranSpec.model_construct(judul="-", jenis="tabel", data=plan_ref, sheet=PLAN_SHEET),)
     return ()
 

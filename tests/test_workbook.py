@@ -82,7 +82,9 @@ def test_every_decree_setting_has_its_row_in_the_workbook():
     assert missing == []
     # a lampiran's settings are columns of the Lampiran sheet; its members and prose, the rows of its
     # own sheet; `data` is the YAML form's workbook of its rows
-    assert set(LampiranSpec.model_fields) == {key for _, key, _ in LAMPIRAN_COLUMNS} | {"anggota", "isi", "data"}
+    # (the Kolom column holds a preset's name, `bentuk`, or names the sheet of its columns, `kolom`)
+    expected = {key for _, key, _ in LAMPIRAN_COLUMNS} | {"bentuk", "anggota", "isi", "data"}
+    assert set(LampiranSpec.model_fields) == expected
     assert set(Kolom.model_fields) == {key for _, key, _ in KOLOM_COLUMNS}
     assert set(Anggota.model_fields) == set(ANGGOTA_KEYS)
 
