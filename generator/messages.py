@@ -1802,6 +1802,13 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "id": ("{n} lampiran (paling banyak {max})", "gabungkan beberapa lampiran, atau periksa baris yang tertempel"),
         "en": ("{n} lampiran (at most {max})", "merge some lampiran, or check for pasted rows"),
     },
+    "lampiran.bentuk_and_kolom": {
+        "id": (
+            "bentuk tabel dan daftar kolom sama-sama diisi",
+            "pakai salah satu: bentuk (mis. rencana-aksi-triwulan) atau kolom (kolom tabel sendiri)",
+        ),
+        "en": ("both a table preset (bentuk) and columns (kolom) are given", "use one: bentuk, or kolom"),
+    },
     "kolom.key_for_kind": {
         "id": (
             "'{key}' tidak berlaku untuk kolom berjenis {jenis}",
