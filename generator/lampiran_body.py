@@ -336,6 +336,7 @@ def build_prose(anchor: Any, blocks: tuple[BlokProsa, ...], styles: dict[str, st
                 label = numbering.number_label(i, style) + "."
                 after = 120 if i == len(items) else 60
                 out.append(indented(_paragraph(butir, item, label), (level + 1) * _LEVEL_TWIPS, _LEVEL_TWIPS, after))
+    out.append(_paragraph(isi))  # a line between the text and the closing block, as under a table
     for p in out:
         anchor.addprevious(p)
     anchor.getparent().remove(anchor)
