@@ -70,7 +70,7 @@ def test_the_quarterly_plan_reads_in_order_with_its_groups_numbered_and_items_le
     number = 0
     rows = case.tables[0].rows
     for r, row in enumerate(rows):
-        kegiatan, indikator, aksi = row.values[:3]
+        kegiatan, _, aksi = row.values[:3]
         if kegiatan:
             number += 1
             position = text.index(squash(f"{number}{kegiatan}"), position)
@@ -189,7 +189,7 @@ def test_the_prose_has_its_chapters_sections_and_lists_numbered(built):
     chapter = section = subsection = 0
     for block in case.lampiran[1].isi or ():
         if block.kind == "bab":
-            chapter, section = chapter + 1, 0
+            chapter, section, subsection = chapter + 1, 0, 0
             wanted = [f"BAB {roman(chapter)} {(block.bab or '').upper()}"]
         elif block.kind == "bagian":
             section, subsection = section + 1, 0
@@ -200,8 +200,8 @@ def test_the_prose_has_its_chapters_sections_and_lists_numbered(built):
         elif block.kind == "paragraf":
             wanted = [block.paragraf or ""]
         else:
-            style = (lambda i: item_letter(i)) if subsection else (lambda i: str(i + 1))
-            wanted = [f"{style(i)}. {item}" for i, item in enumerate(block.butir or [])]
+            labels = [item_letter(i) if subsection else str(i + 1) for i in range(len(block.butir or []))]
+            wanted = [f"{label}. {item}" for label, item in zip(labels, block.butir or [])]
         for words in wanted:
             position = text.index(squash(words), position)
 
