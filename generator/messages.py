@@ -1025,6 +1025,7 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "diff.empty": {"id": "(kosong)", "en": "(empty)"},
     "diff.section.keputusan": {"id": "Keputusan", "en": "Decree"},
     "diff.section.mengingat": {"id": "Mengingat", "en": "Mengingat (legal bases)"},
+    "diff.section.lampiran": {"id": "Lampiran", "en": "Lampiran"},
     "diff.section.rencana": {"id": "Rencana Aksi (lampiran)", "en": "Rencana Aksi (the lampiran's plan)"},
     "diff.section.kantor": {"id": "Kantor (batch)", "en": "Offices (batch)"},
     "diff.pdf_done": {"id": "{path}  (daftar perubahan)", "en": "{path}  (list of changes)"},
