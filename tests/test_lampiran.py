@@ -329,3 +329,28 @@ def test_members_and_prose_typed_in_the_workbook_become_the_lampiran(tmp_path):
         load_case(tmp_path / "tim")
     except DataError as exc:
         assert not [p for p in exc.problems if p.place.sheet in ("Lampiran", "Lampiran I", "Lampiran II")]
+
+
+def test_what_changed_in_the_lampiran_is_listed():
+    import copy
+
+    from generator.diff import compare, describe
+
+    old = case_content(load_case(ROOT / "data" / "contoh-sk-tim"))
+    new = copy.deepcopy(old)
+    new["keputusan"]["lampiran"][0]["anggota"][2]["nama"] = "Budi"
+    new["keputusan"]["lampiran"][1]["diktum"] = 1
+    new["keputusan"]["lampiran"].append({"judul": "Jadwal", "jenis": "prosa", "isi": [{"paragraf": "x"}]})
+    said = [describe(change) for change in compare(old, new)]
+    assert said == [
+        "Lampiran I › anggota 3: kata-kata diubah: [-[Contoh] Nama Kabag Hukum dan SDM-] {+Budi+} — "
+        "Kepala Bagian Hukum dan Sumber Daya Manusia — Ketua",
+        "Lampiran II: diktum: 2 → 1",
+        'Lampiran III: ditambah "Jadwal"',
+    ]
+    table = case_content(load_case(TRIWULAN))
+    changed = copy.deepcopy(table)
+    changed["tabel_lampiran"][0]["baris"][0]["Target TW IV"] = "1"
+    ((change,),) = [compare(table, changed)]
+    assert change.section == "lampiran" and change.subject == "Lampiran › baris 1" and ("+", "1") in change.words
+    assert compare(case_content(load_case(NTB_CASE)), case_content(load_case(NTB_CASE))) == []
