@@ -226,3 +226,56 @@ def test_every_lampiran_block_has_its_signature_field(built):
         for variant in ("asli", "salinan")
         for part in ("keputusan", "lampiran-1", "lampiran-2")
     ]
+
+
+# ---------------------------------------------------------------- none, and pages counted again
+
+
+def _copy_case(source, tmp_path, change):
+    import shutil
+
+    import yaml
+
+    dest = tmp_path / "data" / source.name
+    shutil.copytree(source, dest)
+    shutil.copy(ROOT / "data" / "dasar-hukum.yaml", tmp_path / "data" / "dasar-hukum.yaml")
+    path = dest / "keputusan.yaml"
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return dest
+
+
+def test_a_decree_without_lampiran_is_the_decree_alone(tmp_path):
+    from generator.pipeline import build
+
+    case_dir = _copy_case(SK_TIM, tmp_path, lambda d: d.__setitem__("lampiran", []))
+    result = build(case_dir, tmp_path / "out")
+    for variant in ("asli", "salinan"):
+        pages = pages_text(result.bundles[variant])
+        assert result.pages[variant] == len(pages) and not any(p.startswith("LAMPIRAN") for p in pages)
+        assert _outline(result.bundles[variant]) == [("Keputusan", 1)]
+    text = squash(body_text(result.bundles["asli"]))
+    assert "sebagaimanatercantumdalam" not in text  # no diktum points to a lampiran
+    assert squash("KESATU : Membentuk Tim Reformasi Birokrasi") in text
+    assert set(_fields(result, "asli")) == {"ttd_ketua"}  # ttd_lampiran on, but no lampiran to sign
+    assert sorted(p.name for p in result.out_dir.iterdir() if p.suffix == ".docx") == [
+        "contoh-sk-tim-asli-keputusan.docx",
+        "contoh-sk-tim-salinan-keputusan.docx",
+    ]
+
+
+def test_with_pages_counted_again_each_lampiran_starts_at_one_on_a4(tmp_path):
+    from generator.pipeline import build
+
+    def change(data):
+        data["profil"].update(nomor_halaman_lampiran="ulang", kertas="A4")
+
+    result = build(_copy_case(SK_TIM, tmp_path, change), tmp_path / "out")
+    pages = pages_text(result.bundles["salinan"])
+    starts = [i for i, page in enumerate(pages) if page.startswith("LAMPIRAN")]
+    numbers = _page_numbers(pages)
+    assert numbers[: starts[0]] == [None, *range(2, starts[0] + 1)]
+    assert numbers[starts[0] : starts[1]] == [None, *range(2, starts[1] - starts[0] + 1)]
+    assert numbers[starts[1] :] == [None, *range(2, len(pages) - starts[1] + 1)]
+    assert len(pages) - starts[1] >= 2  # the prose runs over a page: its second page is "- 2 -"
