@@ -1789,6 +1789,20 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "id": ("{column} belum diisi", "tulis {column} di sel ini"),
         "en": ("{column} is missing", "write the {column} in this cell"),
     },
+    "lampiran.sheet_twice": {
+        "id": (
+            "sheet '{sheet}' sudah dipakai oleh lampiran ke-{n}",
+            "beri setiap lampiran sheet-nya sendiri (tulis nama sheet lain, atau kosongkan untuk Lampiran I, II ...)",
+        ),
+        "en": (
+            "sheet '{sheet}' is already used by lampiran {n}",
+            "give each lampiran its own sheet (another name, or blank for Lampiran I, II ...)",
+        ),
+    },
+    "lampiran.sheet_reserved": {
+        "id": ("sheet '{sheet}' bukan sheet isi lampiran", "tulis nama sheet lain untuk isi lampiran ini"),
+        "en": ("sheet '{sheet}' is not a lampiran's sheet", "name another sheet for this lampiran's rows"),
+    },
     "lampiran.no_content": {
         "id": (
             "lampiran berjenis {jenis} ini belum berisi apa pun",

@@ -33,8 +33,10 @@ from .schema import (
     KOLOM_COLUMNS,
     LAMPIRAN_COLUMNS,
     LAMPIRAN_SHEET,
+    LISTS_SHEET,
     MENGINGAT_HEADERS,
     MENGINGAT_SHEET,
+    PETUNJUK_SHEET,
     PLAN_SHEET,
     PROSA_HEADERS,
     REQUIRED_SHEETS,
@@ -82,8 +84,9 @@ def load_workbook_case(case_dir: Path) -> Case:
     listed = LAMPIRAN_SHEET in book.sheetnames  # else a workbook from before the list: one plan sheet
     tables: list[TableData | None] = []
     headers: dict[Place, str] = {}  # the cells of the lampiran's sheets: the header of their column
+    unread: set[Place] = set()  # rows of the Lampiran sheet whose lampiran's own sheet was not read
     if listed:
-        raw["lampiran"], tables = _read_lampiran(book, path, problems, places, headers, font)
+        raw["lampiran"], tables = _read_lampiran(book, path, problems, places, headers, unread, font)
     else:
         raw["rencana_aksi"] = WORKBOOK_FILE
 
@@ -98,6 +101,8 @@ def load_workbook_case(case_dir: Path) -> Case:
             for p in pydantic_problems(exc, placer):
                 if p.place in formulas:
                     continue  # its value is a formula, reported as such: what it stands for is unknown
+                if p.code == "lampiran.no_content" and p.place in unread:
+                    continue  # its sheet is missing or refused, reported as such
                 if p.code == "value.missing" and p.place == sheet_place:
                     continue  # its labelled row is gone: reported as label.missing already
                 if p.code == "lampiran.both":
@@ -148,7 +153,13 @@ _JUDUL_LAMPIRAN = FIELD_BY_PATH[("judul_lampiran",)]
 
 
 def _read_lampiran(
-    book: Any, path: Path, problems: list[Problem], places: dict[tuple, Place], headers: dict[Place, str], font: str
+    book: Any,
+    path: Path,
+    problems: list[Problem],
+    places: dict[tuple, Place],
+    headers: dict[Place, str],
+    unread: set[Place],
+    font: str,
 ) -> tuple[list[dict], list[TableData | None]]:
     """The Lampiran sheet (one row per lampiran) and each lampiran's own sheet: the declarations
     as the model takes them (members and prose included), every value's cell in `places` (and
@@ -161,6 +172,7 @@ def _read_lampiran(
     rows = list_from_sheet(sheet, file, titles, problems, font, limit=(MAX_LAMPIRAN, "lampiran.too_many"))
     specs: list[dict] = []
     tables: list[TableData | None] = []
+    used: dict[str, int] = {}  # the sheets of the lampiran so far: which lampiran (1-based) has each
     for i, (r, values) in enumerate(rows):
         spec: dict[str, Any] = {}
         places[("lampiran", i)] = at(f"A{r}")
@@ -172,9 +184,7 @@ def _read_lampiran(
         specs.append(spec)
         tables.append(None)
         jenis = spec.get("jenis", "tabel")
-        content = book[spec_sheet] if (spec_sheet := _sheet_of(spec, i)) in book.sheetnames else None
-        if content is None:
-            find_sheet(book, path, spec_sheet, problems)  # reported: missing, or renamed to ...
+        spec_sheet = _sheet_of(spec, i)
         # the Kolom cell names a preset, or the sheet that declares the table's own columns
         kolom = spec.pop("kolom", None)
         places[("lampiran", i, "bentuk")] = places[("lampiran", i, "kolom")]
@@ -196,7 +206,21 @@ def _read_lampiran(
                 )
             )
             readable = False
+        sheet_cell = places[("lampiran", i, "sheet")]
+        if spec_sheet.casefold() in used or spec_sheet.casefold() in _NOT_LAMPIRAN:
+            if spec_sheet.casefold() in used:  # one sheet, one lampiran: its rows are not printed twice
+                problems.append(
+                    problem("lampiran.sheet_twice", sheet_cell, sheet=spec_sheet, n=used[spec_sheet.casefold()])
+                )
+            else:
+                problems.append(problem("lampiran.sheet_reserved", sheet_cell, sheet=spec_sheet))
+            unread.add(places[("lampiran", i)])  # its content, unread, is not said to be missing
+            continue
+        used[spec_sheet.casefold()] = i + 1
+        content = book[spec_sheet] if spec_sheet in book.sheetnames else None
         if content is None:
+            find_sheet(book, path, spec_sheet, problems)  # reported: missing, or renamed to ...
+            unread.add(places[("lampiran", i)])
             continue
         if jenis == "anggota":
             members = tuple((header, key, "text") for header, key in zip(ANGGOTA_HEADERS, ANGGOTA_KEYS))
@@ -215,6 +239,12 @@ def _read_lampiran(
             else:
                 tables[i] = table_from_sheet(content, file, declared.columns, problems, font)
     return specs, tables
+
+
+_NOT_LAMPIRAN = {
+    name.casefold()
+    for name in (DECREE_SHEET, MENGINGAT_SHEET, LAMPIRAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET, LISTS_SHEET)
+}
 
 
 def _sheet_of(spec: dict, index: int) -> str:

@@ -217,7 +217,7 @@ def load_yaml_case(case_dir: Path) -> Case:
         mengingat = _resolve_mengingat(raw.get("mengingat"), library_path, decree_path, lines, problems, font)
         sources.append(library_path)
     specs = decree.daftar_lampiran if decree is not None else _specs_as_typed(case_dir, raw, font)
-    tables, table_files = read_tables(case_dir, specs, problems, font)
+    tables, table_files = read_tables(case_dir, specs, problems, font, decree_path, lines)
     sources += table_files
     offices: tuple[KantorBatch, ...] = ()
     offices_path = case_dir / OFFICES_FILE
@@ -260,17 +260,31 @@ def _specs_as_typed(case_dir: Path, raw: dict, font: str) -> tuple[LampiranSpec 
 
 
 def read_tables(
-    case_dir: Path, specs: tuple[LampiranSpec | None, ...], problems: list[Problem], font: str
+    case_dir: Path,
+    specs: tuple[LampiranSpec | None, ...],
+    problems: list[Problem],
+    font: str,
+    decree_path: Path | None = None,
+    lines: dict[tuple, int] | None = None,
 ) -> tuple[tuple[TableData | None, ...], list[Path]]:
     """The rows of each table lampiran, from the workbook and sheet it names (each workbook
     opened once); the workbooks read."""
     books: dict[Path, object] = {}
     tables: list[TableData | None] = []
+    used: dict[tuple[Path, str], int] = {}  # (workbook, sheet) -> the lampiran that reads it
     for index, spec in enumerate(specs):
         if spec is None or spec.jenis != "tabel":
             tables.append(None)
             continue
         path = case_dir / spec.data_file()
+        where = (path.resolve(), spec.sheet_name(index).casefold())
+        if where in used:
+            loc = ("lampiran", index, "sheet")
+            place = key_place(decree_path, loc, lines) if decree_path and lines else Place(str(path))
+            problems.append(problem("lampiran.sheet_twice", place, sheet=spec.sheet_name(index), n=used[where] + 1))
+            tables.append(None)
+            continue
+        used[where] = index
         if path not in books:
             books[path] = open_workbook(path, problems)
         book = books[path]

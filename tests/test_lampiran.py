@@ -354,3 +354,16 @@ def test_what_changed_in_the_lampiran_is_listed():
     ((change,),) = [compare(table, changed)]
     assert change.section == "lampiran" and change.subject == "Lampiran › baris 1" and ("+", "1") in change.words
     assert compare(case_content(load_case(NTB_CASE)), case_content(load_case(NTB_CASE))) == []
+
+
+def test_two_lampiran_reading_one_sheet_are_refused_in_both_forms(triwulan, triwulan_book):
+    second = {"judul": "Lagi", "bentuk": "rencana-aksi-triwulan", "data": "lampiran.xlsx", "sheet": "Lampiran I"}
+    _edit(triwulan, lambda d: d["lampiran"].append(second))
+    ((code, key, text),) = _problems(triwulan)
+    assert (code, key) == ("lampiran.sheet_twice", "lampiran[2].sheet") and "lampiran ke-1" in text
+    _set(triwulan_book, "Lampiran", A3="Lagi", B3="tabel", C3="rencana-aksi-triwulan", D3="Lampiran I")
+    _set(triwulan_book, "Lampiran", A4="Lagi", B4="anggota", D4="Kantor")
+    assert [(c, w) for c, w, _ in _problems(triwulan_book)] == [
+        ("lampiran.sheet_twice", "Lampiran!D3"),
+        ("lampiran.sheet_reserved", "Lampiran!D4"),
+    ]
