@@ -367,3 +367,28 @@ def test_two_lampiran_reading_one_sheet_are_refused_in_both_forms(triwulan, triw
         ("lampiran.sheet_twice", "Lampiran!D3"),
         ("lampiran.sheet_reserved", "Lampiran!D4"),
     ]
+
+
+def test_each_office_of_a_batch_gets_the_lampiran_in_its_own_name(tmp_path):
+    from generator.offices import office_case, read_batch
+
+    source = ROOT / "data" / "contoh-sk-tim"
+    case_dir = tmp_path / "data" / source.name
+    shutil.copytree(source, case_dir)
+    shutil.copy(ROOT / "data" / "dasar-hukum.yaml", tmp_path / "data" / "dasar-hukum.yaml")
+    office = {
+        "kode_wilayah": "5201",
+        "wilayah": "Kabupaten Lombok Barat",
+        "kedudukan": "Gerung",
+        "urut": 3,
+        "penandatangan_nama": "[Contoh] Ketua Lombok Barat",
+        "pengesah_nama": "[Contoh] Kasubbag Lombok Barat",
+    }
+    (case_dir / "daftar-kantor.yaml").write_text(yaml.safe_dump({"kantor": [office]}))
+    batch = read_batch(case_dir)
+    case = office_case(batch, batch.offices[0])
+    members, prose = case.lampiran
+    assert members.judul.endswith("Sekretariat Komisi Pemilihan Umum Kabupaten Lombok Barat Tahun 2024")
+    assert members.anggota and members.anggota[1].jabatan == "Sekretaris Komisi Pemilihan Umum Kabupaten Lombok Barat"
+    assert prose.isi and "Kabupaten Lombok Barat" in (prose.isi[2].paragraf or "")
+    assert prose.diktum == 2 and case.tables == (None, None)
