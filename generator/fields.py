@@ -141,9 +141,8 @@ def field_specs(
     """The fields of one bundle, in signing order. `lampiran_pages`: the first and last page
     (1-based) of each lampiran; by default one lampiran after the decree, to the end."""
     d = case.decree
-    office = d.kantor.nama
-    jabatan = f"{d.penandatangan.jabatan} {office}"
-    keputusan = f"Keputusan {office} Nomor {d.nomor_lengkap} tentang {d.tentang}"
+    jabatan = d.jabatan_penandatangan
+    keputusan = f"Keputusan {d.nama_penerbit} Nomor {d.nomor_lengkap} tentang {d.tentang}"
     decree = (1, decree_pages)
     parts = lampiran_pages if lampiran_pages is not None else [(decree_pages + 1, total_pages)]
     count = len(parts)

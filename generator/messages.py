@@ -1509,11 +1509,13 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "kode_wilayah.pattern": {
         "id": (
             "kode wilayah '{value}' tidak sah",
-            "kode wilayah Kemendagri: 2 angka untuk provinsi, 4 angka untuk kabupaten/kota (sebagai teks)",
+            "kode wilayah Kemendagri: 2 angka untuk provinsi, 4 angka untuk kabupaten/kota (sebagai teks); "
+            "kosongkan untuk lembaga tingkat nasional",
         ),
         "en": (
             "region code '{value}' is not valid",
-            "the Kemendagri region code: 2 digits for a province, 4 for a kabupaten/kota, in quotes",
+            "the Kemendagri region code: 2 digits for a province, 4 for a kabupaten/kota, in quotes; "
+            "leave it out for a national body",
         ),
     },
     "nip.pattern": {
@@ -1569,6 +1571,20 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "en": (
             "the number format needs {{{part}}} but {label} is not given",
             "add {label}, or remove {{{part}}} from the number format",
+        ),
+    },
+    "nomor.no_region_code": {
+        "id": (
+            "format nomor memakai {{kode_wilayah}}, tetapi kantor ini tidak mempunyai kode wilayah "
+            "({label} kosong, seperti lembaga tingkat nasional)",
+            "hapus {{kode_wilayah}} dari format nomor, mis. {{urut}} TAHUN {{tahun}} atau "
+            "{{urut}}/{{klasifikasi}}/{{tahun}}; atau isi {label} bila kantor ini kantor daerah",
+        ),
+        "en": (
+            "the number format uses {{kode_wilayah}}, but this office has no region code "
+            "({label} is empty, as for a national body)",
+            "remove {{kode_wilayah}} from the number format, e.g. {{urut}} TAHUN {{tahun}} or "
+            "{{urut}}/{{klasifikasi}}/{{tahun}}; or fill in {label} if this is a regional office",
         ),
     },
     # ---- Mengingat and its library

@@ -9,9 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from . import numbering, printable
@@ -58,16 +68,67 @@ class _Strict(BaseModel):
 Text = Field(min_length=1, max_length=MAX_TEXT)
 
 
-class Kantor(_Strict):
+class _Later(_Strict):
+    """A model that gained keys after cases were written: those keys are left out of its dump
+    while they hold their defaults, so a case written before them has the same content as
+    before (content hash, revisions, diff, the YAML that convert-case writes)."""
+
+    added_later: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        fields = type(self).model_fields
+        for key in self.added_later:
+            if key in data and getattr(self, key) == fields[key].get_default(call_default_factory=True):
+                del data[key]
+        return data
+
+
+def _lines(items: list[str] | None) -> list[str] | None:
+    return None if items is None else _non_empty_items(items)
+
+
+def _non_empty_items(items: list[str]) -> list[str]:
+    for i, item in enumerate(items):
+        if not item.strip():
+            raise PydanticCustomError("item.empty", "item {n} is empty", {"n": i + 1})
+        if len(item) > MAX_TEXT:
+            raise PydanticCustomError(
+                "item.too_long",
+                "item {n} is {length} characters long (at most {max})",
+                {"n": i + 1, "length": len(item), "max": MAX_TEXT},
+            )
+    return items
+
+
+class Kantor(_Later):
     lembaga: Printed = Field(default="Komisi Pemilihan Umum", min_length=1, max_length=200)
-    wilayah: Printed = Field(min_length=1, max_length=200)
-    kode_wilayah: str = Field(pattern=KODE_WILAYAH)
+    # a national body (KPU RI, a ministry) has no region and no region code
+    wilayah: Printed | None = Field(default=None, min_length=1, max_length=200)
+    kode_wilayah: str | None = Field(default=None, pattern=KODE_WILAYAH)
     kedudukan: Printed = Field(min_length=1, max_length=100)
+    # the letterhead's lines, top to bottom, when they are not Lembaga / Wilayah (printed in capitals)
+    kop: list[Printed] | None = Field(default=None, min_length=1, max_length=6)
+
+    added_later = ("kop",)
+
+    @field_validator("kop")
+    @classmethod
+    def _kop_lines(cls, items: list[str] | None) -> list[str] | None:
+        return _lines(items)
 
     @property
     def nama(self) -> str:
         """Full office name, e.g. 'Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat'."""
-        return f"{self.lembaga} {self.wilayah}"
+        return f"{self.lembaga} {self.wilayah}" if self.wilayah else self.lembaga
+
+    @property
+    def kop_lines(self) -> list[str]:
+        """The letterhead, top to bottom: the office's own lines, or Lembaga and Wilayah."""
+        if self.kop:
+            return list(self.kop)
+        return [self.lembaga] + ([self.wilayah] if self.wilayah else [])
 
 
 class Nomor(_Strict):
@@ -103,9 +164,14 @@ class Ditetapkan(_Strict):
     tempat: Printed | None = Field(default=None, max_length=100)
 
 
-class Penandatangan(_Strict):
+class Penandatangan(_Later):
     jabatan: Printed = Field(default="Ketua", min_length=1, max_length=100)
+    # the official's whole title when it is not Jabatan + the office's name ("Menteri Agama
+    # Republik Indonesia", not "Menteri Kementerian Agama Republik Indonesia")
+    jabatan_lengkap: Printed | None = Field(default=None, min_length=1, max_length=200)
     nama: Printed = Field(min_length=1, max_length=200)
+
+    added_later = ("jabatan_lengkap",)
 
 
 class PengesahSalinan(_Strict):
@@ -429,10 +495,15 @@ class LampiranSpec(_Strict):
         return self.nomor_kolom if self.nomor_kolom is not None else self.jenis == "tabel"
 
 
-class Decree(_Strict):
+class Decree(_Later):
     """The decree as typed in keputusan.yaml."""
 
     kantor: Kantor
+    # who the decree is of: the institution ("KEPUTUSAN KOMISI PEMILIHAN UMUM PROVINSI ...") or
+    # its official ("KEPUTUSAN KETUA PENGADILAN ...", "KEPUTUSAN MENTERI AGAMA ..."): the title,
+    # the Menetapkan line and the last Menimbang follow it
+    penerbit: Literal["lembaga", "pejabat"] = "lembaga"
+    dengan_rahmat: bool = False  # "DENGAN RAHMAT TUHAN YANG MAHA ESA" above the enacting official
     nomor: Nomor
     tahun: int = Field(ge=1945, le=2200)
     tentang: Printed = Text
@@ -440,6 +511,8 @@ class Decree(_Strict):
     judul_lampiran: Printed | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     menimbang: list[Printed] = Field(min_length=1, max_length=25)
     mengingat: list[Plain] = Field(min_length=1, max_length=60)
+    memperhatikan: list[Printed] = Field(default=[], max_length=30)
+    menetapkan: Printed | None = Field(default=None, min_length=1, max_length=MAX_TEXT)  # else derived
     diktum: list[Printed] = Field(min_length=1, max_length=30)
     ditetapkan: Ditetapkan
     penandatangan: Penandatangan
@@ -470,19 +543,12 @@ class Decree(_Strict):
                 )
         return value
 
-    @field_validator("menimbang", "diktum")
+    added_later = ("penerbit", "dengan_rahmat", "memperhatikan", "menetapkan", "lampiran")
+
+    @field_validator("menimbang", "memperhatikan", "diktum")
     @classmethod
     def _items_not_empty(cls, items: list[str]) -> list[str]:
-        for i, item in enumerate(items):
-            if not item.strip():
-                raise PydanticCustomError("item.empty", "item {n} is empty", {"n": i + 1})
-            if len(item) > MAX_TEXT:
-                raise PydanticCustomError(
-                    "item.too_long",
-                    "item {n} is {length} characters long (at most {max})",
-                    {"n": i + 1, "length": len(item), "max": MAX_TEXT},
-                )
-        return items
+        return _non_empty_items(items)
 
     def missing_number_parts(self) -> list[str]:
         """Parts the number format needs that the data does not give (checked by the loader)."""
@@ -502,6 +568,7 @@ class Decree(_Strict):
             "kode_wilayah": self.kantor.kode_wilayah,
             "tahun": self.tahun,
             "bulan": f"{month:02d}",
+            "bulan_tanpa_nol": str(month),
             "bulan_romawi": numbering.roman(month),
         }
 
@@ -513,6 +580,16 @@ class Decree(_Strict):
     @property
     def tempat(self) -> str:
         return self.ditetapkan.tempat or self.kantor.kedudukan
+
+    @property
+    def jabatan_penandatangan(self) -> str:
+        """The enacting official's whole title: 'Ketua Komisi Pemilihan Umum Provinsi ...'."""
+        return self.penandatangan.jabatan_lengkap or f"{self.penandatangan.jabatan} {self.kantor.nama}"
+
+    @property
+    def nama_penerbit(self) -> str:
+        """Whose decree it is, as the title names it after 'Keputusan': the office, or its official."""
+        return self.jabatan_penandatangan if self.penerbit == "pejabat" else self.kantor.nama
 
     @property
     def only_plan(self) -> bool:

@@ -27,7 +27,18 @@ BULAN = [
     "Desember",
 ]
 
-NUMBER_FIELDS = ("urut", "klasifikasi", "kode_wilayah", "tahun", "bulan", "bulan_romawi", "kode_lembaga")
+# {bulan} is the month of enactment in two digits (01), {bulan_tanpa_nol} without the zero (1),
+# {bulan_romawi} in Roman numerals (I)
+NUMBER_FIELDS = (
+    "urut",
+    "klasifikasi",
+    "kode_wilayah",
+    "tahun",
+    "bulan",
+    "bulan_tanpa_nol",
+    "bulan_romawi",
+    "kode_lembaga",
+)
 
 
 def terbilang(n: int) -> str:

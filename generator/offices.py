@@ -418,6 +418,11 @@ def office_case(batch: Batch, office: Office) -> Case:
     data["diktum"] = [rename(t) for t in data["diktum"]]
     for spec in data.get("lampiran") or []:
         _rename_lampiran(spec, rename)
+    for key in ("memperhatikan", "menetapkan"):  # the decree head's own texts name the office too
+        if data.get(key):
+            data[key] = [rename(t) for t in data[key]] if isinstance(data[key], list) else rename(data[key])
+    if data["penandatangan"].get("jabatan_lengkap"):
+        data["penandatangan"]["jabatan_lengkap"] = rename(data["penandatangan"]["jabatan_lengkap"])
     data["ditetapkan"] = {
         "tanggal": entry.tanggal or defaults.tanggal or d.ditetapkan.tanggal,
         # the base case's place of enactment is its own seat: each office enacts at its own

@@ -200,7 +200,7 @@ def _produce(
             parts.append((numbering.lampiran_name(index, len(specs)), reader))
             lampiran_docx.append(docx)
         meta = pdfa.DocMeta(
-            title=f"Keputusan {decree.kantor.nama} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
+            title=f"Keputusan {decree.nama_penerbit} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
             author=decree.kantor.nama,
             subject=decree.tentang,
             created=numbering.build_time(decree.ditetapkan.tanggal),

@@ -178,3 +178,38 @@ def _cmap(found: str) -> frozenset[int] | None:
         log.warning("cannot read the characters of %s (%s): texts are not checked against it", path, exc)
         return None
     return frozenset(table) if table else None
+
+
+# ---------------------------------------------------------------- the font's widths
+
+
+def text_width(text: str, font: str, size: float) -> float | None:
+    """Width in points of `text` in the regular face of `font` at `size` points: the sum of its
+    characters' advance widths (no kerning), as LibreOffice prints it; None when the font cannot
+    be read."""
+    metrics = _advances(font)
+    if metrics is None:
+        return None
+    widths, units, fallback = metrics
+    return sum(widths.get(ord(c), fallback) for c in text) * size / units
+
+
+@functools.lru_cache(maxsize=32)
+def _advances(font: str) -> tuple[dict[int, int], int, int] | None:
+    """(advance width by character, units per em, the width of 'M' for characters it lacks)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    found = _font_file(font, "regular")
+    if found is None:
+        return None
+    path, index = found.split("\n")[:2]
+    try:
+        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as face_file:
+            cmap = face_file.getBestCmap() or {}
+            metrics = face_file["hmtx"].metrics
+            units = int(face_file["head"].unitsPerEm)
+    except (OSError, TTLibError, AssertionError, KeyError) as exc:
+        log.warning("cannot read the widths of %s (%s)", path, exc)
+        return None
+    widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
+    return widths, units, widths.get(ord("M"), units)

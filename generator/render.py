@@ -24,7 +24,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
-from . import lampiran_body, numbering, ooxml, template_files
+from . import lampiran_body, numbering, ooxml, printable, template_files
 from .errors import TemplateError
 from .model import BarisTabel, Case, LampiranSpec
 
@@ -53,17 +53,19 @@ def context(case: Case, variant: Variant, lampiran: int | None = None) -> dict:
     specs = case.lampiran
     spec = specs[lampiran] if lampiran is not None else None
     office = d.kantor.nama
+    issuer = d.nama_penerbit  # "Keputusan <issuer>": the office, or its official
     menimbang = list(d.menimbang)
     # The last Menimbang item restates the subject: standard wording, generated.
     menimbang.append(
         f"bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam "
-        f"{numbering.huruf_list(len(d.menimbang))}, perlu menetapkan Keputusan {office} "
+        f"{numbering.huruf_list(len(d.menimbang))}, perlu menetapkan Keputusan {issuer} "
         f"tentang {d.tentang};"
     )
     # the diktum that refer to the lampiran name them (unless typed so), then the closing one
     diktum = numbering.with_lampiran_reference(list(d.diktum), [s.diktum for s in specs])
     diktum.append("Keputusan ini mulai berlaku pada tanggal ditetapkan.")
-    jabatan = f"{d.penandatangan.jabatan} {office}"
+    jabatan = d.jabatan_penandatangan
+    kop = [line.upper() for line in d.kantor.kop_lines]
     return {
         "salinan": variant == "salinan",
         "nomor": d.nomor_lengkap,
@@ -72,13 +74,22 @@ def context(case: Case, variant: Variant, lampiran: int | None = None) -> dict:
             "nama_kapital": office.upper(),
             "nama_dua_baris": _two_lines(office),
             "lembaga_kapital": d.kantor.lembaga.upper(),
-            "wilayah_kapital": d.kantor.wilayah.upper(),
+            "wilayah_kapital": (d.kantor.wilayah or "").upper(),
+            # the letterhead: its lines above the last, and the last (ruled below)
+            "kop_atas": kop[:-1],
+            "kop_bawah": kop[-1],
         },
+        "penerbit": {"nama": issuer, "nama_kapital": issuer.upper(), "nama_dua_baris": _two_lines(issuer)},
+        "dengan_rahmat": d.dengan_rahmat,
         "tentang_kapital": d.tentang.upper(),
+        "menetapkan": d.menetapkan or f"KEPUTUSAN {issuer.upper()} TENTANG {d.tentang.upper()}.",
         "judul_lampiran_kapital": spec.judul.upper() if spec is not None else "",
         "lampiran_label": numbering.lampiran_label(lampiran or 0, len(specs)) if specs else "LAMPIRAN",
         "menimbang": [{"label": f"{numbering.item_letter(i)}.", "teks": t} for i, t in enumerate(menimbang)],
         "mengingat": [{"label": f"{i}.", "teks": f"{t};"} for i, t in enumerate(case.mengingat, start=1)],
+        "memperhatikan": [
+            {"label": f"{i}.", "teks": f"{t.rstrip(';').rstrip()};"} for i, t in enumerate(d.memperhatikan, start=1)
+        ],
         "diktum": [{"label": numbering.diktum_ordinal(i), "teks": t} for i, t in enumerate(diktum, start=1)],
         "tempat": d.tempat,
         "tanggal": numbering.tanggal(d.ditetapkan.tanggal),
@@ -233,6 +244,7 @@ def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = 
         _keep_tables_on_page(doc)
 
     doc = _render(templates / "keputusan.docx", context(case, variant), out, prepare)
+    _fit_section_labels(doc, case)
     _keep_last_clause_with_signature(doc)
     _signature_anchor(doc, case, variant)
     _save(doc, out, case)
@@ -253,6 +265,51 @@ def _save(doc: DocxTemplate, out: Path, case: Case) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(member))
+
+
+SECTION_LABELS = ("Menimbang", "Mengingat", "Memperhatikan", "Menetapkan")
+_CELL_PADDING = 108  # twips each side: Word's and LibreOffice's cell margin where a table sets none
+
+
+def _fit_section_labels(doc: DocxTemplate, case: Case) -> None:
+    """Widen the label column of the tables that hold Menimbang, Mengingat, Memperhatikan and
+    Menetapkan to the widest of those labels, so that none breaks inside the word: at 12 pt
+    "Memperhatikan" is wider than the template's column. The last column gives up the same
+    width, and every such table gets the same label column, so they stay aligned. Where the
+    labels fit (the NTB decree), nothing changes."""
+    profil = case.decree.profil
+    found: list[tuple[Any, list[int], int]] = []  # (table, grid widths, widest label in twips + padding)
+    for tbl in doc.docx.element.body.findall(qn("w:tbl")):
+        if tbl.tblGrid is None:
+            continue
+        labels = set()
+        for tr in tbl.findall(qn("w:tr")):
+            first = tr.find(qn("w:tc"))
+            text = "".join(t.text or "" for t in first.iter(qn("w:t"))).strip() if first is not None else ""
+            if text in SECTION_LABELS:
+                labels.add(text)
+        if not labels:
+            continue
+        widths = [int(col.get(qn("w:w"), "0")) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
+        measured = [printable.text_width(label, profil.font, profil.ukuran_font) for label in labels]
+        if len(widths) < 2 or None in measured:
+            continue
+        padding = _CELL_PADDING * 2
+        margins = tbl.tblPr.find(qn("w:tblCellMar")) if tbl.tblPr is not None else None
+        if margins is not None:
+            sides = [margins.find(qn(f"w:{side}")) for side in ("left", "right")]
+            padding = sum(int(el.get(qn("w:w"), _CELL_PADDING)) if el is not None else _CELL_PADDING for el in sides)
+        # points to twips, and a point to spare for rounding in the layout
+        need = int(max(m for m in measured if m is not None) * 20) + padding + 20
+        found.append((tbl, widths, need))
+    if not found:
+        return
+    target = max([need for _, _, need in found] + [widths[0] for _, widths, _ in found])
+    for tbl, widths, _ in found:
+        grow = target - widths[0]
+        if grow <= 0 or widths[-1] - grow < widths[-1] // 2:
+            continue  # fits already, or the text column cannot give that much
+        _set_widths(tbl, [target, *widths[1:-1], widths[-1] - grow])
 
 
 def _keep_last_clause_with_signature(doc: DocxTemplate) -> None:

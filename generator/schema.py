@@ -141,7 +141,7 @@ def _kind(info: FieldInfo) -> str:
 
 
 def _schema_field(
-    model: type[BaseModel], label: str, path: tuple[str, ...], hint: str = "", error: str = ""
+    model: type[BaseModel], label: str, path: tuple[str, ...], hint: str = "", error: str = "", code: bool = False
 ) -> SchemaField:
     info = _field_info(model, path)
     annotation: Any = info.annotation
@@ -154,7 +154,7 @@ def _schema_field(
     return SchemaField(
         label=label,
         path=path,
-        kind=_kind(info),
+        kind="code" if code else _kind(info),
         hint=_bounded(hint, minimum, maximum),
         error=_bounded(error, minimum, maximum),
         choices=tuple(str(c) for c in choices),
@@ -174,11 +174,18 @@ def _bounded(text: str, minimum: float | None, maximum: float | None) -> str:
     return text
 
 
-def _decree(label: str, key: str, hint: str, error: str = "") -> SchemaField:
-    return _schema_field(Decree, label, tuple(key.split(".")), hint, error)
+def _decree(label: str, key: str, hint: str, error: str = "", code: bool = False) -> SchemaField:
+    """A row of the Keputusan sheet; `code`: a text cell, though the model takes any text (a
+    code such as 017 must keep its zero in Excel)."""
+    return _schema_field(Decree, label, tuple(key.split(".")), hint, error, code)
 
 
-_NUMBER_PARTS = " ".join("{" + name + "}" for name in numbering.NUMBER_FIELDS)
+# how each part of the number reads, for the hint of Format Nomor (every part of numbering.NUMBER_FIELDS)
+_PART_EXAMPLES = {"bulan": "01", "bulan_tanpa_nol": "1", "bulan_romawi": "I"}
+_NUMBER_PARTS = ", ".join(
+    "{" + name + "}" + (f" ({_PART_EXAMPLES[name]})" if name in _PART_EXAMPLES else "")
+    for name in numbering.NUMBER_FIELDS
+)
 
 # The Keputusan sheet's rows, in order: label, key path, hint, and what Excel says when a cell's
 # data validation refuses a value (else a text made from the field's kind and bounds).
@@ -186,21 +193,51 @@ _MM = "Tulis angka dalam milimeter, {min} sampai {max}."
 _POINTS = "Tulis ukuran huruf dalam poin, {min} sampai {max}."
 DECREE_FIELDS: tuple[SchemaField, ...] = (
     _decree("Lembaga", "kantor.lembaga", "Komisi Pemilihan Umum (di Aceh: Komisi Independen Pemilihan)"),
-    _decree("Wilayah", "kantor.wilayah", "mis. Provinsi Nusa Tenggara Barat, Kabupaten Lombok Barat, Kota Mataram"),
+    _decree(
+        "Wilayah",
+        "kantor.wilayah",
+        "mis. Provinsi Nusa Tenggara Barat, Kabupaten Lombok Barat, Kota Mataram; kosongkan untuk lembaga "
+        "tingkat nasional (KPU RI, kementerian)",
+    ),
     _decree(
         "Kode Wilayah",
         "kantor.kode_wilayah",
-        "kode wilayah Kemendagri: 2 angka (provinsi) atau 4 angka (kabupaten/kota), mis. 52",
+        "kode wilayah Kemendagri: 2 angka (provinsi) atau 4 angka (kabupaten/kota), mis. 52; kosongkan untuk "
+        "lembaga tingkat nasional",
     ),
     _decree("Kedudukan", "kantor.kedudukan", "tempat kedudukan kantor, mis. Mataram"),
     _decree(
+        "Kop Surat",
+        "kantor.kop",
+        "satu baris kop per baris berlabel Kop Surat, dari atas (dicetak kapital), mis. Mahkamah Agung Republik "
+        "Indonesia; kosongkan: kop dari Lembaga dan Wilayah",
+    ),
+    _decree(
+        "Penerbit Keputusan",
+        "penerbit",
+        "lembaga: KEPUTUSAN KOMISI PEMILIHAN UMUM PROVINSI ...; pejabat: KEPUTUSAN KETUA PENGADILAN ..., "
+        "KEPUTUSAN MENTERI AGAMA ... (judul, Menetapkan dan Menimbang terakhir mengikuti jabatan penandatangan)",
+    ),
+    _decree(
+        "Dengan Rahmat Tuhan Yang Maha Esa",
+        "dengan_rahmat",
+        "ya: DENGAN RAHMAT TUHAN YANG MAHA ESA dicetak di atas jabatan penetap (keputusan menteri); tidak: "
+        "tanpa (keputusan KPU provinsi)",
+    ),
+    _decree(
         "Format Nomor",
         "nomor.format",
-        "susunan nomor dari bagiannya: " + _NUMBER_PARTS,
+        "susunan nomor dari bagiannya: " + _NUMBER_PARTS + "; mis. {urut}/{klasifikasi}/{kode_wilayah}/{tahun}, "
+        "{urut} TAHUN {tahun} (lembaga tingkat nasional: tanpa {kode_wilayah})",
     ),
     _decree("Nomor Urut", "nomor.urut", "nomor urut keputusan, mis. 19"),
-    _decree("Klasifikasi", "nomor.klasifikasi", "kode klasifikasi, mis. ORT.07"),
-    _decree("Kode Lembaga", "nomor.kode_lembaga", "hanya bila format nomor memakai {kode_lembaga}, mis. KPU"),
+    _decree("Klasifikasi", "nomor.klasifikasi", "kode klasifikasi, mis. ORT.07", code=True),
+    _decree(
+        "Kode Lembaga",
+        "nomor.kode_lembaga",
+        "hanya bila format nomor memakai {kode_lembaga}, mis. KPU, W4.TUN-1, KPU-Prov-017",
+        code=True,
+    ),
     _decree("Tahun", "tahun", "tahun keputusan, mis. 2022", "Tulis tahun dengan 4 angka, mis. 2022."),
     _decree("Tentang", "tentang", "judul keputusan sesudah kata TENTANG, huruf biasa (dicetak kapital otomatis)"),
     _decree("Judul Lampiran", "judul_lampiran", "judul tabel lampiran"),
@@ -209,6 +246,17 @@ DECREE_FIELDS: tuple[SchemaField, ...] = (
         "menimbang",
         "satu butir per baris berlabel Menimbang; huruf a., b. dan butir terakhir "
         "(yang menyatakan ulang Tentang) dibuat otomatis",
+    ),
+    _decree(
+        "Memperhatikan",
+        "memperhatikan",
+        "boleh dikosongkan; satu butir per baris berlabel Memperhatikan, tanpa titik koma penutup "
+        "(nomor 1., 2. dibuat otomatis)",
+    ),
+    _decree(
+        "Menetapkan",
+        "menetapkan",
+        "kosongkan: dibuat otomatis (KEPUTUSAN ... TENTANG ....); bila diisi, dicetak persis seperti diketik",
     ),
     _decree(
         "Diktum",
@@ -220,6 +268,12 @@ DECREE_FIELDS: tuple[SchemaField, ...] = (
     ),
     _decree("Tempat Ditetapkan", "ditetapkan.tempat", "kosongkan bila sama dengan Kedudukan"),
     _decree("Jabatan Penandatangan", "penandatangan.jabatan", "mis. Ketua"),
+    _decree(
+        "Jabatan Lengkap Penandatangan",
+        "penandatangan.jabatan_lengkap",
+        "kosongkan bila jabatan lengkapnya Jabatan Penandatangan + nama kantor (Ketua Komisi Pemilihan Umum "
+        "Provinsi ...); isi bila lain, mis. Menteri Agama Republik Indonesia",
+    ),
     _decree("Nama Penandatangan", "penandatangan.nama", "nama pejabat yang menetapkan (dicetak kapital)"),
     _decree("Unit Pengesah Salinan", "pengesah_salinan.unit", "mis. Sekretariat Komisi Pemilihan Umum Provinsi ..."),
     _decree("Jabatan Pengesah Salinan", "pengesah_salinan.jabatan", "mis. Kepala Bagian Hukum dan Sumber Daya Manusia"),

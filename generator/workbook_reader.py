@@ -119,11 +119,12 @@ def load_workbook_case(case_dir: Path) -> Case:
                 problems.append(p)
         if decree is not None:
             for part in decree.missing_number_parts():
-                part_path = ("kantor", part) if part == "kode_wilayah" else ("nomor", part)
-                spec = FIELD_BY_PATH.get(part_path)
-                problems.append(
-                    problem("nomor.part_missing", placer(part_path), part=part, label=spec.label if spec else part)
-                )
+                if part == "kode_wilayah":  # a national body has none: the format is what is wrong
+                    problems.append(problem("nomor.no_region_code", placer(("nomor", "format")), label="Kode Wilayah"))
+                    continue
+                spec = FIELD_BY_PATH.get(("nomor", part))
+                label = spec.label if spec else part
+                problems.append(problem("nomor.part_missing", placer(("nomor", part)), part=part, label=label))
 
     if not listed:
         plan = RencanaAksi(())
@@ -358,7 +359,8 @@ def _convert(kind: str, value: Any) -> Any:
         if isinstance(value, int):
             return value
         text = cell_text(value)
-        return int(text) if text.isdigit() else text
+        # 017 typed in a text cell is a code with its zero, not the number 17
+        return int(text) if text.isdigit() and not (len(text) > 1 and text.startswith("0")) else text
     if kind in ("int", "number"):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return int(value) if kind == "int" and float(value).is_integer() else value
@@ -432,7 +434,8 @@ def _read_decree_sheet(sheet: Any, file: str, problems: list[Problem]) -> tuple[
                 continue  # an empty item row is not an item (none at all is reported)
             places[path + (len(kept),)] = at(f"B{r}")
             kept.append(_convert("long", value))
-        raw[path[0]] = kept
+        if kept or FIELD_BY_PATH[path].required:  # an optional list whose rows are all blank: not given
+            set_at(raw, path, kept)
     for spec in DECREE_FIELDS:  # a required row that is gone: say which label to add back
         if spec.path not in places and spec.required:
             if not label_formula:  # else it may be the row whose label is a formula, reported already

@@ -81,6 +81,8 @@ STANDARD_AREAS = (
 )
 STARTER_FORMAT = "{urut}/{klasifikasi}/{kode_wilayah}/{tahun}"  # the number format a new workbook offers
 DATA_ROWS = 1000  # rows of the plan/offices sheets that get dropdowns and formats
+# cells formatted as text ('@'), so that Excel keeps what staff type: 017 stays 017, not 17
+TEXT_CELLS = ("code", "urut")
 
 
 def starter_decree() -> dict[str, Any]:
@@ -128,6 +130,9 @@ class WorkbookContent:
     def from_case(cls, case: Case) -> WorkbookContent:
         decree = decree_dict(case)
         decree["ditetapkan"]["tanggal"] = case.decree.ditetapkan.tanggal
+        for spec in DECREE_FIELDS:  # a setting left out of the content at its default still shows it
+            if spec.default is not None and value_at(decree, spec.path) is None:
+                set_at(decree, spec.path, spec.default)
         offices = office_dicts(case.offices)
         for office in offices:
             if "tanggal" in office:
@@ -372,8 +377,8 @@ def _write_decree_sheet(sheet: Any, decree: dict[str, Any]) -> None:
             hint.font = Font(italic=True, color="595959")
             _wrap(hint)
             _wrap(cell)
-            if spec.kind == "code":
-                cell.number_format = "@"  # text: keeps leading zeros of codes and NIP
+            if spec.kind in TEXT_CELLS:
+                cell.number_format = "@"  # text: keeps leading zeros of codes, numbers and NIP
             elif spec.kind == "date":
                 cell.number_format = "DD/MM/YYYY"
             if check is not None:
@@ -643,7 +648,7 @@ def _write_kantor_sheet(sheet: Any, offices: list[dict[str, Any]]) -> None:
     for col, column in enumerate(KANTOR_COLUMNS, start=1):
         col_letter = letter(col)
         for r in range(2, last + 1):
-            if column.kind == "code":
+            if column.kind in TEXT_CELLS:
                 sheet[f"{col_letter}{r}"].number_format = "@"
             elif column.kind == "date":
                 sheet[f"{col_letter}{r}"].number_format = "DD/MM/YYYY"
@@ -682,8 +687,14 @@ PETUNJUK = (
     "",
     "SHEET Keputusan",
     "Satu baris per isian: label di kolom A (jangan diubah), nilai di kolom B, petunjuk di kolom C.",
-    "Menimbang dan Diktum: satu baris per butir. Untuk menambah butir, sisipkan baris dan tulis label yang sama "
-    "di kolom A.",
+    "Menimbang, Memperhatikan, Diktum dan Kop Surat: satu baris per butir. Untuk menambah butir, sisipkan baris "
+    "dan tulis label yang sama di kolom A.",
+    "Penerbit Keputusan: lembaga (KEPUTUSAN KOMISI PEMILIHAN UMUM PROVINSI ...) atau pejabat (KEPUTUSAN KETUA "
+    "PENGADILAN ..., KEPUTUSAN MENTERI AGAMA ...).",
+    "Lembaga tingkat nasional (KPU RI, kementerian): kosongkan Wilayah dan Kode Wilayah, dan jangan memakai "
+    "{kode_wilayah} dalam Format Nomor.",
+    "Format Nomor: {bulan} = bulan dua angka (01), {bulan_tanpa_nol} = tanpa nol (1), {bulan_romawi} = I sampai XII.",
+    "Menetapkan: kosongkan agar dibuat otomatis dari penerbit dan Tentang.",
     "Tanggal Ditetapkan adalah sel tanggal. Kertas dan Nomor Halaman Lampiran dipilih dari daftar.",
     "",
     "SHEET Mengingat",

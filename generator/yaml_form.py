@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,8 +115,15 @@ class _Loader(Composer, _Events, SafeConstructor, Resolver):
         return size
 
 
+# Whole numbers in decimal only: YAML 1.1 reads 017 as octal 15 (and 1:30 as 90), so a code or
+# sequence number with a leading zero would print as another number; here it stays the text 017.
+_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, _DECIMAL if tag == "tag:yaml.org,2002:int" else regexp)
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:timestamp"
+    ]
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 
@@ -206,7 +214,12 @@ def load_yaml_case(case_dir: Path) -> Case:
         decree = None
     if decree is not None:
         for part in decree.missing_number_parts():
-            problems.append(problem("nomor.part_missing", placer(("nomor",)), part=part, label=f"nomor.{part}"))
+            if part == "kode_wilayah":  # a national body has none: the format is what is wrong
+                problems.append(
+                    problem("nomor.no_region_code", placer(("nomor", "format")), label="kantor.kode_wilayah")
+                )
+            else:
+                problems.append(problem("nomor.part_missing", placer(("nomor",)), part=part, label=f"nomor.{part}"))
 
     mengingat: tuple[str, ...] = ()
     sources = [decree_path]

@@ -3,6 +3,7 @@ real LibreOffice) and shared read-only by the end-to-end tests."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -110,3 +111,21 @@ def ntb_workbook_case(dest: Path, with_offices: bool = False) -> Path:
         )
         case = dataclasses.replace(case, offices=offices)
     return write_workbook_case(WorkbookContent.from_case(case), dest)
+
+
+def decree_cell(label: str, column: str = "B") -> str:
+    """The cell of `label`'s row (its first) in the Keputusan sheet of the NTB case as one
+    workbook: tests name cells by their label, so rows added to the sheet do not move them."""
+    return f"{column}{_decree_rows()[label]}"
+
+
+@functools.cache
+def _decree_rows() -> dict[str, int]:
+    from generator.load import load_case
+    from generator.workbook_writer import WorkbookContent, build_workbook
+
+    sheet = build_workbook(WorkbookContent.from_case(load_case(NTB_CASE)))["Keputusan"]
+    rows: dict[str, int] = {}
+    for r in range(2, sheet.max_row + 1):
+        rows.setdefault(sheet.cell(row=r, column=1).value, r)
+    return rows

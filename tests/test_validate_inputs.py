@@ -14,7 +14,7 @@ import pytest
 
 from generator.cases import convert_case
 from generator.cli import main
-from tests.conftest import NTB_CASE
+from tests.conftest import NTB_CASE, decree_cell
 
 YAML = "yaml"
 BOOK = "workbook"
@@ -281,64 +281,64 @@ CASES = [
     (
         "book missing value",
         BOOK,
-        book_edit("Keputusan", set_cells(B17=None)),
-        "keputusan.xlsx, Keputusan!B17",
+        book_edit("Keputusan", set_cells(**{decree_cell("Nama Penandatangan"): None})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Nama Penandatangan')}",
         "isian wajib 'Nama Penandatangan' belum diisi",
     ),
     (
         "book unknown label typo",
         BOOK,
-        book_edit("Keputusan", set_cells(A11="Tentnag")),
-        "keputusan.xlsx, Keputusan!A11",
+        book_edit("Keputusan", set_cells(**{decree_cell("Tentang", "A"): "Tentnag"})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Tentang', 'A')}",
         "mungkin maksudnya 'Tentang'",
     ),
     (
         "book label row deleted",
         BOOK,
-        book_edit("Keputusan", delete_row(3)),
+        book_edit("Keputusan", delete_row(int(decree_cell("Kedudukan", "")))),
         "keputusan.xlsx, sheet 'Keputusan'",
-        "baris 'Wilayah' tidak ada",
+        "baris 'Kedudukan' tidak ada",
     ),
     (
         "book impossible date",
         BOOK,
-        book_edit("Keputusan", set_cells(B14="30/02/2022")),
-        "keputusan.xlsx, Keputusan!B14",
+        book_edit("Keputusan", set_cells(**{decree_cell("Tanggal Ditetapkan"): "30/02/2022"})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Tanggal Ditetapkan')}",
         "tanggal '30/02/2022' tidak ada",
     ),
     (
         "book number part missing",
         BOOK,
-        book_edit("Keputusan", set_cells(B8=None)),
-        "keputusan.xlsx, Keputusan!B8",
+        book_edit("Keputusan", set_cells(**{decree_cell("Klasifikasi"): None})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Klasifikasi')}",
         "memerlukan {klasifikasi} tetapi Klasifikasi tidak diisi",
     ),
     (
         "book year not a number",
         BOOK,
-        book_edit("Keputusan", set_cells(B10="dua ribu")),
-        "keputusan.xlsx, Keputusan!B10",
+        book_edit("Keputusan", set_cells(**{decree_cell("Tahun"): "dua ribu"})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Tahun')}",
         "'dua ribu' bukan bilangan bulat",
     ),
     (
         "book paper not a choice",
         BOOK,
-        book_edit("Keputusan", set_cells(B22="Letter")),
-        "keputusan.xlsx, Keputusan!B22",
+        book_edit("Keputusan", set_cells(**{decree_cell("Kertas"): "Letter"})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Kertas')}",
         "pilih salah satu: 'F4' or 'A4'",
     ),
     (
         "book absurdly long text",
         BOOK,
-        book_edit("Keputusan", set_cells(B11=LONG)),
-        "keputusan.xlsx, Keputusan!B11",
+        book_edit("Keputusan", set_cells(**{decree_cell("Tentang"): LONG})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Tentang')}",
         "paling banyak 2000",
     ),
     (
         "book formula in decree",
         BOOK,
-        book_edit("Keputusan", set_cells(B5="=B3")),
-        "keputusan.xlsx, Keputusan!B5",
+        book_edit("Keputusan", set_cells(**{decree_cell("Kedudukan"): "=B3"})),
+        f"keputusan.xlsx, Keputusan!{decree_cell('Kedudukan')}",
         "berisi rumus",
     ),
     (
@@ -488,13 +488,14 @@ def test_at_least_thirty_bad_inputs():
 
 def test_every_problem_reported_at_once_in_english(workbook_case, tmp_path, capsys):
     case = shutil.copytree(workbook_case, tmp_path / "kpu-ntb-2022")
-    book_edit("Keputusan", set_cells(B17=None, B14="30/02/2022"))(case)
+    name, date = decree_cell("Nama Penandatangan"), decree_cell("Tanggal Ditetapkan")
+    book_edit("Keputusan", set_cells(**{name: None, date: "30/02/2022"}))(case)
     book_edit("Rencana Aksi", set_cells(G5="?", C6="=A2"))(case)
     book_edit("Kantor", set_cells(A2="5201", B2="A", A3="5201", B3="B"))(case)
     assert main(["validate", str(case), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"keputusan: 5 problems in the case data {case}:")
-    for place in ("Keputusan!B17", "Keputusan!B14", "Rencana Aksi!G5", "Rencana Aksi!C6", "Kantor!A3"):
+    for place in (f"Keputusan!{name}", f"Keputusan!{date}", "Rencana Aksi!G5", "Rencana Aksi!C6", "Kantor!A3"):
         assert f"keputusan.xlsx, {place}: " in err
     assert "required value 'Nama Penandatangan' is missing" in err and "Fix: " in err
 

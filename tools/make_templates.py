@@ -228,24 +228,38 @@ def keputusan() -> DocxDocument:
     para(doc, "SALINAN", "Judul").alignment = WD_ALIGN_PARAGRAPH.LEFT
     para(doc, "")
     para(doc, "{%p endif %}")
-    para(doc, "{{ kantor.lembaga_kapital }}", "Judul")
-    kop = para(doc, "{{ kantor.wilayah_kapital }}", "Judul")
+    # the letterhead: Lembaga / Wilayah, or the office's own lines; the last one is ruled below
+    para(doc, "{%p for baris in kantor.kop_atas %}")
+    para(doc, "{{ baris }}", "Judul")
+    para(doc, "{%p endfor %}")
+    kop = para(doc, "{{ kantor.kop_bawah }}", "Judul")
     bottom_rule(kop)
     para(doc, "")
-    para(doc, "KEPUTUSAN {{ kantor.nama_dua_baris }}", "Judul")
+    para(doc, "KEPUTUSAN {{ penerbit.nama_dua_baris }}", "Judul")
     para(doc, "NOMOR {{ nomor }}", "Judul")
     para(doc, "")
     para(doc, "TENTANG", "Judul")
     para(doc, "")
     para(doc, "{{ tentang_kapital }}", "Judul")
     para(doc, "")
+    para(doc, "{%p if dengan_rahmat %}")
+    para(doc, "DENGAN RAHMAT TUHAN YANG MAHA ESA", "Judul")
+    para(doc, "")
+    para(doc, "{%p endif %}")
     para(doc, "{{ penandatangan.jabatan_kapital }},", "Judul")
     para(doc, "")
 
-    considerations = doc.add_table(rows=3, cols=3)
+    # Menimbang, Mengingat and, when the case has any, Memperhatikan (rows 3 and 6: its condition)
+    considerations = doc.add_table(rows=7, cols=3)
     borderless(considerations)
     fixed_widths(considerations, [Cm(3.2), Cm(0.5), Cm(12.8)])
-    for row, label, key in ((0, "Menimbang", "menimbang"), (2, "Mengingat", "mengingat")):
+    set_cell(considerations.rows[3].cells[0], "{%tr if memperhatikan %}", "Isi")
+    set_cell(considerations.rows[6].cells[0], "{%tr endif %}", "Isi")
+    for row, label, key in (
+        (0, "Menimbang", "menimbang"),
+        (2, "Mengingat", "mengingat"),
+        (5, "Memperhatikan", "memperhatikan"),
+    ):
         cells = considerations.rows[row].cells
         set_cell(cells[0], label, "Isi")
         set_cell(cells[1], ":", "Isi")
@@ -267,7 +281,7 @@ def keputusan() -> DocxDocument:
     cells = decision.rows[0].cells
     set_cell(cells[0], "Menetapkan", "Isi")
     set_cell(cells[1], ":", "Isi")
-    set_cell(cells[2], "KEPUTUSAN {{ kantor.nama_kapital }} TENTANG {{ tentang_kapital }}.", "Isi")
+    set_cell(cells[2], "{{ menetapkan }}", "Isi")
     set_cell(decision.rows[1].cells[0], "{%tr for d in diktum %}", "Isi")
     cells = decision.rows[2].cells
     set_cell(cells[0], "{{ d.label }}", "Isi")
@@ -302,7 +316,7 @@ def lampiran() -> DocxDocument:
     doc = base_document(landscape=True)
     heading = [
         ("LAMPIRAN", "{{ lampiran_label }}"),
-        ("KEPUTUSAN", "{{ kantor.nama_kapital }}"),
+        ("KEPUTUSAN", "{{ penerbit.nama_kapital }}"),
         ("NOMOR", "{{ nomor }}"),
         ("TENTANG", "{{ tentang_kapital }}"),
     ]
