@@ -343,8 +343,8 @@ def test_what_changed_in_the_lampiran_is_listed():
     new["keputusan"]["lampiran"].append({"judul": "Jadwal", "jenis": "prosa", "isi": [{"paragraf": "x"}]})
     said = [describe(change) for change in compare(old, new)]
     assert said == [
-        "Lampiran I › anggota 3: kata-kata diubah: [-[Contoh] Nama Kabag Hukum dan SDM-] {+Budi+} — "
-        "Kepala Bagian Hukum dan Sumber Daya Manusia — Ketua",
+        "Lampiran I › anggota 3: kata-kata diubah: [-[Contoh] Nama Kasubbag Hukum-] {+Budi+} — "
+        "Kepala Subbagian Hukum — Ketua",
         "Lampiran II: diktum: 2 → 1",
         'Lampiran III: ditambah "Jadwal"',
     ]
@@ -385,10 +385,17 @@ def test_each_office_of_a_batch_gets_the_lampiran_in_its_own_name(tmp_path):
         "pengesah_nama": "[Contoh] Kasubbag Lombok Barat",
     }
     (case_dir / "daftar-kantor.yaml").write_text(yaml.safe_dump({"kantor": [office]}))
+    _edit(
+        case_dir,
+        lambda d: d["lampiran"][0]["anggota"][1].update(
+            jabatan="Kepala Bagian Umum Sekretariat Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat"
+        ),
+    )
     batch = read_batch(case_dir)
     case = office_case(batch, batch.offices[0])
     members, prose = case.lampiran
     assert members.judul.endswith("Sekretariat Komisi Pemilihan Umum Kabupaten Lombok Barat Tahun 2024")
-    assert members.anggota and members.anggota[1].jabatan == "Sekretaris Komisi Pemilihan Umum Kabupaten Lombok Barat"
+    assert members.anggota
+    assert members.anggota[1].jabatan == "Kepala Bagian Umum Sekretariat Komisi Pemilihan Umum Kabupaten Lombok Barat"
     assert prose.isi and "Kabupaten Lombok Barat" in (prose.isi[2].paragraf or "")
     assert prose.diktum == 2 and case.tables == (None, None)

@@ -128,8 +128,16 @@ def test_the_quarterly_bundle_numbers_its_pages_marks_its_parts_and_signs_its_la
 # ---------------------------------------------------------------- a team: members and prose
 
 
-def test_the_team_decree_names_both_lampiran_in_its_diktum(built):
+def test_the_team_decree_of_an_official_names_both_lampiran_in_its_diktum(built):
     text = squash(body_text(built[SK_TIM.name].bundles["salinan"]))
+    assert (
+        squash("KEPUTUSAN SEKRETARIS KOMISI PEMILIHAN UMUM PROVINSI NUSA TENGGARA BARAT NOMOR 12/ORT.07/52/2024")
+        in text
+    )
+    assert (
+        squash("perlu menetapkan Keputusan Sekretaris Komisi Pemilihan Umum Provinsi Nusa Tenggara Barat tentang")
+        in text
+    )
     assert (
         squash(
             "KESATU : Membentuk Tim Reformasi Birokrasi di Lingkungan Sekretariat Komisi Pemilihan Umum Provinsi "
@@ -156,11 +164,17 @@ def test_each_lampiran_opens_with_its_numeral_and_ends_with_the_enactment_and_si
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(pages)
         part = squash("".join(pages[start:end]))
-        heading = f"LAMPIRAN {roman(n + 1)} KEPUTUSAN KOMISI PEMILIHAN UMUM PROVINSI NUSA TENGGARA BARAT NOMOR"
+        # the official's decree: its title names the official
+        heading = (
+            f"LAMPIRAN {roman(n + 1)} KEPUTUSAN SEKRETARIS KOMISI PEMILIHAN UMUM PROVINSI NUSA TENGGARA BARAT NOMOR"
+        )
         assert part.startswith(squash(heading + " 12/ORT.07/52/2024 TENTANG PEMBENTUKAN TIM"))
         assert squash(case.lampiran[n].judul.upper()) in part
         closing = squash("Mataram, 8 Januari 2024")
-        assert part.rstrip().endswith(squash("[CONTOH] NAMA KETUA KPU PROVINSI NTB")) and closing in part
+        assert part.endswith(
+            squash("SEKRETARIS KOMISI PEMILIHAN UMUM PROVINSI NUSA TENGGARA BARAT, ttd. [CONTOH] NAMA SEKRETARIS")
+        )
+        assert closing in part
         assert part.index(closing) > part.index(squash(case.lampiran[n].judul.upper()))
     assert _outline(result.bundles["salinan"]) == [
         ("Keputusan", 1),
