@@ -17,6 +17,7 @@ from tests.conftest import ROOT, body_text, pages_text, squash
 pytestmark = pytest.mark.libreoffice
 TRIWULAN = ROOT / "data" / "contoh-rencana-aksi-triwulan"
 SK_TIM = ROOT / "data" / "contoh-sk-tim"
+NASIONAL = ROOT / "data" / "contoh-kpu-tanpa-lampiran"
 TAIL = "yang merupakan bagian tidak terpisahkan dari Keputusan ini."
 
 
@@ -25,7 +26,7 @@ def built(tmp_path_factory):
     from generator.pipeline import build
 
     out = tmp_path_factory.mktemp("lampiran-build")
-    return {case.name: build(case, out) for case in (TRIWULAN, SK_TIM)}
+    return {case.name: build(case, out) for case in (TRIWULAN, SK_TIM, NASIONAL)}
 
 
 def _page_numbers(pages: list[str]) -> list[int | None]:
@@ -293,3 +294,41 @@ def test_with_pages_counted_again_each_lampiran_starts_at_one_on_a4(tmp_path):
     assert numbers[starts[0] : starts[1]] == [None, *range(2, starts[1] - starts[0] + 1)]
     assert numbers[starts[1] :] == [None, *range(2, len(pages) - starts[1] + 1)]
     assert len(pages) - starts[1] >= 2  # the prose runs over a page: its second page is "- 2 -"
+
+
+# ---------------------------------------------------------------- a national body, no lampiran
+
+
+def test_a_national_body_s_decree_without_lampiran_reads_in_order(built):
+    result = built[NASIONAL.name]
+    case = load_case(NASIONAL)
+    assert case.lampiran == ()
+    for variant in ("asli", "salinan"):
+        pages = pages_text(result.bundles[variant])
+        assert _outline(result.bundles[variant]) == [("Keputusan", 1)] and len(pages) == result.pages[variant]
+        assert not any("LAMPIRAN" in page for page in pages)
+        assert _page_numbers(pages) == [None, *range(2, len(pages) + 1)]
+    text = squash(body_text(result.bundles["salinan"]))
+    d = case.decree
+    in_order = [
+        "SALINAN KOMISI PEMILIHAN UMUM KEPUTUSAN KOMISI PEMILIHAN UMUM NOMOR 35 TAHUN 2024 TENTANG",
+        d.tentang.upper(),
+        "KETUA KOMISI PEMILIHAN UMUM, Menimbang : a.",
+        d.menimbang[0],
+        "b. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan Komisi "
+        f"Pemilihan Umum tentang {d.tentang};",
+        "Mengingat : 1.",
+        *(f"{n}. {citation};" for n, citation in enumerate(case.mengingat, start=1)),
+        "MEMUTUSKAN: Menetapkan : KEPUTUSAN KOMISI PEMILIHAN UMUM TENTANG",
+        *(f"{label} : {text}" for label, text in zip(("KESATU", "KEDUA", "KETIGA"), d.diktum)),
+        "KEEMPAT : Keputusan ini mulai berlaku pada tanggal ditetapkan.",
+        "Ditetapkan di Jakarta pada tanggal 8 Maret 2024 KETUA KOMISI PEMILIHAN UMUM, ttd. [CONTOH] NAMA KETUA KPU",
+    ]
+    position = 0
+    for words in in_order:
+        position = text.index(squash(words), position)
+    assert "sebagaimanatercantumdalamLampiran" not in text
+    assert set(_fields(result, "asli")) == {"ttd_ketua"}
+    assert sorted(p.name for p in result.out_dir.iterdir() if p.suffix == ".docx") == [
+        f"{NASIONAL.name}-{variant}-keputusan.docx" for variant in ("asli", "salinan")
+    ]
