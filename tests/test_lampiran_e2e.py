@@ -332,3 +332,21 @@ def test_a_national_body_s_decree_without_lampiran_reads_in_order(built):
     assert sorted(p.name for p in result.out_dir.iterdir() if p.suffix == ".docx") == [
         f"{NASIONAL.name}-{variant}-keputusan.docx" for variant in ("asli", "salinan")
     ]
+
+
+@pytest.mark.parametrize("source", [TRIWULAN, SK_TIM], ids=["tabel", "anggota-prosa"])
+def test_the_workbook_form_builds_the_same_bundles(built, source, tmp_path):
+    """What staff type in the workbook (a table's rows, members, prose in their sheets) prints
+    exactly what the YAML form does: convert-case keeps every lampiran."""
+    import hashlib
+    import shutil
+
+    from generator.cases import convert_case
+    from generator.pipeline import build
+
+    shutil.copy(ROOT / "data" / "dasar-hukum.yaml", tmp_path / "dasar-hukum.yaml")
+    convert_case(source, tmp_path / source.name, to="workbook")
+    result = build(tmp_path / source.name, tmp_path / "out")
+    for variant in ("asli", "salinan"):
+        sums = [hashlib.sha256(r.bundles[variant].read_bytes()).hexdigest() for r in (result, built[source.name])]
+        assert sums[0] == sums[1], variant
