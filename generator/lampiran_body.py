@@ -39,7 +39,8 @@ class Prototypes:
     styles: dict[str, str | None]  # "kepala", "kiri", "tengah", "butir" -> paragraph style id
 
 
-def _style_ids(doc: Any) -> dict[str, str]:
+def style_ids(doc: Any) -> dict[str, str]:
+    """Paragraph styles of a document by name -> id (a template may lack some: then none)."""
     return {style.name: style.style_id for style in doc.styles if style.type == 1}
 
 
@@ -64,7 +65,7 @@ def capture(doc: Any, tbl: Any, header_rows: int) -> Prototypes:
             out.append(tc_pr)
         return out
 
-    ids = _style_ids(doc)
+    ids = style_ids(doc)
     styles = {
         "kepala": ids.get("Tabel Kepala"),
         "kiri": ids.get("Tabel"),
@@ -340,8 +341,3 @@ def build_prose(anchor: Any, blocks: tuple[BlokProsa, ...], styles: dict[str, st
     for p in out:
         anchor.addprevious(p)
     anchor.getparent().remove(anchor)
-
-
-def style_ids(doc: Any) -> dict[str, str]:
-    """Paragraph styles of a document by name -> id (a template may lack some: then none)."""
-    return _style_ids(doc)

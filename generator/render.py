@@ -386,7 +386,8 @@ def render_lampiran(
             doc.prototypes = lampiran_body.capture(doc.docx, plan, _header_row_count(plan))
             text_width = Emu(_text_width(doc)).twips
             widths = lampiran_body.column_widths(columns, text_width) if columns else []
-            scale = text_width / Mm(sum(c.lebar for c, _ in _printed(columns))).twips if columns else 1.0
+            declared = sum(columns[c].lebar for c, _ in numbering.printed_columns(columns))  # mm on F4
+            scale = text_width / Mm(declared).twips if columns else 1.0
         _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
 
@@ -423,10 +424,6 @@ def table_rows_of(case: Case, lampiran: int) -> list[BarisTabel]:
         return [BarisTabel((a.nama, a.jabatan, a.kedudukan)) for a in spec.anggota or ()]
     table = case.tables[lampiran]
     return list(getattr(table, "rows", ()))
-
-
-def _printed(columns) -> list:
-    return [(columns[c], p) for c, p in numbering.printed_columns(columns)]
 
 
 def _bottom_of(doc: DocxTemplate, tbl) -> Any:
