@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 fonts-crosextra-carlito \
-	fonts-crosextra-caladea fonts-texgyre poppler-utils qpdf python3-uno
+	fonts-crosextra-caladea fonts-texgyre poppler-utils qpdf python3-uno libjemalloc2
 # the browser the web application's tests drive (Playwright cannot download its own here)
 TEST_APT_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -15,7 +15,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 setup: system-packages venv
 
 # Debian packages: LibreOffice (the converter; Calc to check that generated workbooks open), the fonts it substitutes for Bookman Old Style
-# and Arial, poppler-utils (pdftotext/pdftoppm used by tests), qpdf.
+# and Arial, poppler-utils (pdftotext/pdftoppm used by tests), qpdf, libjemalloc2 (LibreOffice runs with it:
+# about 20 % less CPU a conversion, convert.jemalloc).
 system-packages:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
 

@@ -130,15 +130,25 @@ def icc_with_date(icc: bytes, moment: dt.datetime) -> bytes:
     return icc[:24] + struct.pack(">6H", m.year, m.month, m.day, m.hour, m.minute, m.second) + icc[36:]
 
 
+_ZERO_ID = b"/ID [ <" + b"00" * 16 + b"> <" + b"00" * 16 + b"> ]"
+
+
 def write(writer: PdfWriter, out: Path) -> Path:
-    """Write `writer` to `out` (beside it, then renamed) with a file ID derived from the bytes."""
+    """Write `writer` to `out` (beside it, then renamed) with a file ID derived from the bytes:
+    the MD5 of the file written with a zero ID, which the trailer's ID then replaces (the same
+    bytes as writing it again with that ID: the ID is in the trailer only)."""
     writer.compress_identical_objects()  # drops objects nothing refers to (the replaced metadata)
     writer._ID = ArrayObject([ByteStringObject(b"\0" * 16), ByteStringObject(b"\0" * 16)])
-    draft = io.BytesIO()
-    writer.write(draft)
-    digest = hashlib.md5(draft.getvalue(), usedforsecurity=False).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    atomic.write_bytes(out, _serialise(writer))
+    draft = _serialise(writer)
+    digest = hashlib.md5(draft, usedforsecurity=False).digest()
+    at = draft.rfind(_ZERO_ID, draft.rfind(b"trailer"))
+    if at >= 0:
+        hex_id = b"<" + digest.hex().encode() + b">"
+        data = draft[:at] + b"/ID [ " + hex_id + b" " + hex_id + b" ]" + draft[at + len(_ZERO_ID) :]
+    else:  # written otherwise than pypdf writes a trailer today: write it again with the ID
+        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        data = _serialise(writer)
+    atomic.write_bytes(out, data)
     return out
 
 

@@ -7,6 +7,10 @@ converts documents one at a time on request. Protocol: one JSON object a line.
     stdin  {"src": "/abs/in.docx", "dst": "/abs/out.pdf", "filter": {...}}
     stdout {"ok": true, "seconds": 0.12}  or  {"ok": false, "error": "..."}
 
+With "bookmark_pages": "prefix" in the request, the reply also carries "bookmark_pages": {name:
+page} — the page (1-based) on which LibreOffice laid out each bookmark whose name starts with
+the prefix, read from the loaded document's layout; "dst" may then be null (nothing exported).
+
 The first line it prints is {"ready": true, "user": "<profile url>"} once connected (or
 {"ready": false, "error": ...}). When its parent is gone — stdin closes, a reply meets a
 broken pipe, it is reparented (the parent was killed while LibreOffice was converting, with
@@ -74,7 +78,8 @@ def connect(uno, pipe: str, timeout: float):
             time.sleep(0.05)
 
 
-def convert_one(uno, desktop, request: dict) -> None:
+def convert_one(uno, desktop, request: dict) -> dict | None:
+    """Load `src`, export it to `dst` as PDF; what else the request asks for, for the reply."""
     from com.sun.star.beans import PropertyValue
 
     load_props = (PropertyValue(Name="Hidden", Value=True), PropertyValue(Name="ReadOnly", Value=True))
@@ -82,13 +87,36 @@ def convert_one(uno, desktop, request: dict) -> None:
     if doc is None:
         raise RuntimeError(f"LibreOffice could not open {os.path.basename(request['src'])}")
     try:
-        store_props = (
-            PropertyValue(Name="FilterName", Value="writer_pdf_Export"),
-            PropertyValue(Name="FilterData", Value=_filter_data(uno, request.get("filter", {}))),
-        )
-        uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(request["dst"]), store_props))
+        extra = {}
+        if request.get("bookmark_pages"):
+            extra["bookmark_pages"] = bookmark_pages(doc, request["bookmark_pages"])
+        if request.get("dst"):
+            store_props = (
+                PropertyValue(Name="FilterName", Value="writer_pdf_Export"),
+                PropertyValue(Name="FilterData", Value=_filter_data(uno, request.get("filter", {}))),
+            )
+            uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(request["dst"]), store_props))
+        return extra
     finally:
         doc.close(True)
+
+
+def bookmark_pages(doc, prefix: str) -> dict[str, int]:
+    """Bookmark name -> the page (1-based) its start is laid out on, for the bookmarks whose
+    name starts with `prefix`: the loaded document's own layout (the view cursor's page), the
+    same pages its PDF export gives, without exporting."""
+    cursor = doc.getCurrentController().getViewCursor()
+    bookmarks = doc.getBookmarks()
+    pages = {}
+    doc.lockControllers()  # no view updates (scrolling to the cursor) while it moves
+    try:
+        for name in bookmarks.getElementNames():
+            if name.startswith(prefix):
+                cursor.gotoRange(bookmarks.getByName(name).getAnchor().getStart(), False)
+                pages[name] = int(cursor.getPage())
+    finally:
+        doc.unlockControllers()
+    return pages
 
 
 def main(argv: list[str] | None = None, convert=convert_one) -> int:
@@ -132,7 +160,7 @@ def _serve(pipe: str, timeout: float, convert) -> int:
         request = json.loads(line)
         started = time.monotonic()
         try:
-            convert(uno, desktop, request)
+            extra = convert(uno, desktop, request) or {}
         except Exception as exc:  # noqa: BLE001
             name = type(exc).__name__
             lost = name in ("DisposedException", "RuntimeException") or "Binary URP bridge" in str(exc)
@@ -140,7 +168,7 @@ def _serve(pipe: str, timeout: float, convert) -> int:
             if lost:
                 break
             continue
-        _reply({"ok": True, "seconds": round(time.monotonic() - started, 4)})
+        _reply({**extra, "ok": True, "seconds": round(time.monotonic() - started, 4)})
     return 0
 
 

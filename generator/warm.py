@@ -223,9 +223,12 @@ class _Worker:
             self.generation,
         )
 
-    def convert(self, src: Path, out: Path, timeout: float) -> float:
-        """Convert on this process; the seconds LibreOffice took, as its helper measured them."""
-        request = {"src": str(src.resolve()), "dst": str(out.resolve()), "filter": PDF_EXPORT}
+    def convert(self, src: Path, out: Path | None, timeout: float, bookmark_prefix: str | None = None) -> dict:
+        """Convert on this process (`out` None: load only); the helper's reply: the seconds
+        LibreOffice took and, with `bookmark_prefix`, the pages of those bookmarks."""
+        request: dict = {"src": str(src.resolve()), "dst": str(out.resolve()) if out else None, "filter": PDF_EXPORT}
+        if bookmark_prefix:
+            request["bookmark_pages"] = bookmark_prefix
         started = time.monotonic()
         try:
             try:
@@ -247,7 +250,7 @@ class _Worker:
             self.pool.stats.add(convert_seconds=time.monotonic() - started)
         if not reply.get("ok"):
             raise _Fault(ConversionError("conversion.helper_failed", document=src.name, detail=str(reply.get("error"))))
-        return float(reply.get("seconds") or 0.0)
+        return reply
 
     def _read(self, timeout: float, watch: subprocess.Popen | None = None) -> dict:
         """Next JSON line from the helper; _Fault on timeout, when the helper is gone, or when
@@ -431,13 +434,28 @@ class ConverterPool:
 
     def convert(self, src: Path, dst: Path) -> Path:
         """Convert `src` (.docx) to PDF at `dst`; retried on a fresh process when one fails."""
-        src, dst = Path(src), Path(dst)
+        self._run(Path(src), Path(dst))
+        return Path(dst)
+
+    def bookmark_pages(self, src: Path, prefix: str, dst: Path | None = None) -> dict[str, int]:
+        """The page (1-based) on which LibreOffice lays out each bookmark of `src` whose name
+        starts with `prefix`, read from the loaded document; with `dst`, its PDF is exported
+        there too, from the same load. The primitive for settling the lampiran's page breaks
+        inside LibreOffice (the row bookmarks, render.ROW_ANCHOR); the pipeline does not use it
+        yet. Reading the 83 rows of the NTB lampiran costs about 0.2 CPU-s, about what its PDF
+        export costs (UNO's bookmark anchors are slow to get): it pays when it saves a load, not
+        an export. Retried on a fresh process as `convert` is."""
+        return self._run(Path(src), Path(dst) if dst is not None else None, prefix)
+
+    def _run(self, src: Path, dst: Path | None, bookmark_prefix: str | None = None) -> dict[str, int]:
         if not src.is_file():
             raise ConversionError("conversion.no_source", path=src)
         if self.root is None:
             self.start()
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        part = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:8]}.part")
+        part = None
+        if dst is not None:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            part = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:8]}.part")
         error: ConversionError | None = None
         attempts = self.retries + 1
         kept: list[str] = []  # the logs of the failed attempts
@@ -451,12 +469,17 @@ class ConverterPool:
                 if not worker.running:
                     worker.start()
                 started = time.monotonic()
-                office_seconds = worker.convert(src, part, self.timeout)
-                try:
-                    check_pdf(part, src)
-                except ConversionError as exc:
-                    raise _Fault(exc) from None
-                os.replace(part, dst)
+                reply = worker.convert(src, part, self.timeout, bookmark_prefix)
+                office_seconds = float(reply.get("seconds") or 0.0)
+                pages = reply.get("bookmark_pages") if bookmark_prefix else {}
+                if not isinstance(pages, dict):
+                    raise _Fault(ConversionError("conversion.bad_reply", detail=repr(reply)[:200]))
+                if part is not None and dst is not None:
+                    try:
+                        check_pdf(part, src)
+                    except ConversionError as exc:
+                        raise _Fault(exc) from None
+                    os.replace(part, dst)
                 worker.count += 1
                 self.stats.add(conversions=1)
                 log.debug(
@@ -476,7 +499,7 @@ class ConverterPool:
                     )
                     worker.kill()  # replaced by the next convert() that takes this worker
                     self.stats.add(recycles=1)
-                return dst
+                return {str(name): int(page) for name, page in pages.items()}
             except _Fault as fault:
                 pid = worker.office_pid
                 worker.kill()
@@ -502,7 +525,8 @@ class ConverterPool:
                 kept.append(worker.attempt_log(src, attempt, attempts, None, error))
                 log.warning("%s: attempt %d of %d: %s", src.name, attempt, attempts, error)
             finally:
-                part.unlink(missing_ok=True)
+                if part is not None:
+                    part.unlink(missing_ok=True)
                 self._idle.put(worker)
         assert error is not None
         log_path = keep_log("\n".join(kept), src.name, self.log_folder) if kept else None

@@ -114,3 +114,85 @@ def test_a_name_too_long_for_its_line_is_found_in_the_pieces_it_is_broken_into()
     )
     placed = locate(spec, [p])
     assert placed.rect[1] == pytest.approx(936 - (180 - 2))  # 2 pt above the name's first line
+
+
+# ---------------------------------------------------------------- the fields written into the PDF
+
+
+def _pdf(path, pages: int = 3, annots: str = "") -> None:
+    """A small PDF/A-like bundle as pypdf writes them (bundle.merge): blank pages, an output
+    intent, and on the last page an annotation already (`annots`: "", "direct" or "indirect")."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(609.987402, 936)  # F4, as LibreOffice sizes it
+    intent = DictionaryObject({NameObject("/Type"): NameObject("/OutputIntent")})
+    writer.root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    if annots:
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(v) for v in (10, 10, 50, 50)]),
+            }
+        )
+        array = ArrayObject([writer._add_object(link)])
+        writer.pages[-1][NameObject("/Annots")] = writer._add_object(array) if annots == "indirect" else array
+    with open(path, "wb") as fh:
+        writer.write(fh)
+
+
+@pytest.mark.parametrize(
+    "signer, reason, rects, annots",
+    [
+        (
+            Signer("Suhardi Soud", "Ketua KPU"),
+            "Menetapkan Keputusan 19/ORT.07/52/2022",
+            [(317.6, 713.3, 536.6, 774.0)],
+            "",
+        ),
+        (  # accents in PDFDocEncoding, letters beyond it (UTF-16), a parenthesis and a backslash
+            Signer("Ni Luh Putu Ḍewi Ségara", "Kepala (Bagian) Hukum\\SDM"),
+            "Salinan sesuai dengan aslinya: Keputusan “Ketua” — 2022",
+            [(56.123456, 100.00004, 250.98765, 160.5), (40.0, 713.35, 300.25, 790.1)],
+            "",
+        ),
+        (Signer("Lalu Nizamudin", "Kepala Bagian"), "Menetapkan", [(72.0, 500.0, 300.0, 560.0)], "direct"),
+        (Signer("Lalu Nizamudin", "Kepala Bagian"), "Menetapkan", [(72.0, 500.0, 300.0, 560.0)], "indirect"),
+    ],
+    ids=["one field", "two fields, other alphabets", "page with an annotation", "page with an annotation array"],
+)
+def test_fields_are_the_bytes_pyhanko_writes(tmp_path, signer, reason, rects, annots):
+    # add_fields writes the fields itself (pyHanko's import costs 0.8 CPU-s a command): the
+    # bundle must come out byte for byte as pyHanko's append_signature_field makes it
+    import datetime as dt
+
+    from generator import fields, pdfa
+
+    meta = pdfa.DocMeta("Judul", "Komisi", "Perihal", dt.datetime(2022, 1, 17, tzinfo=dt.UTC))
+    placed = [
+        fields.PlacedField(
+            FieldSpec(f"ttd_{i}", signer, ("A,",), ("B",), (1, 3), reason, "Mataram"), 3 - i, 610.0, 936.0, rect
+        )
+        for i, rect in enumerate(rects)
+    ]
+    ours, theirs = tmp_path / "ours.pdf", tmp_path / "theirs.pdf"
+    _pdf(ours, annots=annots)
+    theirs.write_bytes(ours.read_bytes())
+    fields.add_fields(ours, placed, meta)
+    fields._add_fields_with_pyhanko(theirs.read_bytes(), theirs, placed, meta)
+    assert ours.read_bytes() == theirs.read_bytes()
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(ours)
+    found = {f.get_object()["/T"]: f.get_object() for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"]}
+    assert sorted(found) == [p.spec.name for p in placed]
+    for field in placed:
+        widget = found[field.spec.name]
+        assert widget["/FT"] == "/Sig" and widget["/TU"] == f"{signer.title}: {signer.name}"
+        assert [float(v) for v in widget["/Rect"]] == pytest.approx(field.rect, abs=1e-4)
+        assert widget["/SV"]["/Reasons"] == [reason]
+        assert widget.indirect_reference in [a.indirect_reference for a in reader.pages[field.page - 1]["/Annots"]]

@@ -109,3 +109,17 @@ def test_validator_finds_nothing_beyond_libreoffices_own_export(ntb_build, libre
 
 def test_validator_finds_nothing_new_after_signing(signed_asli, libreoffice_baseline):
     assert failed_rules(signed_asli) <= libreoffice_baseline
+
+
+@pytest.mark.parametrize("variant", ["asli", "salinan"])
+def test_file_id_is_the_md5_of_the_file_with_its_id_zeroed(ntb_build, variant):
+    # reproducible bytes: the same case gives the same file, and its ID says which bytes it has
+    import hashlib
+
+    data = ntb_build.bundles[variant].read_bytes()
+    first, second = (s.original_bytes for s in PdfReader(str(ntb_build.bundles[variant])).trailer["/ID"])
+    assert first == second and len(first) == 16
+    hex_id = first.hex().encode()
+    assert data.count(hex_id) == 2
+    zeroed = data.replace(b"<" + hex_id + b">", b"<" + b"00" * 16 + b">")
+    assert hashlib.md5(zeroed, usedforsecurity=False).digest() == first

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,18 @@ pytestmark = pytest.mark.libreoffice
 
 
 def words_on(pdf: Path, page: int) -> list[fields.Word]:
-    return list(fields.read_words(pdf, page, page)[0].words)
+    """The word boxes poppler reads from the file itself (not the pipeline's shortcut)."""
+    return [fields.Word(*w) for w in poppler_boxes(pdf.read_bytes(), page)]
+
+
+def poppler_boxes(data: bytes, page: int) -> list[tuple[str, float, float, float, float]]:
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"], input=data, capture_output=True, check=True
+    ).stdout
+    return [
+        (w.text or "", *(float(w.attrib[k]) for k in ("xMin", "yMin", "xMax", "yMax")))
+        for w in ET.fromstring(out).iter("{http://www.w3.org/1999/xhtml}word")
+    ]
 
 
 def top_left(rect, page_height):
@@ -98,6 +111,20 @@ def test_asli_has_an_empty_ketua_field_exactly_in_the_signature_space(ntb_build)
     assert box[3] - box[1] >= 0.9 * (min(w.top for w in name) - max(w.bottom for w in title)) - 2 * fields.PADDING
     assert box[3] - box[1] >= 40 and box[2] - box[0] >= 150
     assert not [w.text for w in words if overlaps(w, box)]
+
+
+def test_fields_are_placed_from_the_boxes_poppler_reads_in_the_bundle(ntb_build):
+    # the pipeline hides the PDF/A output intent from poppler (fields.for_reading, 10 times
+    # cheaper): the word boxes are the same, and the bundle itself keeps its output intent
+    for variant in ("asli", "salinan"):
+        pdf = ntb_build.bundles[variant]
+        data = pdf.read_bytes()
+        assert "/OutputIntents" in PdfReader(str(pdf)).trailer["/Root"]
+        for page in range(1, len(PdfReader(str(pdf)).pages) + 1):
+            boxes = poppler_boxes(data, page)
+            assert boxes and poppler_boxes(fields.for_reading(data), page) == boxes
+            read = fields.read_words(pdf, page, page)[0].words
+            assert [(w.text, w.x0, w.top, w.x1, w.bottom) for w in read] == boxes
 
 
 def test_salinan_field_sits_in_the_authentication_block(ntb_build):

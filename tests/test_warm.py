@@ -216,3 +216,82 @@ def test_nothing_survives_a_killed_parent(tmp_path, docs):
     assert processes_mentioning(marker) == []
     # the helpers removed the profiles and the sockets the killed LibreOffice processes left
     assert not root.exists() and sockets_left(child.pid) == []
+
+
+def _maps(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return ""
+
+
+def soffice_bin(pool: ConverterPool) -> list[int]:
+    """The soffice.bin processes of the pool (children of the launcher, in its process group)."""
+    groups = {pid for pid in pool.pids}
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) in groups and (entry / "comm").read_text().strip() == "soffice.bin":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_libreoffice_starts_from_the_prepared_profile_and_skips_its_self_tests(tmp_path, docs, monkeypatch):
+    import tempfile
+
+    from generator import convert
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a profile prepared afresh, here
+    with ConverterPool(1) as pool:
+        pool.convert(docs["satu"], tmp_path / "satu.pdf")
+        profile = pool._workers[0].profile
+        assert profile is not None
+        # LibreOffice writes this log when it runs its graphics self-tests (a second of CPU)
+        assert not (profile / "user" / "GraphicsRenderTests.log").exists()
+        registry = (profile / "user" / "registrymodifications.xcu").read_text()
+        assert f"<value>{convert.product_version(pool.soffice)}</value>" in registry
+        office = soffice_bin(pool)
+        library = convert.jemalloc()
+        assert office and library and all(library in _maps(p) for p in office)  # libjemalloc2 installed
+    prepared = tmp_path / f"keputusan-lo-profile-{os.getuid()}"
+    assert prepared.stat().st_mode & 0o777 == 0o700
+    [ready] = prepared.iterdir()
+    assert (ready / "profile" / "user" / "registrymodifications.xcu").is_file()
+    assert "satu" in pdf_text(tmp_path / "satu.pdf").lower()
+
+    # a damaged prepared profile (a cleaner of the temporary folder took its registry) is made again
+    (ready / "profile" / "user" / "registrymodifications.xcu").unlink()
+    with ConverterPool(1) as pool:
+        pool.convert(docs["dua"], tmp_path / "dua.pdf")
+        assert not (pool._workers[0].profile / "user" / "GraphicsRenderTests.log").exists()
+    assert (ready / "profile" / "user" / "registrymodifications.xcu").is_file()
+
+
+def test_without_jemalloc_libreoffice_runs_on_glibcs_malloc(tmp_path, docs, monkeypatch):
+    monkeypatch.setenv("KEPUTUSAN_JEMALLOC", "")
+    with ConverterPool(1) as pool:
+        pool.convert(docs["satu"], tmp_path / "satu.pdf")
+        office = soffice_bin(pool)
+        assert office and not any("jemalloc" in _maps(p) for p in office)
+    assert "satu" in pdf_text(tmp_path / "satu.pdf").lower()
+
+
+def test_bookmark_pages_are_the_pages_of_the_pdf_export(tmp_path):
+    # the primitive for settling page breaks inside LibreOffice: each lampiran row's page, read
+    # from the loaded document, is the page its named destination has in the exported PDF
+    from generator.layout import row_pages
+    from generator.pipeline import build
+    from tests.conftest import NTB_CASE
+
+    built = build(NTB_CASE, tmp_path / "out")
+    lampiran = built.out_dir / "kpu-ntb-2022-asli-lampiran.docx"
+    with ConverterPool(1) as pool:
+        pages = pool.bookmark_pages(lampiran, "kptbaris", tmp_path / "lampiran.pdf")
+        alone = pool.bookmark_pages(lampiran, "kptbaris")  # loaded only, nothing exported
+    exported = row_pages(tmp_path / "lampiran.pdf")
+    assert len(exported) > 50 and len(set(exported.values())) > 5  # rows on many pages
+    assert pages == alone == {f"kptbaris{row:04d}": page + 1 for row, page in exported.items()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lampiran.pdf", "out"]  # no .part left

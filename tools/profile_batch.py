@@ -52,8 +52,7 @@ UNO_HELPER = Path(__file__).resolve().with_name("profile_uno_helper.py")
 # what a `keputusan batch` imports before and while it builds (imported here before the clock starts)
 IMPORTS = [
     *(f"generator.{m}" for m in ("cli", "batch", "pipeline", "render", "layout", "fields", "bundle", "pdfa")),
-    *("generator.offices", "generator.warm", "docxtpl", "pypdf", "pyhanko.sign.fields"),
-    "pyhanko.pdf_utils.incremental_writer",
+    *("generator.offices", "generator.warm", "docxtpl", "pypdf", "openpyxl", "fontTools.ttLib"),
 ]
 STAGES = [
     # (module, attribute, stage): the functions the pipeline calls through these module attributes
@@ -70,7 +69,7 @@ STAGES = [
     ("generator.pdfa", "write", "PDF/A finish (XMP, output intent) and writing"),
     ("generator.fields", "prepare", "signature fields: placing, signing.json"),
     ("generator.fields", "read_words", "signature fields: pdftotext -bbox (parsing its XML)"),
-    ("generator.fields", "add_fields", "signature fields: pyHanko"),
+    ("generator.fields", "add_fields", "signature fields: the fields (incremental update)"),
     ("generator.pdfa", "rewrite", "signature fields: PDF/A rewrite"),
     ("generator.revisions", "write_snapshot", "revision folder, manifest, links"),
     ("generator.revisions", "commit", "revision folder, manifest, links"),

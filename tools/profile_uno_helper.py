@@ -115,12 +115,13 @@ class _Uno:
         return self._uno.invoke(obj, method, args)
 
 
-def timed_convert(uno, desktop, request: dict) -> None:
+def timed_convert(uno, desktop, request: dict) -> dict | None:
     phases, wall, cpu = _Phases(), time.monotonic(), office_cpu()
     ok = False
     try:
-        helper.convert_one(_Uno(uno, phases), _Desktop(desktop, phases), request)
+        extra = helper.convert_one(_Uno(uno, phases), _Desktop(desktop, phases), request)
         ok = True
+        return extra
     finally:
         total_wall, total_cpu = time.monotonic() - wall, office_cpu() - cpu
         load, export = phases.seen["load"], phases.seen["export"]

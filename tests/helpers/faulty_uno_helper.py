@@ -46,7 +46,7 @@ def faulty(uno, desktop, request):
             return
         elif kind == "fail":
             raise RuntimeError("injected conversion failure")
-    helper.convert_one(uno, desktop, request)
+    return helper.convert_one(uno, desktop, request)
 
 
 if __name__ == "__main__":
