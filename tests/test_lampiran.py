@@ -399,3 +399,40 @@ def test_each_office_of_a_batch_gets_the_lampiran_in_its_own_name(tmp_path):
     assert members.anggota[1].jabatan == "Kepala Bagian Umum Sekretariat Komisi Pemilihan Umum Kabupaten Lombok Barat"
     assert prose.isi and "Kabupaten Lombok Barat" in (prose.isi[2].paragraf or "")
     assert prose.diktum == 2 and case.tables == (None, None)
+
+
+def test_a_declared_table_has_its_grouped_headings_and_no_number_row_when_asked(triwulan, tmp_path):
+    """On the DOCX: a heading over two columns (judul_atas), months under theirs, no 1, 2, 3 row."""
+    from docx import Document
+
+    from generator.render import render_lampiran
+
+    columns = [
+        {"judul": "NO", "jenis": "nomor", "kelompok": "Program", "lebar": 8},
+        {"judul": "PROGRAM", "jenis": "kelompok", "lebar": 40},
+        {"judul": "KEGIATAN", "jenis": "butir", "lebar": 60},
+        {"judul": "VOLUME", "jenis": "angka", "judul_atas": "TARGET", "lebar": 20},
+        {"judul": "SATUAN", "jenis": "teks", "judul_atas": "TARGET", "lebar": 20},
+        {"judul": "JADWAL", "jenis": "periode", "periode": "bulan", "nama": "Bulan", "lebar": 7},
+    ]
+    _edit(triwulan, lambda d: d["lampiran"][0].update(kolom=columns, bentuk=None, nomor_kolom=False))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Lampiran I"
+    sheet.append(["PROGRAM", "KEGIATAN", "VOLUME", "SATUAN", *(f"Bulan {m}" for m in range(1, 13))])
+    sheet.append(["Program A", "kegiatan 1", 1500, "dokumen", "x", *[None] * 11])
+    sheet.append([None, "kegiatan 2", 2, "laporan", *[None] * 11, "x"])
+    book.save(triwulan / "lampiran.xlsx")
+    case = load_case(triwulan)
+    out = render_lampiran(case, "asli", tmp_path / "l.docx")
+    table = next(t for t in Document(str(out)).tables if len(t.columns) == 17)
+    top, second, *body = table.rows
+    assert len(body) == 2  # no column-number row
+    texts = [cell.text for cell in top.cells]
+    assert texts[:3] == ["NO", "PROGRAM", "KEGIATAN"] and texts[3:5] == ["TARGET", "TARGET"]
+    assert texts[5:] == ["JADWAL"] * 12  # one cell spanning the months
+    assert [cell.text for cell in second.cells][3:] == ["VOLUME", "SATUAN", *map(str, range(1, 13))]
+    assert [cell.text for cell in body[0].cells][:5] == ["1", "Program A", "a.\tkegiatan 1", "1.500", "dokumen"]
+    assert body[1].cells[1].text == "Program A"  # merged down: the same cell
+    spans = [tc.tcPr.gridSpan.val if tc.tcPr.gridSpan is not None else 1 for tc in top._tr.tc_lst]
+    assert spans == [1, 1, 1, 2, 12]
