@@ -338,6 +338,13 @@ def build_prose(anchor: Any, blocks: tuple[BlokProsa, ...], styles: dict[str, st
                 after = 120 if i == len(items) else 60
                 out.append(indented(_paragraph(butir, item, label), (level + 1) * _LEVEL_TWIPS, _LEVEL_TWIPS, after))
     out.append(_paragraph(isi))  # a line between the text and the closing block, as under a table
+    for p in out[-2:]:  # the closing block never stands alone on a page: the last text goes with it
+        p_pr = p.find(qn("w:pPr"))
+        if p_pr is None:
+            p_pr = OxmlElement("w:pPr")
+            p.insert(0, p_pr)
+        if p_pr.find(qn("w:keepNext")) is None:
+            ooxml.insert_ordered(p_pr, OxmlElement("w:keepNext"), ooxml.P_PR_ORDER)
     for p in out:
         anchor.addprevious(p)
     anchor.getparent().remove(anchor)

@@ -13,15 +13,31 @@ salinan is the asli's result; across the offices of a batch, whose plans are mos
 a `LayoutCache` keyed by the table's structure supplies it, or carries over the breaks of
 another office's table row by row. A wrong guess costs one more pass,
 never a wrong page: every result is checked against its own PDF.
+
+Labelling a row at a page top changes the heights around it, so the measured starts do not
+always settle: a long label makes the row taller and pushes it off the page, where it loses
+its label and fits again (the last page starts at row 101, then 102, then 101 ...). When the
+passes go round in a cycle, or do not settle within a few passes, the first row where the
+rendered and the measured starts disagree is put on a new page by an explicit break
+(`Pagination.forced`, render.py cuts the table there): the pages before it are as measured,
+and that row opens its page whatever the labels do. The rest of the table is settled the same
+way, each fixed break further down, so every valid case settles.
+
+A row taller than a page cannot open one: LibreOffice splits it wherever the page ends. Texts
+that tall are cut in pieces beforehand (render.PIECE_SHARE, textfit.py); should a row still be
+split (`rows_split_by_pages`), the pieces are made smaller, and only a text that no piece can
+hold (a single word longer than a page of its column) is reported, by its cell.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -30,22 +46,43 @@ from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
 from .model import Case, RencanaAksi
-from .render import Variant, render_lampiran
+from .render import PIECE_SHARE, Variant, lampiran_table_rows, render_lampiran, table_rows_of
+from .schema import WORKBOOK_FILE
+
+log = logging.getLogger(__name__)
 
 ANCHOR_RE = re.compile(r"^/?kptbaris(\d{4})$")
-MAX_PASSES = 5
+MAX_PASSES = 60  # a bound no settling reaches: each alternating page takes about three passes
+MAX_TRIES = 4  # rows tried for one page's start before the earliest of them is fixed
+MIN_PIECE_SHARE = 0.1  # pieces of a text are made smaller down to this share of a page
+SAME_TOP_PT = 3.0  # rows whose tops differ by less are at the same height (a forced break adds 1 pt)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where the pages of the lampiran's table start: `starts`, the rows (0-based) that open a
+    page and are labelled there; `forced`, those of them put there by an explicit page break."""
+
+    starts: frozenset[int] = frozenset()
+    forced: frozenset[int] = frozenset()
+
+
+def _destinations(reader: PdfReader) -> dict[int, tuple[int, float]]:
+    """Table row -> (page it starts on, 0-based; the top of its first line, in points)."""
+    found = {}
+    for name, destination in reader.named_destinations.items():
+        match = ANCHOR_RE.match(str(name))
+        page = reader.get_destination_page_number(destination) if match else None
+        if match and page is not None:
+            top = destination.top
+            found[int(match.group(1))] = (page, float(top) if top is not None else 0.0)
+    return found
 
 
 def row_pages(pdf: Path | PdfReader) -> dict[int, int]:
     """Table row (0-based) -> page (0-based) it starts on, from the PDF's named destinations."""
     reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
-    pages = {}
-    for name, destination in reader.named_destinations.items():
-        match = ANCHOR_RE.match(str(name))
-        page = reader.get_destination_page_number(destination) if match else None
-        if match and page is not None:
-            pages[int(match.group(1))] = page
-    return pages
+    return {row: page for row, (page, _) in _destinations(reader).items()}
 
 
 def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> frozenset[int]:
@@ -54,6 +91,31 @@ def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> fro
     if not pages:
         raise LayoutError("layout.no_anchors", document=name)
     return frozenset(row for row, page in pages.items() if row > 0 and row - 1 in pages and page != pages[row - 1])
+
+
+def rows_split_by_pages(pdf: Path | PdfReader) -> list[int]:
+    """Table rows that go on over a page break: LibreOffice splits a row taller than a page
+    where the page ends, so the next page opens inside it, with none of its labels.
+
+    Seen from the row anchors: a page of the table on which no row starts, or whose first row
+    starts lower than the rows that open other pages (under the rest of the row before)."""
+    reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
+    rows = _destinations(reader)
+    if not rows:
+        return []
+    first_on: dict[int, tuple[int, float]] = {}  # page -> (its first row, that row's top)
+    for row, (page, top) in sorted(rows.items()):
+        first_on.setdefault(page, (row, top))
+    first_page, last_page = rows[0][0], max(page for page, _ in rows.values())
+    later = [first_on[page][1] for page in first_on if page > first_page]
+    opening_top = max(later, default=0.0)  # where a row that opens a page starts
+    split = []
+    for page in range(first_page + 1, last_page + 1):
+        if page not in first_on:
+            split.append(max(row for row, (p, _) in rows.items() if p < page))
+        elif first_on[page][1] < opening_top - SAME_TOP_PT and first_on[page][0] > 0:
+            split.append(first_on[page][0] - 1)
+    return sorted(set(split))
 
 
 def lay_out_lampiran(
@@ -66,14 +128,17 @@ def lay_out_lampiran(
     *,
     lampiran: int = 0,
     first_page_number: int = 1,
-    guess: frozenset[int] = frozenset(),
-) -> tuple[frozenset[int], int, PdfReader]:
+    guess: Pagination | frozenset[int] = frozenset(),
+) -> tuple[Pagination, int, PdfReader]:
     """Render and convert the lampiran until its page starts are the ones it was rendered with.
 
-    Leaves the final DOCX and PDF at `docx` and `pdf`; returns the settled page starts, the
+    Leaves the final DOCX and PDF at `docx` and `pdf`; returns the settled pagination, the
     number of conversions it took, and the PDF opened.
     """
-    starts = frozenset(guess)
+    pagination = guess if isinstance(guess, Pagination) else Pagination(frozenset(guess))
+    share = PIECE_SHARE
+    tried: Tried = {}  # see _following
+    disagreeing = 0  # the first row where the last pass's starts disagreed
     for attempt in range(1, MAX_PASSES + 1):
         render_lampiran(
             case,
@@ -81,16 +146,91 @@ def lay_out_lampiran(
             docx,
             lampiran=lampiran,
             first_page_number=first_page_number,
-            page_starts=starts,
+            page_starts=pagination.starts,
+            page_breaks=pagination.forced,
+            piece_share=share,
             templates=templates,
         )
         converter.convert(docx, pdf)
         reader = read_pdf(pdf)
         measured = rows_opening_pages(reader, pdf.name)
-        if measured == starts:
-            return starts, attempt, reader
-        starts = measured
-    raise LayoutError("layout.not_settled", passes=MAX_PASSES)
+        if measured == pagination.starts:
+            split = rows_split_by_pages(reader)
+            if not split:
+                return pagination, attempt, reader
+            if share / 2 < MIN_PIECE_SHARE:
+                raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0], lampiran))
+            # smaller pieces: other rows, so the breaks are found again
+            share, pagination, tried = share / 2, Pagination(), {}
+            log.info("%s: a row is split by a page break; cutting texts into pieces of %.2f page", docx.name, share)
+            continue
+        disagreeing = min(pagination.starts ^ measured)
+        pagination = _following(pagination, measured, tried)
+    raise LayoutError(
+        "layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing, lampiran)
+    )
+
+
+Tried = dict[tuple[int, ...], dict[int, frozenset[int]]]
+
+
+def _following(rendered: Pagination, measured: frozenset[int], tried: Tried) -> Pagination:
+    """What to render after a pass that did not settle.
+
+    The pages agree up to the first page whose start differs: the pass labelled row `labelled`
+    there, LibreOffice began that page at row `chosen`. `tried` keeps, by the starts of the
+    pages above, what was measured for each row labelled there. Normally the next pass labels
+    where LibreOffice broke. When the choices go round (labelled 101, it chose 102; labelled
+    102, it chose 101), the earliest of them is fixed: that row opens the page by an explicit
+    break, so the page above holds what it held when that row was labelled (it fitted there,
+    or LibreOffice broke before it). Below it, the starts of the pass in which LibreOffice began
+    that page at that row itself, if one did; breaks fixed lower down before, and starts that
+    were only there because of them, are dropped: the pages above them have changed.
+    """
+    ours, theirs = sorted(rendered.starts), sorted(measured)
+    page = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+    above = tuple(theirs[:page])
+    labelled = ours[page] if page < len(ours) else None
+    chosen = theirs[page] if page < len(theirs) else None
+    first = min(row for row in (labelled, chosen) if row is not None)
+    kept = frozenset(row for row in rendered.forced if row < first)
+    if labelled is not None and chosen is not None:
+        choices = tried.setdefault(above, {})
+        choices[labelled] = measured
+        cycle, row = [labelled], chosen
+        while row in choices and row not in cycle:
+            cycle.append(row)
+            row = sorted(choices[row])[page]
+        if row in cycle or len(choices) >= MAX_TRIES:
+            fixed = min(cycle) if row in cycle else min(choices)
+            log.debug("page breaks alternate at table row %d: it opens a page by an explicit break", fixed)
+            chose_it = [m for m in choices.values() if sorted(m)[page] == fixed]
+            return _with_starts(above, fixed, chose_it[0] if chose_it else measured, rendered, kept | {fixed})
+    return _with_starts(above, first if chosen == first else None, measured, rendered, kept)
+
+
+def _with_starts(
+    above: tuple[int, ...], row: int | None, measured: frozenset[int], rendered: Pagination, forced: frozenset[int]
+) -> Pagination:
+    """The pages above, `row` opening the next, then the starts of `measured` below it."""
+    top = row if row is not None else (above[-1] if above else 0)
+    below = {r for r in measured if r > top and r not in rendered.forced}
+    return Pagination(frozenset(above) | ({row} if row is not None else set()) | below | forced, forced)
+
+
+def _where(case: Case, templates: Path, share: float, row: int, lampiran: int = 0) -> str:
+    """The row that table row `row` of the lampiran at `lampiran` prints, as staff find it: the
+    workbook and its cells."""
+    if case.lampiran[lampiran].is_plan:
+        rows = lampiran_table_rows(case, piece_share=share, templates=templates, lampiran=lampiran)
+        source = rows[row]["source"] if 0 <= row < len(rows) else ""
+    else:  # a declared table's rows are printed one for one
+        typed = table_rows_of(case, lampiran)
+        source = typed[row].source if 0 <= row < len(typed) else ""
+    if "!" in source:
+        book = WORKBOOK_FILE if case.form == "workbook" else case.lampiran[lampiran].data_file()
+        return f"{book}, {source}"
+    return source or str(row + 1)
 
 
 def cache_key(case: Case, templates: Path, lampiran: int = 0) -> str:

@@ -502,9 +502,16 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "LibreOffice's bookmark export may have been lost",
     },
     "layout.not_settled": {
-        "id": "pergantian halaman lampiran belum tetap setelah {passes} kali penataan; mungkin ada baris yang "
-        "lebih tinggi dari satu halaman: persingkat teks baris itu",
-        "en": "the lampiran's page breaks did not settle after {passes} passes; a row may be taller than a page",
+        "id": "{row}: pergantian halaman lampiran di baris ini belum tetap setelah {passes} kali penataan; "
+        "persingkat teks baris itu atau teks area, kegiatan dan indikatornya, lalu buat lagi",
+        "en": "{row}: the lampiran's page breaks at this row did not settle after {passes} passes; shorten "
+        "the texts of this row or of its area, kegiatan and indikator, and build again",
+    },
+    "layout.row_too_tall": {
+        "id": "{row}: baris ini lebih tinggi dari satu halaman lampiran dan tidak dapat dipotong di antara kata "
+        "(ada kata yang lebih panjang dari satu halaman kolomnya): sisipkan spasi atau persingkat teksnya",
+        "en": "{row}: this row is taller than a page of the lampiran and cannot be cut between words (a word "
+        "is longer than a page of its column): add spaces or shorten the text",
     },
     "layout.no_room": {
         "id": "{field}: hanya {gap} pt antara '{title}' dan '{name}' di halaman {page}: tidak ada ruang untuk "

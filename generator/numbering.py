@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 _UNITS = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 
@@ -200,60 +203,175 @@ def with_lampiran_reference(diktum: list[str], refers: list[int | None]) -> list
 
 # ---------------------------------------------------------------- the lampiran table
 
-AREA_COLUMNS = (0, 1)  # NO, AREA PERUBAHAN
-KEGIATAN_COLUMN = 2
-INDIKATOR_COLUMN = 4
+# grid columns of each merged group: the area's number, the area, the kegiatan, the indikator
+GROUP_COLUMNS: dict[str, tuple[int, ...]] = {"no": (0,), "area": (1,), "kegiatan": (2,), "indikator": (4,)}
+GROUPS = ("area", "kegiatan", "indikator")  # groups of text, outermost first
+# grid column of each text that may be cut in pieces (render._pieces)
+TEXT_COLUMNS = {"area": 1, "kegiatan": 2, "sub_kegiatan": 3, "indikator": 4, "keterangan": 17}
+CONTINUED_WHOLE = 80  # a spanning text up to this many characters is repeated whole on a new page
+CONTINUED_START = 50  # of a longer one, about this many characters open its label
+CONTINUED = "(lanjutan)"
+
+# Cuts a text of a column ("area", "kegiatan", "sub_kegiatan", "indikator", "keterangan") into
+# pieces that each fit comfortably on a page; render.py measures them (textfit.py).
+Pieces = Callable[[str, str], list[str]]
 
 
-def lampiran_rows(plan, page_starts: frozenset[int] = frozenset()) -> list[dict]:
-    """One dict per sub-kegiatan row of the lampiran table, with everything printed in it.
+def continued_label(text: str, number: str = "") -> str:
+    """What a group that goes on from the page before shows at the top of a page: its number and
+    its text when that is short; of a long one, the start of its text and "(lanjutan)".
 
-    A merged group (area, kegiatan, indikator) starts on its own first row and again on every
-    row in `page_starts` (rows that LibreOffice put at the top of a page): there the area's
-    number and name, the kegiatan and the indikator are printed again, since a merged cell
-    that crosses a page break shows its text on the first page only.
-
-    `starts` tells the renderer which cells open a merged group ("area", "kegiatan",
-    "indikator"); `span` the number of rows each group covers from that row.
+    `number` is the group's own number as printed in the same cell ("1.", "A.", ""); "" when
+    the number has a column of its own. A long text printed again in full would make the first
+    row of every page it spans as tall as that text.
     """
+    text = " ".join(text.split())
+    head = f"{number} " if number else ""
+    if len(text) <= CONTINUED_WHOLE:
+        return head + text
+    cut = text.rfind(" ", 0, CONTINUED_START + 1)
+    start = text[: cut if cut > CONTINUED_START // 2 else CONTINUED_START].rstrip(" ,;:.-")
+    return f"{head}{start}... {CONTINUED}"
+
+
+@dataclass
+class _Slice:
+    """One row of the printed table: a sub-kegiatan, or a further piece of one too tall for a page."""
+
+    area_no: int
+    area: Any
+    kegiatan: Any
+    sub: Any
+    letter: str  # "a." ... ; "" when the kegiatan has a single sub-kegiatan
+    indikator: str
+    indikator_group: tuple[int, int, int]  # (area, kegiatan, first row): rows sharing an indikator
+    piece: int  # 0: the sub-kegiatan's first row; 1, 2 ...: rows that go on with its texts
+    sub_text: str
+    keterangan: str
+    # group -> (piece number, its text): where a group's text (or a piece of it) starts
+    opens: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def key(self, group: str) -> object:
+        return {"area": self.area_no, "kegiatan": (self.area_no, id(self.kegiatan)), "indikator": self.indikator_group}[
+            group
+        ]
+
+    def text(self, group: str) -> str:
+        return {"area": self.area.nama, "kegiatan": self.kegiatan.nama, "indikator": self.indikator}[group]
+
+
+def _whole(column: str, text: str) -> list[str]:
+    return [text]
+
+
+def lampiran_rows(plan, page_starts: frozenset[int] = frozenset(), pieces: Pieces | None = None) -> list[dict]:
+    """One dict per row of the lampiran table, with everything printed in it.
+
+    A merged group (the area with its number, the kegiatan, the indikator) starts on its own
+    first row and again on every row in `page_starts` (rows that LibreOffice put at the top of a
+    page): there the area's number is printed again with the `continued_label` of each group,
+    since a merged cell that crosses a page break shows its text on the first page only.
+
+    `pieces` cuts texts too tall for a page (see `Pieces`); each piece gets a row of its own,
+    printed as one with its neighbours (`joined`: no border between them), so that no row is
+    taller than a page and a page that starts inside such a text is labelled like any other.
+    Without it every sub-kegiatan is one row.
+
+    `starts` tells the renderer which cells open a merged group ("no", "area", "kegiatan",
+    "indikator"); `span` the number of rows each group covers from that row; `joined` the
+    groups ("row": every cell) whose border with the row above is not drawn; `source` the
+    plan row's place in the workbook.
+    """
+    slices = _slices(plan, pieces or _whole)
     rows: list[dict] = []
-    for area_no, area in enumerate(plan.areas, start=1):
-        for kegiatan in area.kegiatan:
-            single = len(kegiatan.sub_kegiatan) == 1
-            indikator = None
-            for i, sub in enumerate(kegiatan.sub_kegiatan):
-                index = len(rows)
-                first_of_area = kegiatan is area.kegiatan[0] and i == 0
-                new_page = index in page_starts
-                if sub.indikator is not None:
-                    indikator = sub.indikator
-                starts = set()
-                if first_of_area or new_page:
-                    starts.add("area")
-                if i == 0 or new_page:
-                    starts.add("kegiatan")
-                if sub.indikator is not None or new_page or i == 0:
-                    starts.add("indikator")
-                rows.append(
-                    {
-                        "no": str(area_no) if "area" in starts else "",
-                        "area": area.nama if "area" in starts else "",
-                        "kegiatan": kegiatan.nama if "kegiatan" in starts else "",
-                        "huruf": "" if single else f"{item_letter(i)}.",
-                        "sub_kegiatan": sub.teks,
-                        "indikator": (indikator or "") if "indikator" in starts else "",
-                        "keterangan": sub.keterangan,
-                        "bulan": sorted(sub.bulan),
-                        "starts": sorted(starts),
-                        "area_no": area_no,
-                    }
-                )
+    for index, piece in enumerate(slices):
+        new_page = index in page_starts
+        starts = {group for group in GROUPS if group in piece.opens or new_page}
+        if new_page or piece.opens.get("area", (1, ""))[0] == 0:
+            starts.add("no")
+        texts = {}
+        for group in GROUPS:
+            if group in piece.opens:
+                texts[group] = piece.opens[group][1]
+            else:
+                texts[group] = continued_label(piece.text(group)) if new_page else ""
+        if new_page:
+            joined: tuple[str, ...] = ()
+        elif piece.piece > 0:
+            joined = ("row",)
+        else:
+            joined = tuple(group for group, (number, _) in piece.opens.items() if number > 0)
+        rows.append(
+            {
+                "no": str(piece.area_no) if "no" in starts else "",
+                "area": texts["area"],
+                "kegiatan": texts["kegiatan"],
+                # a piece that goes on: no letter, its text where the text after the letter starts
+                "huruf": piece.letter if piece.piece == 0 or not piece.letter else " ",
+                "sub_kegiatan": piece.sub_text,
+                "indikator": texts["indikator"],
+                "keterangan": piece.keterangan,
+                "bulan": sorted(piece.sub.bulan),
+                "starts": sorted(starts),
+                "joined": joined,
+                "area_no": piece.area_no,
+                "source": piece.sub.source,
+            }
+        )
     _count_spans(rows)
     return rows
 
 
+def _slices(plan, pieces: Pieces) -> list[_Slice]:
+    """The table's rows: each sub-kegiatan's, then the groups' texts placed in them, each piece of
+    a tall group text opening a merged cell of its own (with more rows when it has fewer rows
+    than pieces)."""
+    slices: list[_Slice] = []
+    for area_no, area in enumerate(plan.areas, start=1):
+        for kegiatan in area.kegiatan:
+            single = len(kegiatan.sub_kegiatan) == 1
+            indikator, group_row = "", 0
+            for i, sub in enumerate(kegiatan.sub_kegiatan):
+                if sub.indikator is not None or i == 0:
+                    indikator, group_row = sub.indikator or "", i
+                texts = pieces("sub_kegiatan", sub.teks)
+                notes = pieces("keterangan", sub.keterangan) if sub.keterangan else [""]
+                for k in range(max(len(texts), len(notes))):
+                    slices.append(
+                        _Slice(
+                            area_no,
+                            area,
+                            kegiatan,
+                            sub,
+                            "" if single else f"{item_letter(i)}.",
+                            indikator,
+                            (area_no, id(kegiatan), group_row),
+                            k,
+                            texts[k] if k < len(texts) else "",
+                            notes[k] if k < len(notes) else "",
+                        )
+                    )
+    for group in reversed(GROUPS):  # innermost first: rows added for a piece belong to the groups around it
+        index = 0
+        while index < len(slices):
+            end = index
+            while end + 1 < len(slices) and slices[end + 1].key(group) == slices[index].key(group):
+                end += 1
+            text = slices[index].text(group)
+            parts = pieces(group, text) if text else [text]
+            last = slices[end]
+            for extra in range(len(parts) - (end - index + 1)):  # a row that only goes on with the text
+                filler = _Slice(**{**last.__dict__, "opens": {}, "sub_text": "", "keterangan": ""})
+                filler.piece = last.piece + 1 + extra
+                slices.insert(end + 1 + extra, filler)
+            for number, part in enumerate(parts):
+                slices[index + number].opens[group] = (number, part)
+            index += max(len(parts), end - index + 1)
+    return slices
+
+
 def _count_spans(rows: list[dict]) -> None:
-    for group in ("area", "kegiatan", "indikator"):
+    for group in GROUP_COLUMNS:
         opener = None
         for row in rows:
             row.setdefault("span", {})
@@ -324,8 +442,9 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
 
     Groups (kelompok columns) nest in the order they are declared; a group starts where its cell
     was typed (`sheets.table_from_sheet` leaves it blank where it continues), where a group it
-    is nested in starts, and on every row in `page_starts` (rows that open a page), where its
-    text is printed again since a merged cell that crosses a page shows it on the first page only.
+    is nested in starts, and on every row in `page_starts` (rows that open a page), where it is
+    labelled again (a long text shortened by `continued_label`), since a merged cell that
+    crosses a page shows it on the first page only.
     A group's number counts within the group it is nested in; a nomor column shows the number
     of its group (or, numbering no group, the row's); a butir is lettered within the nearest
     group declared before it, and not at all when it is that group's only row.
@@ -401,7 +520,8 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
             if column.jenis == "kelompok":
                 if c in starts:
                     label = "" if c in numbered_by else number_label(group_number[c], column.numbering)
-                    text = group_text[c]
+                    # a group going on from the page before: its number and a short label
+                    text = group_text[c] if c in opened else continued_label(group_text[c])
             elif column.jenis == "nomor":
                 if column.kelompok:
                     g = by_header[column.kelompok.casefold()]

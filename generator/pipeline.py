@@ -180,7 +180,7 @@ def _produce(
         log.debug("%s: rendered %s", case.name, docx.name)
         decrees[variant] = docx, bundle.read(converter.convert(docx, work / f"{stem}-keputusan.pdf"))
     specs = case.lampiran
-    guesses: dict[int, frozenset[int]] = {}  # page starts of each table: from the cache, then the asli's
+    guesses: dict[int, layout.Pagination] = {}  # page starts of each table: from the cache, then the asli's
     for variant in variants:
         stem = f"{case.name}-{variant}"
         keputusan_docx, keputusan_pdf = decrees[variant]
@@ -244,7 +244,7 @@ def _lampiran(
     converter: Converter,
     templates: Path,
     first_page: int,
-    guesses: dict[int, frozenset[int]],
+    guesses: dict[int, layout.Pagination],
     layout_cache: layout.LayoutCache | None,
 ) -> tuple[PdfReader, int]:
     """Render and convert the lampiran at `index`; its PDF opened, and the conversions it took."""
@@ -256,12 +256,12 @@ def _lampiran(
     if layout_cache is not None:
         key, rows = layout.cache_key(case, templates, index), layout.row_signatures(case, index)
     owner = False
-    guess = guesses.get(index)
+    guess: layout.Pagination | frozenset[int] | None = guesses.get(index)
     if guess is None:
         guess, owner = layout_cache.begin(key, rows) if layout_cache is not None else (frozenset(), False)
     starts: frozenset[int] | None = None
     try:
-        starts, passes, reader = layout.lay_out_lampiran(
+        pagination, passes, reader = layout.lay_out_lampiran(
             case,
             variant,
             docx,
@@ -272,11 +272,12 @@ def _lampiran(
             first_page_number=first_page,
             guess=guess,
         )
+        starts = pagination.starts
     finally:
         if owner and layout_cache is not None:  # other offices with the same table wait for this result
             layout_cache.finish(key, rows, starts)
     if layout_cache is not None and not owner and passes > 1:
-        layout_cache.record(key, rows, starts)  # the guess was wrong: remember this layout too
+        layout_cache.record(key, rows, pagination.starts)  # the guess was wrong: remember this layout too
     log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, docx.name, passes)
-    guesses[index] = starts
+    guesses[index] = pagination
     return reader, passes

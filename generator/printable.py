@@ -216,3 +216,37 @@ def _advances(font: str) -> tuple[dict[int, int], int, int] | None:
         return None
     widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
     return widths, units, widths.get(ord("M"), units)
+
+
+def advance_widths(font: str) -> tuple[dict[int, int], int] | None:
+    """(advance width by character, units per em) of the regular face of `font`; None when the
+    font cannot be read."""
+    metrics = _advances(font)
+    return None if metrics is None else (metrics[0], metrics[1])
+
+
+@functools.lru_cache(maxsize=32)
+def line_height(font: str) -> float | None:
+    """Height of a line of single spacing in the regular face of `font`, in em: the largest of
+    its vertical metrics (hhea, OS/2 typographic and Windows), as LibreOffice may use any."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    found = _font_file(font, "regular")
+    if found is None:
+        return None
+    path, index = found.split("\n")[:2]
+    try:
+        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as face_file:
+            units = int(face_file["head"].unitsPerEm)
+            hhea = face_file["hhea"]
+            heights = [hhea.ascent - hhea.descent + hhea.lineGap]
+            os2 = face_file.get("OS/2")
+            if os2 is not None:
+                heights += [
+                    os2.usWinAscent + os2.usWinDescent,
+                    os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap,
+                ]
+    except (OSError, TTLibError, AssertionError, KeyError, AttributeError) as exc:
+        log.warning("cannot read the line height of %s (%s)", path, exc)
+        return None
+    return max(heights) / units

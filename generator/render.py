@@ -24,7 +24,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
-from . import lampiran_body, numbering, ooxml, printable, template_files
+from . import lampiran_body, numbering, ooxml, printable, template_files, textfit
 from .errors import TemplateError
 from .model import BarisTabel, Case, LampiranSpec
 
@@ -33,6 +33,7 @@ VARIANTS: tuple[Variant, ...] = ("asli", "salinan")
 DEFAULT_TEMPLATES = template_files.default_folder()
 MONTH_FILL = lampiran_body.MONTH_FILL  # scheduled months: a grey that survives photocopying
 ROW_ANCHOR = "kptbaris{:04d}"  # bookmark of each lampiran row: where LibreOffice put it (layout.py)
+PIECE_SHARE = 0.35  # of a page's height, the most one table row may take (header rows and labels aside)
 _ANCHOR_ID_BASE = 900000  # bookmark ids of the anchors, clear of any the template has
 
 _WILAYAH = re.compile(r"\s+(?=(Provinsi|Kabupaten|Kota)\b)", re.IGNORECASE)
@@ -354,26 +355,32 @@ def render_lampiran(
     lampiran: int = 0,
     first_page_number: int = 1,
     page_starts: frozenset[int] = frozenset(),
+    page_breaks: frozenset[int] = frozenset(),
+    piece_share: float = PIECE_SHARE,
     templates: Path = DEFAULT_TEMPLATES,
 ) -> Path:
     """Render the lampiran at position `lampiran` to `out` (.docx).
 
     The monthly plan fills the template's own table; any other table, a member list or prose
-    is built in its place, in its look (`lampiran_body`). `page_starts`: table rows that begin
-    a page (from a measuring pass), where merged groups restart and labels repeat. Every table
+    is built in its place, in its look (`lampiran_body`).
+
+    `page_starts`: table rows that begin a page (from a measuring pass), where merged groups
+    restart and labels repeat. `page_breaks`: those of them put on a new page by an explicit
+    break (the table goes on in a table of its own, with the header rows again) instead of
+    where LibreOffice breaks the page (layout.py, when its breaks do not settle). Every table
     row carries an invisible bookmark (ROW_ANCHOR), which the PDF export turns into a named
     destination: layout.py reads from the PDF which row landed on which page, so every
     conversion of a lampiran measures its own pagination.
+
+    `piece_share`: at most this share of a page's height is taken by one row of the monthly
+    plan; a longer text is printed in several rows (numbering.lampiran_rows, `_pieces`).
     """
     spec = case.lampiran[lampiran]
     columns = spec.columns
-    plan_rows: list[dict] = []
     rows: list[dict] = []
-    if spec.is_plan:
-        plan_rows = numbering.lampiran_rows(case.tables[lampiran], page_starts)
-    elif spec.jenis != "prosa":
-        rows = numbering.table_rows(columns, table_rows_of(case, lampiran), page_starts)
-    ctx = context(case, variant, lampiran) | {"rows": plan_rows}
+    if not spec.is_plan and spec.jenis != "prosa":
+        rows = numbering.table_rows(columns, table_rows_of(case, lampiran), page_starts | page_breaks)
+    ctx = context(case, variant, lampiran) | {"rows": []}
     widths: list[int] = []
 
     def prepare(doc: DocxTemplate) -> None:
@@ -390,10 +397,16 @@ def render_lampiran(
             scale = text_width / Mm(declared).twips if columns else 1.0
         _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
+        if spec.is_plan:
+            # the rows are made here, in the context being rendered: how a tall text is cut
+            # depends on the widths its column gets on this page
+            pieces = _pieces(plan, case, piece_share)
+            rows[:] = numbering.lampiran_rows(case.tables[lampiran], page_starts | page_breaks, pieces)
+            ctx["rows"] = rows
 
     doc = _render(templates / LAMPIRAN_TEMPLATE, ctx, out, prepare)
     if spec.is_plan:
-        _structure_table(doc, case, plan_rows, column_numbers=spec.column_numbers)
+        _structure_table(doc, case, rows, column_numbers=spec.column_numbers)
     elif spec.jenis == "prosa":
         lampiran_body.build_prose(_plan_table(doc), tuple(spec.isi or ()), lampiran_body.style_ids(doc.docx))
     else:
@@ -411,6 +424,10 @@ def render_lampiran(
         if bottom is not None and rows:
             for tc in tbl.findall(qn("w:tr"))[-1].findall(qn("w:tc")):
                 _cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
+    if spec.jenis != "prosa" and rows:
+        _keep_closing_with_table(doc)
+        if page_breaks:
+            _break_pages_before(doc, page_breaks)
     if case.decree.profil.ttd_lampiran:
         _signature_anchor(doc, case, variant)
     _save(doc, out, case)
@@ -434,6 +451,28 @@ def _bottom_of(doc: DocxTemplate, tbl) -> Any:
         if table is tbl:
             return bottom
     return None
+
+
+def lampiran_table_rows(
+    case: Case,
+    page_starts: frozenset[int] = frozenset(),
+    *,
+    piece_share: float = PIECE_SHARE,
+    templates: Path = DEFAULT_TEMPLATES,
+    lampiran: int | None = None,
+) -> list[dict]:
+    """The rows of a monthly plan's table (the lampiran at `lampiran`, by default the first
+    plan) as `render_lampiran` prints them with `page_starts` (for a template that renders: it
+    is read, not checked)."""
+    from docx import Document
+
+    index = lampiran if lampiran is not None else case.plan_index
+    plan_rows = case.tables[index] if index is not None else case.plan
+    holder = type("Holder", (), {"docx": Document(str(templates / LAMPIRAN_TEMPLATE))})()
+    _page_setup(holder, case, landscape=True)
+    plan = _plan_table(holder)
+    _fit_width(holder, plan)
+    return numbering.lampiran_rows(plan_rows, page_starts, _pieces(plan, case, piece_share))
 
 
 # ---------------------------------------------------------------- structure after rendering
@@ -535,11 +574,7 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict], *, column_
         raise TemplateError("template.plan_rows", path=LAMPIRAN_TEMPLATE, expected=len(rows), found=len(body))
     for index, (tr, data) in enumerate(zip(body, rows)):
         cells = tr.findall(qn("w:tc"))
-        for group, columns_ in (
-            ("area", numbering.AREA_COLUMNS),
-            ("kegiatan", (numbering.KEGIATAN_COLUMN,)),
-            ("indikator", (numbering.INDIKATOR_COLUMN,)),
-        ):
+        for group, columns_ in numbering.GROUP_COLUMNS.items():
             for col in columns_:
                 if group in data["starts"]:
                     if data["span"][group] > 1:
@@ -550,6 +585,128 @@ def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict], *, column_
             ooxml.shade(cells[4 + month], MONTH_FILL)
         # in the January cell: never merged, so the anchor belongs to this row alone
         _add_anchor(cells[5], index)
+        if data["joined"]:
+            _join_to_row_above(body[index - 1], tr, data["joined"])
+
+
+def _join_to_row_above(above, tr, joined: tuple[str, ...]) -> None:
+    """No border between this row and the one above in the columns of `joined` (a group, or
+    "row": all): the two rows print one text that was cut in pieces (numbering.lampiran_rows)."""
+    upper, lower = above.findall(qn("w:tc")), tr.findall(qn("w:tc"))
+    if "row" in joined:
+        columns: set[int] = set(range(len(lower)))
+    else:
+        columns = {col for group in joined for col in numbering.GROUP_COLUMNS[group]}
+    for col in sorted(columns):
+        _cell_borders(lower[col].get_or_add_tcPr(), _NO_BORDER["top"], replace=True)
+        _cell_borders(upper[col].get_or_add_tcPr(), _NO_BORDER["bottom"], replace=True)
+
+
+def _nil_border(side: str):
+    el = OxmlElement("w:tcBorders")
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "nil")
+    el.append(line)
+    return el
+
+
+_NO_BORDER = {side: _nil_border(side) for side in ("top", "bottom")}
+
+
+def _keep_closing_with_table(doc: DocxTemplate) -> None:
+    """The enactment and signature block never stand alone on a page: the table's last row is
+    kept with it (LibreOffice then takes that row to the next page with the block)."""
+    tbl = _plan_table(doc)
+    last = tbl.findall(qn("w:tr"))[-1]
+    for p in last.iter(qn("w:p")):
+        _keep_next(p)
+    sibling = tbl.getnext()
+    while sibling is not None and sibling.tag == qn("w:p"):
+        _keep_next(sibling)
+        sibling = sibling.getnext()
+
+
+def _break_pages_before(doc: DocxTemplate, rows: frozenset[int]) -> None:
+    """Put each of `rows` (table rows, 0-based) at the top of a new page: the table is cut
+    there, and goes on in a table of its own (its header rows again) after a page break.
+
+    LibreOffice has no page break between two rows of one table. The break is a paragraph of
+    1 pt at the top of the new page, which cannot leave an empty page behind, as a break
+    before the table could when the table above fills its page to the last point."""
+    tbl = _plan_table(doc)
+    headers = tbl.findall(qn("w:tr"))[: _header_row_count(tbl)]
+    body = tbl.findall(qn("w:tr"))[len(headers) :]
+    tables = doc.docx.element.body.findall(qn("w:tbl"))
+    bottoms = getattr(doc, "table_bottoms", [])
+    bottom = bottoms[tables.index(tbl)] if tables.index(tbl) < len(bottoms) else None
+    for start in sorted((r for r in rows if 0 < r < len(body)), reverse=True):
+        part = OxmlElement("w:tbl")
+        part.append(copy.deepcopy(tbl.tblPr))
+        part.append(copy.deepcopy(tbl.tblGrid))
+        for tr in headers:
+            part.append(copy.deepcopy(tr))
+        for tr in body[start:]:
+            if tr.getparent() is tbl:
+                part.append(tr)
+        if bottom is not None:  # the cut table's last row is its bottom edge now
+            for tc in body[start - 1].findall(qn("w:tc")):
+                _cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
+        tbl.addnext(_page_break_paragraph())
+        tbl.getnext().addnext(part)
+
+
+def _page_break_paragraph():
+    p = OxmlElement("w:p")
+    p_pr = OxmlElement("w:pPr")
+    p_pr.append(OxmlElement("w:pageBreakBefore"))
+    spacing = OxmlElement("w:spacing")
+    for key, value in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+        spacing.set(qn(f"w:{key}"), value)
+    p_pr.append(spacing)
+    r_pr = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    r_pr.append(size)
+    p_pr.append(r_pr)
+    p.append(p_pr)
+    return p
+
+
+def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
+    """How numbering.lampiran_rows cuts a text too tall for a page: by its column's width on
+    this page and the table's font, into pieces of at most `share` of a page's height each."""
+    profil = case.decree.profil
+    size = profil.ukuran_font_tabel
+    metrics = textfit.FontMetrics.of(profil.font)
+    short, _ = profil.paper_mm
+    page_pt = (short - profil.margin_mm.atas - profil.margin_mm.bawah) * 72 / 25.4
+    max_lines = int(share * page_pt / (metrics.line * size))
+    widths = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
+    margins = _cell_margins(tbl)
+
+    def width_em(column: str) -> float:
+        col = numbering.TEXT_COLUMNS[column]
+        indent = _BUTIR_INDENT if column == "sub_kegiatan" else 0
+        return max(1.0, (widths[col] - margins - indent - _CELL_PADDING) / 20 / size)
+
+    columns = {name: width_em(name) for name in numbering.TEXT_COLUMNS}
+    return lambda column, text: textfit.split_to_fit(text, columns[column], max_lines, metrics)
+
+
+_CELL_PADDING = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
+_BUTIR_INDENT = 283  # twips: the letter of a sub-kegiatan hangs in front of its text (style TabelButir)
+
+
+def _cell_margins(tbl) -> int:
+    """Left and right cell margins of the table, in twips (Word's default when it sets none)."""
+    found = tbl.tblPr.find(qn("w:tblCellMar")) if tbl.tblPr is not None else None
+    total = 0
+    for side, alternative in (("left", "start"), ("right", "end")):
+        el = None if found is None else found.find(qn(f"w:{side}"))
+        if el is None and found is not None:
+            el = found.find(qn(f"w:{alternative}"))
+        total += int(el.get(qn("w:w"), "108")) if el is not None else 108
+    return total
 
 
 def _keep_tables_on_page(doc: DocxTemplate, skip=None) -> None:

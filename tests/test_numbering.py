@@ -122,8 +122,8 @@ def test_lampiran_rows_letter_only_kegiatan_with_several_sub_kegiatan():
     rows = numbering.lampiran_rows(plan)
     assert [r["huruf"] for r in rows] == ["a.", "b.", "", ""]
     assert [r["no"] for r in rows] == ["1", "", "", "2"]
-    assert rows[0]["span"] == {"area": 3, "kegiatan": 2, "indikator": 2}
+    assert rows[0]["span"] == {"no": 3, "area": 3, "kegiatan": 2, "indikator": 2}
     # a page break before row 1 restarts every group there, with the labels printed again
     rows = numbering.lampiran_rows(plan, frozenset({1}))
     assert (rows[1]["no"], rows[1]["area"], rows[1]["kegiatan"], rows[1]["indikator"]) == ("1", "A", "K1", "i1")
-    assert rows[0]["span"] == {"area": 1, "kegiatan": 1, "indikator": 1}
+    assert rows[0]["span"] == {"no": 1, "area": 1, "kegiatan": 1, "indikator": 1}
