@@ -436,3 +436,13 @@ def test_a_declared_table_has_its_grouped_headings_and_no_number_row_when_asked(
     assert body[1].cells[1].text == "Program A"  # merged down: the same cell
     spans = [tc.tcPr.gridSpan.val if tc.tcPr.gridSpan is not None else 1 for tc in top._tr.tc_lst]
     assert spans == [1, 1, 1, 2, 12]
+
+
+def test_a_long_group_going_on_over_a_page_is_labelled_short_there():
+    long = "Kegiatan utama dengan uraian yang sangat panjang " * 4
+    rows = [_row(long.strip(), "Ind", f"aksi {i}", "o", "s", "PIC", "", "", "", "") for i in range(3)]
+    rows = [rows[0]] + [BarisTabel(("", "") + r.values[2:]) for r in rows[1:]]
+    printed = numbering.table_rows(TRIWULAN_COLUMNS, rows, page_starts=frozenset({2}))
+    assert printed[0]["cells"][1] == long.strip()  # in full where it opens
+    assert printed[2]["cells"][1] == numbering.continued_label(long)  # short on the next page
+    assert printed[2]["cells"][1].endswith("(lanjutan)") and printed[2]["cells"][0] == "1"
