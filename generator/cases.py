@@ -13,16 +13,40 @@ from pathlib import Path
 
 from .errors import OutputError
 from .load import case_form, load_case
+from .model import PRESETS, LampiranSpec, RencanaAksi, Tabel, TableData
 from .schema import WORKBOOK_FILE
-from .workbook_writer import WorkbookContent, write_workbook
+from .workbook_writer import WorkbookContent, starter_lampiran, write_workbook
 from .yaml_form import yaml_case_writer
 
 
-def init_case(dest: Path, source: Path | None = None) -> Path:
+def init_case(dest: Path, source: Path | None = None, lampiran: tuple[str, ...] | None = None) -> Path:
     """A new case in the workbook form at `dest`: a starter, or filled from the case `source`
-    (either form), so that next year's decree starts from this year's."""
-    content = WorkbookContent.from_case(load_case(source)) if source is not None else WorkbookContent()
+    (either form), so that next year's decree starts from this year's.
+
+    `lampiran`: the starter's lampiran, in order, each a table preset's name, `tabel` (a table
+    of its own columns), `anggota`, `prosa`, or `tanpa` for none; by default one monthly plan."""
+    if source is not None:
+        content = WorkbookContent.from_case(load_case(source))
+    elif lampiran:
+        specs = [_starter(kind) for kind in lampiran if kind != "tanpa"]
+        content = WorkbookContent(lampiran=specs, tables=[_empty_table(spec) for spec in specs])
+    else:
+        content = WorkbookContent()
     return write_workbook_case(content, Path(dest))
+
+
+def _starter(kind: str) -> LampiranSpec:
+    if kind in PRESETS:
+        return starter_lampiran("tabel", kind)
+    if kind == "tabel":
+        return starter_lampiran("tabel", None)
+    return starter_lampiran("anggota" if kind == "anggota" else "prosa")
+
+
+def _empty_table(spec: LampiranSpec) -> TableData | None:
+    if spec.jenis != "tabel":
+        return None
+    return RencanaAksi(()) if spec.is_plan else Tabel(())
 
 
 def convert_case(source: Path, dest: Path, to: str | None = None, library: Path | None = None) -> str:

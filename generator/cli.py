@@ -39,6 +39,10 @@ def _reset_show() -> None:
 _SHOW.update(lang="en", verbose=False, log_file=None, case="")
 
 
+# what `init --lampiran` offers: a table preset, a table of its own columns, members, prose, or none
+INIT_LAMPIRAN = ("rencana-aksi-bulanan", "rencana-aksi-triwulan", "tabel", "anggota", "prosa", "tanpa")
+
+
 def _say(code: str, /, **params: Any) -> str:
     return say(code, _SHOW["lang"], **params)
 
@@ -289,8 +293,8 @@ def validate(case_dir: Path) -> None:
     _SHOW["case"] = str(case_dir)
     case = load_case(case_dir)
     offices = _say("validate.offices", n=len(case.offices)) if case.offices else ""
-    click.echo(
-        _say(
+    if case.decree.only_plan:  # as it always said of the one plan table
+        said = _say(
             "validate.ok",
             case=case_dir,
             nomor=case.decree.nomor_lengkap,
@@ -298,7 +302,31 @@ def validate(case_dir: Path) -> None:
             mengingat=len(case.mengingat),
             offices=offices,
         )
-    )
+    else:
+        said = _say(
+            "validate.ok_lampiran",
+            case=case_dir,
+            nomor=case.decree.nomor_lengkap,
+            lampiran=_lampiran_summary(case),
+            mengingat=len(case.mengingat),
+            offices=offices,
+        )
+    click.echo(said)
+
+
+def _lampiran_summary(case) -> str:
+    """'3 lampiran (30 baris tabel, 3 anggota, 8 bagian prosa)', or 'tanpa lampiran'."""
+    if not case.lampiran:
+        return _say("validate.no_lampiran")
+    parts = []
+    for spec, table in zip(case.lampiran, case.tables):
+        if spec.jenis == "tabel":
+            parts.append(_say("validate.part.rows", n=getattr(table, "row_count", 0)))
+        elif spec.jenis == "anggota":
+            parts.append(_say("validate.part.members", n=len(spec.anggota or ())))
+        else:
+            parts.append(_say("validate.part.prose", n=len(spec.isi or ())))
+    return _say("validate.lampiran", n=len(parts), parts=", ".join(parts))
 
 
 @cli.command(help=_help("init"))
@@ -310,11 +338,20 @@ def validate(case_dir: Path) -> None:
     default=None,
     help=_help("init.from"),
 )
-def init(case_dir: Path, source: Path | None) -> None:
+@click.option(
+    "--lampiran",
+    "lampiran",
+    multiple=True,
+    type=click.Choice(INIT_LAMPIRAN),
+    help=_help("init.lampiran"),
+)
+def init(case_dir: Path, source: Path | None, lampiran: tuple[str, ...]) -> None:
     from .cases import init_case
 
+    if source is not None and lampiran:
+        raise click.UsageError(_say("init.lampiran_with_from"))
     _SHOW["case"] = str(source or case_dir)
-    path = init_case(case_dir, source)
+    path = init_case(case_dir, source, lampiran=lampiran or None)
     click.echo(_say("init.done", path=path))
 
 

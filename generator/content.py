@@ -12,10 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import Case, KantorBatch
+from .model import Case, KantorBatch, RencanaAksi
 
 # File references of the YAML form: where things are stored, not what the decree says.
 FORM_FIELDS = {"rencana_aksi", "dasar_hukum", "mengingat"}
+STORAGE = {"data", "sheet"}  # of a lampiran: where its rows are typed, not what it says
 
 
 def file_sha256(path: Path) -> str:
@@ -28,14 +29,25 @@ def file_sha256(path: Path) -> str:
 
 
 def decree_dict(case: Case) -> dict[str, Any]:
-    """The decree's typed values (JSON types), without the form's file references."""
-    return case.decree.model_dump(mode="json", exclude=FORM_FIELDS)
+    """The decree's typed values (JSON types), without the form's file references.
+
+    The lampiran are given as a list (`lampiran`: each one's declaration, members and prose,
+    without where its rows are stored), except when the one lampiran is the monthly plan with
+    its defaults: then as every case was written before the list, by its title alone
+    (`judul_lampiran`), whichever way it was typed, so its content is what it always was."""
+    data = case.decree.model_dump(mode="json", exclude=FORM_FIELDS | {"lampiran", "judul_lampiran"})
+    if case.decree.only_plan:
+        data["judul_lampiran"] = case.lampiran[0].judul
+    else:
+        data["lampiran"] = [spec.model_dump(mode="json", exclude_none=True, exclude=STORAGE) for spec in case.lampiran]
+    return data
 
 
-def plan_rows(case: Case) -> list[dict[str, Any]]:
-    """One dict per sub-kegiatan, as typed: `indikator` None means 'covered by the row above'."""
+def plan_rows(case: Case, plan: RencanaAksi | None = None) -> list[dict[str, Any]]:
+    """One dict per sub-kegiatan of the monthly plan (the first, or `plan`), as typed:
+    `indikator` None means 'covered by the row above'."""
     rows = []
-    for area in case.plan.areas:
+    for area in (plan or case.plan).areas:
         for kegiatan in area.kegiatan:
             for sub in kegiatan.sub_kegiatan:
                 rows.append(
@@ -51,22 +63,44 @@ def plan_rows(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+def other_tables(case: Case) -> list[dict[str, Any]]:
+    """The rows of every table lampiran but the (first) monthly plan: by lampiran number, a
+    declared table's rows by their sheet headers, another monthly plan's as `plan_rows`."""
+    out: list[dict[str, Any]] = []
+    for index, (spec, table) in enumerate(zip(case.lampiran, case.tables)):
+        if index == case.plan_index or table is None:
+            continue
+        if isinstance(table, RencanaAksi):
+            out.append({"lampiran": index + 1, "rencana_aksi": plan_rows(case, table)})
+        else:
+            headers = [h for column in spec.columns for h in column.sheet_headers]
+            out.append({"lampiran": index + 1, "baris": [dict(zip(headers, row.values)) for row in table.rows]})
+    return out
+
+
 def case_content(case: Case) -> dict[str, Any]:
-    return {
+    content = {
         "keputusan": decree_dict(case),
         "mengingat": [{"kunci": key, "teks": text} for key, text in zip(case.decree.mengingat, case.mengingat)],
         "rencana_aksi": plan_rows(case),
         "kantor_batch": [office.model_dump(mode="json", exclude_none=True) for office in case.offices],
     }
+    tables = other_tables(case)
+    if tables:  # a case of one plan keeps the content it always had
+        content["tabel_lampiran"] = tables
+    return content
 
 
 def printed_content(content: dict[str, Any]) -> dict[str, Any]:
     """What a build of the case prints: the content without Mengingat keys and batch offices."""
-    return {
+    printed = {
         "keputusan": content["keputusan"],
         "mengingat": [m["teks"] for m in content["mengingat"]],
         "rencana_aksi": content["rencana_aksi"],
     }
+    if content.get("tabel_lampiran"):
+        printed["tabel_lampiran"] = content["tabel_lampiran"]
+    return printed
 
 
 def canonical_json(data: Any) -> str:

@@ -11,10 +11,11 @@ LibreOffice).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import numbering
 from .messages import Lang, say
 from .numbering import BULAN
 
@@ -23,7 +24,7 @@ Words = list[tuple[str, str]]  # ("=", "same words"), ("-", "removed words"), ("
 
 @dataclass
 class Change:
-    section: str  # keputusan, mengingat, rencana, kantor
+    section: str  # keputusan, mengingat, lampiran, rencana, kantor
     kind: str  # changed, added, removed, reworded, months, renamed, moved, indikator, keterangan
     subject: str  # what changed: a label, or where a plan row is
     old: str = ""
@@ -65,6 +66,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     changes += _compare_decree(old.get("keputusan", {}), new.get("keputusan", {}))
     changes += _compare_mengingat(old.get("mengingat", []), new.get("mengingat", []))
+    changes += _compare_lampiran(old, new)
     changes += _compare_plan(old.get("rencana_aksi", []), new.get("rencana_aksi", []))
     changes += _compare_offices(old.get("kantor_batch", []), new.get("kantor_batch", []))
     return changes
@@ -237,6 +239,61 @@ def _compare_plan(old: list[dict], new: list[dict]) -> list[Change]:
     return changes
 
 
+def _lampiran_list(content: dict) -> list[dict]:
+    """The lampiran of a snapshot, as a list: a case of one plan gives it by its title alone."""
+    decree = content.get("keputusan", {})
+    if "lampiran" in decree:
+        return list(decree["lampiran"] or [])
+    return [{"judul": decree["judul_lampiran"], "jenis": "tabel"}] if decree.get("judul_lampiran") else []
+
+
+def _block_text(block: dict) -> str:
+    kind, value = next(iter(block.items()))
+    return f"{kind}: {'; '.join(value) if isinstance(value, list) else value}"
+
+
+def _compare_lampiran(old: dict, new: dict) -> list[Change]:
+    """The list of lampiran by position (a title reworded, a lampiran added or removed, its
+    settings, members and prose), and the rows of every table but the monthly plan's."""
+    before, after = _lampiran_list(old), _lampiran_list(new)
+    if "lampiran" not in old.get("keputusan", {}) and "lampiran" not in new.get("keputusan", {}):
+        before = after = []  # one plan both times: its title is compared as the Judul Lampiran row
+    changes: list[Change] = []
+    count = max(len(before), len(after))
+    for i in range(count):
+        name = numbering.lampiran_name(i, count)
+        a = before[i] if i < len(before) else None
+        b = after[i] if i < len(after) else None
+        if a is None or b is None:
+            kind = "added" if a is None else "removed"
+            changes.append(
+                Change("lampiran", kind, name, old=(a or {}).get("judul", ""), new=(b or {}).get("judul", ""))
+            )
+            continue
+        if a.get("judul") != b.get("judul"):
+            changes.append(
+                Change("lampiran", "reworded", name, a["judul"], b["judul"], word_diff(a["judul"], b["judul"]))
+            )
+        for key in sorted((set(a) | set(b)) - {"judul", "anggota", "isi"}):
+            if a.get(key) != b.get(key):
+                changes.append(Change("lampiran", "changed", f"{name}: {key}", _text(a.get(key)), _text(b.get(key))))
+        members = [[" — ".join(m.values()) for m in side.get("anggota") or []] for side in (a, b)]
+        changes += _compare_items("lampiran", f"{name} › anggota", *members)
+        blocks = [[_block_text(block) for block in side.get("isi") or []] for side in (a, b)]
+        changes += _compare_items("lampiran", f"{name} › isi", *blocks)
+    tables = [{t["lampiran"]: t for t in side.get("tabel_lampiran", [])} for side in (old, new)]
+    for number in sorted(set(tables[0]) | set(tables[1])):
+        name = numbering.lampiran_name(number - 1, max(count, number))
+        rows = [
+            [" | ".join(v for v in row.values() if v) for row in side.get(number, {}).get("baris", [])]
+            for side in tables
+        ]
+        changes += _compare_items("lampiran", f"{name} › baris", *rows)
+        plans = [side.get(number, {}).get("rencana_aksi", []) for side in tables]
+        changes += [replace(c, section="lampiran", subject=f"{name} › {c.subject}") for c in _compare_plan(*plans)]
+    return changes
+
+
 def _compare_offices(old: list[dict], new: list[dict]) -> list[Change]:
     before = {o["kode_wilayah"]: o for o in old}
     after = {o["kode_wilayah"]: o for o in new}
@@ -297,7 +354,13 @@ def compare_revisions(case_out: Path, from_ref: str | None = None, to_ref: str |
 
 # ---------------------------------------------------------------- rendering
 
-SECTIONS = ("keputusan", "mengingat", "rencana", "kantor")  # in this order; named by the catalogue (diff.section.*)
+SECTIONS = (
+    "keputusan",
+    "mengingat",
+    "lampiran",
+    "rencana",
+    "kantor",
+)  # in this order; named by the catalogue (diff.section.*)
 
 
 def _marked(words: Words, context: int = 12) -> str:

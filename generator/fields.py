@@ -15,6 +15,9 @@ Fields (names are stable; signing services and scripts refer to them):
 | `ttd_pengesah_salinan` | salinan | the authentication block ("Salinan sesuai dengan aslinya") of the decree |
 | `ttd_pengesah_salinan_lampiran` | salinan | the authentication block closing the lampiran (profil `ttd_lampiran`) |
 
+With several lampiran, each closing block has its field: `ttd_ketua_lampiran_1`, `_2` ...,
+`ttd_pengesah_salinan_lampiran_1`, `_2` ...
+
 The fields are added as an incremental update (the objects pyHanko would make, `add_fields`);
 the result is then rewritten as one clean, reproducible PDF/A-2b file (`pdfa.rewrite`).
 Nothing here may run on a signed file.
@@ -33,7 +36,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import atomic
+from . import atomic, numbering
 from .errors import ConverterMissing, LayoutError
 from .model import Case
 
@@ -125,12 +128,28 @@ def _r(value: float) -> float:
 # ---------------------------------------------------------------- what goes where
 
 
-def field_specs(case: Case, variant: str, decree_pages: int, total_pages: int) -> list[FieldSpec]:
-    """The fields of one bundle, in signing order."""
+def lampiran_field(base: str, index: int, count: int) -> str:
+    """The field of the index-th lampiran's block: `ttd_ketua_lampiran` when it is the only one,
+    else `ttd_ketua_lampiran_1`, `ttd_ketua_lampiran_2` ..."""
+    return f"{base}_lampiran" if count == 1 else f"{base}_lampiran_{index + 1}"
+
+
+def field_specs(
+    case: Case,
+    variant: str,
+    decree_pages: int,
+    total_pages: int,
+    lampiran_pages: list[tuple[int, int]] | None = None,
+) -> list[FieldSpec]:
+    """The fields of one bundle, in signing order. `lampiran_pages`: the first and last page
+    (1-based) of each lampiran; by default one lampiran after the decree, to the end."""
     d = case.decree
     jabatan = d.jabatan_penandatangan
     keputusan = f"Keputusan {d.nama_penerbit} Nomor {d.nomor_lengkap} tentang {d.tentang}"
-    decree, lampiran = (1, decree_pages), (decree_pages + 1, total_pages)
+    decree = (1, decree_pages)
+    parts = lampiran_pages if lampiran_pages is not None else [(decree_pages + 1, total_pages)]
+    count = len(parts)
+    names = [numbering.lampiran_name(i, count) for i in range(count)]
     specs: list[FieldSpec] = []
     if variant == "asli":
         ketua = Signer(name=d.penandatangan.nama, title=jabatan)
@@ -141,16 +160,17 @@ def field_specs(case: Case, variant: str, decree_pages: int, total_pages: int) -
             FieldSpec("ttd_ketua", ketua, pages=decree, reason=f"Menetapkan {keputusan}", location=d.tempat, **words)
         )
         if d.profil.ttd_lampiran:
-            specs.append(
+            specs += [
                 FieldSpec(
-                    "ttd_ketua_lampiran",
+                    lampiran_field("ttd_ketua", i, count),
                     ketua,
-                    pages=lampiran,
-                    reason=f"Menetapkan Lampiran {keputusan}",
+                    pages=pages,
+                    reason=f"Menetapkan {names[i]} {keputusan}",
                     location=d.tempat,
                     **words,
                 )
-            )
+                for i, pages in enumerate(parts)
+            ]
     else:
         p = d.pengesah_salinan
         pengesah = Signer(name=p.nama, title=f"{p.jabatan} {p.unit}", nip=p.nip)
@@ -166,16 +186,17 @@ def field_specs(case: Case, variant: str, decree_pages: int, total_pages: int) -
             )
         )
         if d.profil.ttd_lampiran:
-            specs.append(
+            specs += [
                 FieldSpec(
-                    "ttd_pengesah_salinan_lampiran",
+                    lampiran_field("ttd_pengesah_salinan", i, count),
                     pengesah,
-                    pages=lampiran,
-                    reason=f"Salinan sesuai dengan aslinya: Lampiran {keputusan}",
+                    pages=pages,
+                    reason=f"Salinan sesuai dengan aslinya: {names[i]} {keputusan}",
                     location=d.tempat,
                     **words,
                 )
-            )
+                for i, pages in enumerate(parts)
+            ]
     return specs
 
 
@@ -568,9 +589,17 @@ def write_signing_json(
     return atomic.write_json(path, doc)
 
 
-def prepare(case: Case, variant: str, pdf: Path, decree_pages: int, total_pages: int, meta) -> tuple[Path, Path]:
+def prepare(
+    case: Case,
+    variant: str,
+    pdf: Path,
+    decree_pages: int,
+    total_pages: int,
+    meta,
+    lampiran_pages: list[tuple[int, int]] | None = None,
+) -> tuple[Path, Path]:
     """Put the fields of `variant` into the bundle `pdf` and write its signing.json beside it."""
-    specs = field_specs(case, variant, decree_pages, total_pages)
+    specs = field_specs(case, variant, decree_pages, total_pages, lampiran_pages)
     anchor = case.decree.profil.jangkar_ttd
     placed = []
     data = for_reading(pdf.read_bytes())

@@ -45,8 +45,8 @@ from pypdf import PdfReader
 from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
-from .model import Case
-from .render import PIECE_SHARE, Variant, lampiran_table_rows, render_lampiran
+from .model import Case, RencanaAksi
+from .render import PIECE_SHARE, Variant, lampiran_table_rows, render_lampiran, table_rows_of
 from .schema import WORKBOOK_FILE
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ def lay_out_lampiran(
     converter: Converter,
     templates: Path,
     *,
+    lampiran: int = 0,
     first_page_number: int = 1,
     guess: Pagination | frozenset[int] = frozenset(),
 ) -> tuple[Pagination, int, PdfReader]:
@@ -143,6 +144,7 @@ def lay_out_lampiran(
             case,
             variant,
             docx,
+            lampiran=lampiran,
             first_page_number=first_page_number,
             page_starts=pagination.starts,
             page_breaks=pagination.forced,
@@ -157,14 +159,16 @@ def lay_out_lampiran(
             if not split:
                 return pagination, attempt, reader
             if share / 2 < MIN_PIECE_SHARE:
-                raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0]))
+                raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0], lampiran))
             # smaller pieces: other rows, so the breaks are found again
             share, pagination, tried = share / 2, Pagination(), {}
             log.info("%s: a row is split by a page break; cutting texts into pieces of %.2f page", docx.name, share)
             continue
         disagreeing = min(pagination.starts ^ measured)
         pagination = _following(pagination, measured, tried)
-    raise LayoutError("layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing))
+    raise LayoutError(
+        "layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing, lampiran)
+    )
 
 
 Tried = dict[tuple[int, ...], dict[int, frozenset[int]]]
@@ -214,23 +218,35 @@ def _with_starts(
     return Pagination(frozenset(above) | ({row} if row is not None else set()) | below | forced, forced)
 
 
-def _where(case: Case, templates: Path, share: float, row: int) -> str:
-    """The plan row that table row `row` prints, as staff find it: the workbook and its cells."""
-    rows = lampiran_table_rows(case, piece_share=share, templates=templates)
-    source = rows[row]["source"] if 0 <= row < len(rows) else ""
+def _where(case: Case, templates: Path, share: float, row: int, lampiran: int = 0) -> str:
+    """The row that table row `row` of the lampiran at `lampiran` prints, as staff find it: the
+    workbook and its cells."""
+    if case.lampiran[lampiran].is_plan:
+        rows = lampiran_table_rows(case, piece_share=share, templates=templates, lampiran=lampiran)
+        source = rows[row]["source"] if 0 <= row < len(rows) else ""
+    else:  # a declared table's rows are printed one for one
+        typed = table_rows_of(case, lampiran)
+        source = typed[row].source if 0 <= row < len(typed) else ""
     if "!" in source:
-        book = WORKBOOK_FILE if case.form == "workbook" else case.decree.rencana_aksi
+        book = WORKBOOK_FILE if case.form == "workbook" else case.lampiran[lampiran].data_file()
         return f"{book}, {source}"
     return source or str(row + 1)
 
 
-def cache_key(case: Case, templates: Path) -> str:
+def cache_key(case: Case, templates: Path, lampiran: int = 0) -> str:
     """Which tables are likely to break alike: same row structure (areas, kegiatan, sub-kegiatan
-    counts), profile and template. Texts are left out on purpose: the offices of a batch carry
-    their own name in the heading and in a row, or reword a row, which seldom moves a break;
-    when it does, the check in `lay_out_lampiran` catches it and costs one more pass."""
+    counts, or the groups of a declared table), profile and template. Texts are left out on
+    purpose: the offices of a batch carry their own name in the heading and in a row, or reword
+    a row, which seldom moves a break; when it does, the check in `lay_out_lampiran` catches it
+    and costs one more pass."""
     digest = hashlib.sha256()
-    shape = [[len(k.sub_kegiatan) for k in area.kegiatan] for area in case.plan.areas]
+    table = case.tables[lampiran]
+    if isinstance(table, RencanaAksi):
+        shape: list = [[len(k.sub_kegiatan) for k in area.kegiatan] for area in table.areas]
+    else:  # which groups each row opens, and the columns: the position and the look
+        spec = case.lampiran[lampiran]
+        shape = [lampiran, spec.model_dump(mode="json", include={"bentuk", "kolom", "nomor_kolom", "orientasi"})]
+        shape += [[bool(v) for v in row.values] for row in getattr(table, "rows", ())]
     digest.update(json.dumps(shape).encode())
     digest.update(case.decree.profil.model_dump_json().encode())
     try:
@@ -240,9 +256,13 @@ def cache_key(case: Case, templates: Path) -> str:
     return digest.hexdigest()
 
 
-def row_signatures(case: Case) -> list[str]:
-    """One text per lampiran row that names it across offices: its kegiatan and sub-kegiatan."""
-    return [f"{k.nama}\x1f{sub.teks}" for a in case.plan.areas for k in a.kegiatan for sub in k.sub_kegiatan]
+def row_signatures(case: Case, lampiran: int = 0) -> list[str]:
+    """One text per lampiran row that names it across offices: its kegiatan and sub-kegiatan
+    (a declared table's row: its texts)."""
+    table = case.tables[lampiran]
+    if isinstance(table, RencanaAksi):
+        return [f"{k.nama}\x1f{sub.teks}" for a in table.areas for k in a.kegiatan for sub in k.sub_kegiatan]
+    return ["\x1f".join(row.values) for row in getattr(table, "rows", ())]
 
 
 class LayoutCache:

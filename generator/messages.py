@@ -116,6 +116,15 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "en": "{case}: no problems — number {nomor}, {rows} plan rows, {mengingat} legal bases{offices}.",
     },
     "validate.offices": {"id": ", {n} kantor", "en": ", {n} offices"},
+    "validate.ok_lampiran": {
+        "id": "{case}: data lengkap dan benar — nomor {nomor}, {lampiran}, {mengingat} dasar hukum{offices}.",
+        "en": "{case}: no problems — number {nomor}, {lampiran}, {mengingat} legal bases{offices}.",
+    },
+    "validate.no_lampiran": {"id": "tanpa lampiran", "en": "no lampiran"},
+    "validate.lampiran": {"id": "{n} lampiran ({parts})", "en": "{n} lampiran ({parts})"},
+    "validate.part.rows": {"id": "{n} baris tabel", "en": "{n} table rows"},
+    "validate.part.members": {"id": "{n} anggota", "en": "{n} members"},
+    "validate.part.prose": {"id": "{n} bagian prosa", "en": "{n} blocks of prose"},
     "build.bundle": {"id": "{path}  ({pages} halaman, {rev})", "en": "{path}  ({pages} pages, {rev})"},
     "build.done": {
         "id": "nomor {nomor} dibuat dalam {seconds} detik: revisi baru {rev} ({folder})",
@@ -790,11 +799,25 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     },
     "help.init": {
         "id": "Memulai kasus baru KASUS yang isiannya satu workbook, KASUS/keputusan.xlsx.\n\n"
-        "Sheet-nya: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (cara mengisinya). KASUS belum boleh "
+        "Sheet-nya: Keputusan, Mengingat, Lampiran (daftar lampiran) dan satu sheet per lampiran (mis. Rencana "
+        "Aksi), Kantor, Petunjuk (cara mengisinya). KASUS belum boleh "
         "ada (atau harus kosong): tidak ada yang pernah ditimpa.",
         "en": "Start a new case KASUS whose typed content is one workbook, KASUS/keputusan.xlsx.\n\n"
-        "Sheets: Keputusan, Mengingat, Rencana Aksi, Kantor, Petunjuk (how to fill it in). KASUS must not exist "
+        "Sheets: Keputusan, Mengingat, Lampiran (the list of lampiran) and a sheet per lampiran (e.g. Rencana "
+        "Aksi), Kantor, Petunjuk (how to fill it in). KASUS must not exist "
         "yet (or be empty): nothing is ever overwritten.",
+    },
+    "help.init.lampiran": {
+        "id": "Lampiran workbook baru, berurutan (boleh diulang): rencana-aksi-bulanan (bawaan), "
+        "rencana-aksi-triwulan, tabel (kolomnya ditentukan sendiri di sheet Kolom ...), anggota (susunan tim), "
+        "prosa (BAB, bagian, paragraf), atau tanpa.",
+        "en": "The new workbook's lampiran, in order (repeatable): rencana-aksi-bulanan (the default), "
+        "rencana-aksi-triwulan, tabel (columns declared in a Kolom ... sheet), anggota (a team's members), "
+        "prosa (chapters, sections, paragraphs), or tanpa (none).",
+    },
+    "init.lampiran_with_from": {
+        "id": "--lampiran hanya untuk kasus baru yang kosong; dengan --from, lampirannya diambil dari kasus itu",
+        "en": "--lampiran is for an empty new case only; with --from, the lampiran come from that case",
     },
     "help.init.from": {
         "id": "Isi kasus baru dari kasus yang sudah ada ini (bentuk apa pun): tahun depan dimulai dari tahun ini.",
@@ -1009,6 +1032,7 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "diff.empty": {"id": "(kosong)", "en": "(empty)"},
     "diff.section.keputusan": {"id": "Keputusan", "en": "Decree"},
     "diff.section.mengingat": {"id": "Mengingat", "en": "Mengingat (legal bases)"},
+    "diff.section.lampiran": {"id": "Lampiran", "en": "Lampiran"},
     "diff.section.rencana": {"id": "Rencana Aksi (lampiran)", "en": "Rencana Aksi (the lampiran's plan)"},
     "diff.section.kantor": {"id": "Kantor (batch)", "en": "Offices (batch)"},
     "diff.pdf_done": {"id": "{path}  (daftar perubahan)", "en": "{path}  (list of changes)"},
@@ -1728,6 +1752,211 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "en": (
             "Indikator Keberhasilan is missing on the first row of a kegiatan",
             "type the indikator; blank cells below it mean it covers those rows",
+        ),
+    },
+    # ---- the lampiran: the list, a table's columns and rows, members, prose
+    "lampiran.none": {
+        "id": (
+            "keputusan ini belum menyebut lampirannya",
+            "tulis daftar lampiran (lampiran:, atau sheet Lampiran; lampiran: [] bila tanpa lampiran), "
+            "atau judul_lampiran untuk satu tabel rencana aksi",
+        ),
+        "en": (
+            "the decree does not say what its lampiran are",
+            "list them (lampiran:, or the Lampiran sheet; lampiran: [] for none), "
+            "or give judul_lampiran for one plan table",
+        ),
+    },
+    "lampiran.both": {
+        "id": (
+            "daftar lampiran dan {key} sama-sama diisi",
+            "pakai salah satu: pindahkan judul dan tabel itu ke daftar lampiran, lalu hapus {key}",
+        ),
+        "en": (
+            "both the list of lampiran and {key} are given",
+            "use one: move that title and table into the list of lampiran, then remove {key}",
+        ),
+    },
+    "lampiran.diktum_missing": {
+        "id": (
+            "lampiran '{judul}' dirujuk oleh diktum ke-{n}, padahal diktum yang diketik hanya {count}",
+            "tulis nomor diktum yang merujuk lampiran itu (1 sampai {count}), atau kosongkan untuk diktum pertama",
+        ),
+        "en": (
+            "lampiran '{judul}' is referred to by diktum {n}, but only {count} diktum are typed",
+            "give the number of the diktum that refers to it (1 to {count}), or leave it blank for the first",
+        ),
+    },
+    "lampiran.key_for_kind": {
+        "id": (
+            "'{key}' tidak berlaku untuk lampiran berjenis {jenis}",
+            "hapus isian itu, atau ganti jenis lampirannya (tabel: bentuk atau kolom, nomor_kolom, data; "
+            "anggota: anggota; prosa: isi)",
+        ),
+        "en": (
+            "'{key}' does not apply to a lampiran of kind {jenis}",
+            "remove it, or change the kind (tabel: bentuk or kolom, nomor_kolom, data; anggota: anggota; prosa: isi)",
+        ),
+    },
+    "lampiran.kolom_unknown": {
+        "id": (
+            "kolom '{value}' bukan nama bentuk tabel yang dikenal dan bukan nama sheet",
+            "tulis salah satu bentuk ({known}), atau nama sheet yang memuat daftar kolomnya (mis. 'Kolom {sheet}')",
+        ),
+        "en": (
+            "columns '{value}' is neither a known table preset nor a sheet",
+            "write a preset ({known}), or the name of the sheet that declares its columns (e.g. 'Kolom {sheet}')",
+        ),
+    },
+    "cell.missing": {
+        "id": ("{column} belum diisi", "tulis {column} di sel ini"),
+        "en": ("{column} is missing", "write the {column} in this cell"),
+    },
+    "lampiran.sheet_twice": {
+        "id": (
+            "sheet '{sheet}' sudah dipakai oleh lampiran ke-{n}",
+            "beri setiap lampiran sheet-nya sendiri (tulis nama sheet lain, atau kosongkan untuk Lampiran I, II ...)",
+        ),
+        "en": (
+            "sheet '{sheet}' is already used by lampiran {n}",
+            "give each lampiran its own sheet (another name, or blank for Lampiran I, II ...)",
+        ),
+    },
+    "lampiran.sheet_reserved": {
+        "id": ("sheet '{sheet}' bukan sheet isi lampiran", "tulis nama sheet lain untuk isi lampiran ini"),
+        "en": ("sheet '{sheet}' is not a lampiran's sheet", "name another sheet for this lampiran's rows"),
+    },
+    "lampiran.no_content": {
+        "id": (
+            "lampiran berjenis {jenis} ini belum berisi apa pun",
+            "tulis anggotanya (anggota:) atau isinya (isi:); di workbook, isi sheet lampiran itu di bawah judul kolomnya",
+        ),
+        "en": (
+            "this lampiran of kind {jenis} is empty",
+            "write its members (anggota:) or its text (isi:); in the workbook, fill in its sheet below the headers",
+        ),
+    },
+    "lampiran.too_many": {
+        "id": ("{n} lampiran (paling banyak {max})", "gabungkan beberapa lampiran, atau periksa baris yang tertempel"),
+        "en": ("{n} lampiran (at most {max})", "merge some lampiran, or check for pasted rows"),
+    },
+    "lampiran.bentuk_and_kolom": {
+        "id": (
+            "bentuk tabel dan daftar kolom sama-sama diisi",
+            "pakai salah satu: bentuk (mis. rencana-aksi-triwulan) atau kolom (kolom tabel sendiri)",
+        ),
+        "en": ("both a table preset (bentuk) and columns (kolom) are given", "use one: bentuk, or kolom"),
+    },
+    "kolom.key_for_kind": {
+        "id": (
+            "'{key}' tidak berlaku untuk kolom berjenis {jenis}",
+            "hapus isian itu (penomoran: kelompok dan butir; kelompok: nomor; periode dan isi: periode)",
+        ),
+        "en": (
+            "'{key}' does not apply to a column of kind {jenis}",
+            "remove it (penomoran: kelompok and butir; kelompok: nomor; periode and isi: periode)",
+        ),
+    },
+    "kolom.period_missing": {
+        "id": (
+            "kolom periode belum menyebut periodenya",
+            "tulis periode: bulan (1 sampai 12) atau triwulan (TW I sampai TW IV)",
+        ),
+        "en": (
+            "a periode column does not say its period",
+            "write periode: bulan (1 to 12) or triwulan (TW I to TW IV)",
+        ),
+    },
+    "kolom.duplicate": {
+        "id": ("dua kolom sama-sama bernama '{name}' di sheet", "beri salah satunya nama lain (nama, atau judulnya)"),
+        "en": (
+            "two columns are both named '{name}' in the sheet",
+            "give one of them another name (nama, or its judul)",
+        ),
+    },
+    "kolom.no_such_group": {
+        "id": (
+            "kolom nomor '{judul}' menomori kelompok '{kelompok}', yang bukan kolom kelompok tabel ini",
+            "tulis nama kolom kelompok yang dinomorinya, atau kosongkan untuk nomor baris",
+        ),
+        "en": (
+            "number column '{judul}' numbers the group '{kelompok}', which is not a kelompok column of this table",
+            "write the name of the group column it numbers, or leave it blank to number the rows",
+        ),
+    },
+    "kolom.only_groups": {
+        "id": (
+            "tabel hanya berisi kolom kelompok dan nomor",
+            "tambahkan kolom yang diisi per baris (butir, teks, angka, pic atau periode)",
+        ),
+        "en": (
+            "the table has only kelompok and nomor columns",
+            "add a column filled per row (butir, teks, angka, pic or periode)",
+        ),
+    },
+    "kolom.too_many": {
+        "id": (
+            "tabel ini mencetak {n} kolom (paling banyak {max})",
+            "kurangi kolomnya, atau bagi menjadi dua lampiran",
+        ),
+        "en": ("the table prints {n} columns (at most {max})", "drop some columns, or split it into two lampiran"),
+    },
+    "kolom.unknown_preset": {
+        "id": ("bentuk tabel '{name}' tidak dikenal", "pilih salah satu: {known}; atau tulis daftar kolomnya sendiri"),
+        "en": ("unknown table preset '{name}'", "choose one of {known}, or declare the columns"),
+    },
+    "tabel.too_many_rows": {
+        "id": (
+            "{n} baris tabel (paling banyak {max})",
+            "tabel lampiran satu keputusan jauh lebih pendek: periksa bahwa tidak ada data lain yang tertempel di sheet ini",
+        ),
+        "en": (
+            "{n} table rows (at most {max})",
+            "a decree's table is far shorter: check that nothing else was pasted here",
+        ),
+    },
+    "tabel.no_rows": {
+        "id": ("belum ada baris tabel", "tulis satu baris per butir di bawah judul kolom"),
+        "en": ("has no table rows", "add one row per item below the headers"),
+    },
+    "tabel.group_missing": {
+        "id": (
+            "{column} belum diisi pada baris pertama kelompoknya",
+            "tulis isinya; sel kosong di bawahnya berarti 'sama dengan di atas'",
+        ),
+        "en": ("{column} is missing on the first row of its group", "type it; blank cells below mean 'same as above'"),
+    },
+    "tabel.group_returns": {
+        "id": ("'{value}' sudah berakhir lebih awal di kelompok ini", "kumpulkan semua baris satu kelompok berurutan"),
+        "en": ("'{value}' already ended earlier in this group", "keep all rows of a group together"),
+    },
+    "tabel.item_empty": {
+        "id": ("{column} kosong", "tulis butirnya (tanpa huruf a., b.; huruf dibuat otomatis)"),
+        "en": ("{column} is empty", "type the item (without its letter; letters are generated)"),
+    },
+    "tabel.mark": {
+        "id": ("tanda '{mark}' tidak dikenali", "tulis x untuk menandai periode itu, atau kosongkan selnya"),
+        "en": ("mark '{mark}' not understood", "write x to mark the period, or leave the cell blank"),
+    },
+    "prosa.one_kind": {
+        "id": (
+            "setiap bagian prosa berisi tepat satu dari: {kinds}",
+            "pisahkan menjadi beberapa bagian, satu jenis masing-masing",
+        ),
+        "en": ("each block of prose holds exactly one of {kinds}", "split it into blocks of one kind each"),
+    },
+    "prosa.kind_unknown": {
+        "id": ("jenis '{value}' tidak dikenal", "pilih salah satu: {kinds}"),
+        "en": ("unknown kind '{value}'", "choose one of {kinds}"),
+    },
+    "office.no_plan": {
+        "id": (
+            "kantor {kode} mengubah baris rencana aksi, padahal keputusan dasar tidak memuat tabel rencana aksi bulanan",
+            "hapus rencana_aksi dari entri kantor itu",
+        ),
+        "en": (
+            "office {kode} changes plan rows, but the base decree has no monthly plan table",
+            "remove rencana_aksi from that office's entry",
         ),
     },
     # ---- the Keputusan sheet (labelled rows)

@@ -153,6 +153,54 @@ def compose_number(fmt: str, parts: dict[str, object]) -> str:
     return fmt.format(**values)
 
 
+# ---------------------------------------------------------------- the lampiran and their names
+
+
+def lampiran_name(index: int, count: int) -> str:
+    """How the decree names its index-th lampiran (0-based) of `count`: 'Lampiran' when it is
+    the only one, else 'Lampiran I', 'Lampiran II' ..."""
+    return "Lampiran" if count == 1 else f"Lampiran {roman(index + 1)}"
+
+
+def lampiran_label(index: int, count: int) -> str:
+    """The first line of a lampiran's heading block: LAMPIRAN, or LAMPIRAN I, LAMPIRAN II ..."""
+    return lampiran_name(index, count).upper()
+
+
+def listed(items: list[str]) -> str:
+    """'a', 'a dan b', 'a, b, dan c': items named in a sentence."""
+    if not items:
+        raise ValueError("listed: nothing to list")
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return f"{items[0]} dan {items[1]}"
+    return ", ".join(items[:-1]) + f", dan {items[-1]}"
+
+
+def lampiran_reference(names: list[str]) -> str:
+    """The standard words by which a diktum points to its lampiran."""
+    return f"sebagaimana tercantum dalam {listed(names)} yang merupakan bagian tidak terpisahkan dari Keputusan ini"
+
+
+def with_lampiran_reference(diktum: list[str], refers: list[int | None]) -> list[str]:
+    """The typed diktum with, at the end of each diktum a lampiran refers to (`refers`: one
+    1-based diktum number or None (the first) per lampiran), the words that name those lampiran.
+
+    A diktum that mentions a lampiran itself ("... sebagaimana tercantum dalam Lampiran ...") is
+    printed as typed: the office chose its own words."""
+    count = len(refers)
+    by_diktum: dict[int, list[str]] = {}
+    for index, number in enumerate(refers):
+        by_diktum.setdefault((number or 1) - 1, []).append(lampiran_name(index, count))
+    out = list(diktum)
+    for i, names in sorted(by_diktum.items()):
+        if i >= len(out) or "lampiran" in out[i].casefold():
+            continue
+        out[i] = f"{out[i].rstrip().rstrip('.').rstrip()} {lampiran_reference(names)}."
+    return out
+
+
 # ---------------------------------------------------------------- the lampiran table
 
 # grid columns of each merged group: the area's number, the area, the kegiatan, the indikator
@@ -346,3 +394,168 @@ def build_time(day: dt.date) -> dt.datetime:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+# ---------------------------------------------------------------- tables of declared columns
+
+
+def number_label(n: int, style: str) -> str:
+    """The n-th (1-based) number of a group or an item: 1, a, A, I, or nothing."""
+    if style == "angka":
+        return str(n)
+    if style == "huruf":
+        return item_letter(n - 1)
+    if style == "huruf_besar":
+        return item_letter(n - 1).upper()
+    if style == "romawi":
+        return roman(n)
+    return ""
+
+
+def printed_columns(columns) -> list[tuple[int, int | None]]:
+    """(declared column, period index or None) for each printed column, left to right."""
+    out: list[tuple[int, int | None]] = []
+    for c, column in enumerate(columns):
+        if column.jenis == "periode":
+            out += [(c, p) for p in range(len(column.sheet_headers))]
+        else:
+            out.append((c, None))
+    return out
+
+
+def indonesian_number(text: str) -> str:
+    """A number as Indonesian documents print it (1.250.000, 12,5); other text as typed."""
+    plain = text.replace(" ", "")
+    try:
+        value = float(plain)
+    except ValueError:
+        return text
+    if not plain.lstrip("-").replace(".", "", 1).isdigit():
+        return text  # 1e5, inf, nan: not typed as a number
+    whole, _, fraction = f"{value:.10f}".rstrip("0").rstrip(".").partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".") if whole not in ("-0", "") else whole
+    return f"{grouped},{fraction}" if fraction else grouped
+
+
+def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list[dict]:
+    """One dict per row of a table lampiran with declared columns: what each printed column shows.
+
+    Groups (kelompok columns) nest in the order they are declared; a group starts where its cell
+    was typed (`sheets.table_from_sheet` leaves it blank where it continues), where a group it
+    is nested in starts, and on every row in `page_starts` (rows that open a page), where it is
+    labelled again (a long text shortened by `continued_label`), since a merged cell that
+    crosses a page shows it on the first page only.
+    A group's number counts within the group it is nested in; a nomor column shows the number
+    of its group (or, numbering no group, the row's); a butir is lettered within the nearest
+    group declared before it, and not at all when it is that group's only row.
+
+    Keys: `cells` (text of each printed column), `labels` (the number or letter printed before
+    a cell's text, with its dot, or ""), `starts` (declared indexes of the groups that
+    open a merged run here), `span` (rows each such run covers), `marks` (printed columns to
+    shade), `merged` (printed column -> the group whose run it follows)."""
+    printed = printed_columns(columns)
+    slot_of: dict[int, int] = {}  # declared column -> its first sheet column
+    slot = 0
+    for c, column in enumerate(columns):
+        slot_of[c] = slot
+        slot += len(column.sheet_headers)
+    groups = [c for c, column in enumerate(columns) if column.jenis == "kelompok"]
+    by_header = {columns[c].header.casefold(): c for c in groups}
+    numbered_by = {  # group -> a nomor column shows its number (so its own cell does not)
+        by_header[column.kelompok.casefold()] for column in columns if column.jenis == "nomor" and column.kelompok
+    }
+    merged: dict[int, int] = {}
+    for p, (c, _) in enumerate(printed):
+        column = columns[c]
+        if column.jenis == "kelompok":
+            merged[p] = c
+        elif column.jenis == "nomor" and column.kelompok:
+            merged[p] = by_header[column.kelompok.casefold()]
+    # which rows open a real (typed) instance of each group
+    real: list[set[int]] = []
+    for row in rows:
+        opened: set[int] = set()
+        for level, g in enumerate(groups):
+            if row.values[slot_of[g]] or any(h in opened for h in groups[:level]):
+                opened.add(g)
+        real.append(opened)
+    # the butir letters: within the nearest group declared before each butir column
+    parent_of: dict[int, int | None] = {c: max((g for g in groups if g < c), default=None) for c in range(len(columns))}
+    instance_sizes: dict[tuple[int | None, int], int] = {}
+    instance: dict[int | None, int] = {}  # group -> the row its current instance opened on
+    row_instance: list[dict[int | None, int]] = []
+    for r, opened in enumerate(real):
+        for parent in set(parent_of.values()):
+            if parent is None:
+                instance[None] = 0
+            elif parent in opened or parent not in instance:
+                instance[parent] = r
+        row_instance.append(dict(instance))
+        for parent, start in instance.items():
+            instance_sizes[(parent, start)] = instance_sizes.get((parent, start), 0) + 1
+    counters: dict[int, int] = {}
+    group_text: dict[int, str] = {}
+    group_number: dict[int, int] = {}
+    item_counter: dict[tuple[int, int | None, int], int] = {}
+    out: list[dict] = []
+    for r, row in enumerate(rows):
+        opened = real[r]
+        for level, g in enumerate(groups):
+            if g in opened:
+                group_text[g] = row.values[slot_of[g]]
+                counters[g] = counters.get(g, 0) + 1
+                group_number[g] = counters[g]
+                for lower in groups[level + 1 :]:
+                    counters[lower] = 0
+        starts = set(opened)
+        if r in page_starts:
+            starts.update(groups)
+        cells: list[str] = []
+        labels: list[str] = []  # a cell's number or letter, printed before its text ("a.", "1.")
+        marks: list[int] = []
+        for p, (c, period) in enumerate(printed):
+            column = columns[c]
+            value = row.values[slot_of[c] + (period or 0)] if column.jenis != "nomor" else ""
+            text = label = ""
+            if column.jenis == "kelompok":
+                if c in starts:
+                    label = "" if c in numbered_by else number_label(group_number[c], column.numbering)
+                    # a group going on from the page before: its number and a short label
+                    text = group_text[c] if c in opened else continued_label(group_text[c])
+            elif column.jenis == "nomor":
+                if column.kelompok:
+                    g = by_header[column.kelompok.casefold()]
+                    style = columns[g].numbering if columns[g].numbering != "tanpa" else "angka"
+                    text = number_label(group_number[g], style) if g in starts else ""
+                else:
+                    text = str(r + 1)
+            elif column.jenis == "butir":
+                parent = parent_of[c]
+                start = row_instance[r][parent]
+                key = (c, parent, start)
+                item_counter[key] = item_counter.get(key, 0) + 1
+                single = instance_sizes[(parent, start)] == 1
+                label = "" if single else number_label(item_counter[key], column.numbering)
+                text = value
+            elif column.marks:
+                if value:
+                    marks.append(p)
+            elif column.jenis == "angka":
+                text = indonesian_number(value)
+            else:
+                text = value
+            cells.append(text)
+            labels.append(f"{label}." if label else "")
+        out.append({"cells": cells, "labels": labels, "starts": sorted(starts), "marks": marks, "merged": merged})
+    for g in groups:
+        opener = None
+        for row_dict in out:
+            row_dict.setdefault("span", {})
+            if g in row_dict["starts"]:
+                opener = row_dict
+                row_dict["span"][g] = 1
+            elif opener is not None:
+                opener["span"][g] += 1
+    for row_dict in out:
+        row_dict.setdefault("span", {})
+    return out

@@ -36,7 +36,19 @@ from .errors import DataError, Problem
 from .limits import MAX_OFFICES
 from .load import load_case
 from .messages import Place, problem
-from .model import MAX_TEXT, Area, Case, Decree, KantorBatch, Kegiatan, Plain, Printed, RencanaAksi, SubKegiatan
+from .model import (
+    MAX_TEXT,
+    Area,
+    Case,
+    Decree,
+    KantorBatch,
+    Kegiatan,
+    Plain,
+    Printed,
+    RencanaAksi,
+    SubKegiatan,
+    Tabel,
+)
 from .schema import KANTOR_COLUMNS, KANTOR_SHEET, WORKBOOK_FILE
 from .sheets import letter
 from .validation import pydantic_problems
@@ -404,6 +416,8 @@ def office_case(batch: Batch, office: Office) -> Case:
         data[key] = rename(data[key])
     data["menimbang"] = [rename(t) for t in data["menimbang"]]
     data["diktum"] = [rename(t) for t in data["diktum"]]
+    for spec in data.get("lampiran") or []:
+        _rename_lampiran(spec, rename)
     for key in ("memperhatikan", "menetapkan"):  # the decree head's own texts name the office too
         if data.get(key):
             data[key] = [rename(t) for t in data[key]] if isinstance(data[key], list) else rename(data[key])
@@ -436,14 +450,20 @@ def office_case(batch: Batch, office: Office) -> Case:
     if missing:
         raise DataError([problem("office.number_part", here, part=missing[0], kode=office.kode)])
 
-    plan = apply_changes(base.plan, entry.rencana_aksi, path, lines, prefix)
-    plan = _rename_plan(plan, rename)
+    tables = list(base.tables)
+    plan_index = base.plan_index
+    if plan_index is not None:
+        plan = apply_changes(base.plan, entry.rencana_aksi, path, lines, prefix)
+        tables[plan_index] = _rename_plan(plan, rename)
+    elif entry.rencana_aksi:
+        raise DataError([problem("office.no_plan", here, kode=office.kode)])
+    tables = [_rename_table(t, rename) if isinstance(t, Tabel) else t for t in tables]
     return Case(
         name=office.folder,
         directory=base.directory,
         decree=decree,
         mengingat=base.mengingat,
-        plan=plan,
+        tables=tuple(tables),
         sources=tuple(dict.fromkeys(tuple(base.sources) + (batch.file.resolve(),))),
         form=base.form,
     )
@@ -475,6 +495,24 @@ def _renamer(base_name: str, extra: dict[str, str], values: dict[str, str]):
         return pattern.sub(lambda m: mapping[m.group(0)], text)
 
     return rename
+
+
+def _rename_lampiran(spec: dict, rename) -> None:
+    """A lampiran's title, members and prose with the office's names (its columns' headings stay)."""
+    spec["judul"] = rename(spec["judul"])
+    for member in spec.get("anggota") or []:
+        for key in ("nama", "jabatan", "kedudukan"):
+            member[key] = rename(member[key])
+    for block in spec.get("isi") or []:
+        for key, value in block.items():
+            if isinstance(value, str):
+                block[key] = rename(value)
+            elif isinstance(value, list):
+                block[key] = [rename(item) for item in value]
+
+
+def _rename_table(table: Tabel, rename) -> Tabel:
+    return Tabel(tuple(replace(row, values=tuple(rename(v) or "" for v in row.values)) for row in table.rows))
 
 
 def _rename_plan(plan: RencanaAksi, rename) -> RencanaAksi:

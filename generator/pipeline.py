@@ -23,13 +23,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from . import bundle, fields, layout, numbering, pdfa, revisions, template_files
 from .content import case_content
 from .converter import Converter
 from .load import load_case
 from .model import Case
 from .outputs import Manifest, check_overwrites, fingerprint, output_folder, refuse_signed
-from .render import DEFAULT_TEMPLATES, VARIANTS, Variant, render_keputusan
+from .render import DEFAULT_TEMPLATES, VARIANTS, Variant, render_keputusan, render_lampiran
 from .warm import ConverterPool
 
 log = logging.getLogger(__name__)
@@ -91,7 +93,7 @@ def build_revision(
         if newest is not None:
             log.info("%s: nothing changed since %s", case.name, newest.name)
             return _unchanged(case, case_out, newest, variants)
-        revisions.check_stable_paths(case_out, case.name, variants)
+        revisions.check_stable_paths(case_out, case.name, variants, len(case.lampiran))
         work = revisions.work_folder(case_out)
         try:
             result = build_case(
@@ -177,40 +179,26 @@ def _produce(
         docx = render_keputusan(case, variant, work / f"{stem}-keputusan.docx", templates)
         log.debug("%s: rendered %s", case.name, docx.name)
         decrees[variant] = docx, bundle.read(converter.convert(docx, work / f"{stem}-keputusan.pdf"))
-    key, rows = "", []
-    if layout_cache is not None:
-        key, rows = layout.cache_key(case, templates), layout.row_signatures(case)
-    guess: layout.Pagination | frozenset[int] | None = None  # the lampiran's page starts: cache, then the asli
+    specs = case.lampiran
+    guesses: dict[int, layout.Pagination] = {}  # page starts of each table: from the cache, then the asli's
     for variant in variants:
         stem = f"{case.name}-{variant}"
         keputusan_docx, keputusan_pdf = decrees[variant]
         decree_pages = len(keputusan_pdf.pages)
-        first = decree_pages + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
-        lampiran_docx = work / f"{stem}-lampiran.docx"
-        owner = False
-        if guess is None:
-            guess, owner = layout_cache.begin(key, rows) if layout_cache is not None else (frozenset(), False)
-        starts: frozenset[int] | None = None
-        try:
-            pagination, passes, lampiran_pdf = layout.lay_out_lampiran(
-                case,
-                variant,
-                lampiran_docx,
-                work / f"{stem}-lampiran.pdf",
-                converter,
-                templates,
-                first_page_number=first,
-                guess=guess,
-            )
-            starts = pagination.starts
-        finally:
-            if owner and layout_cache is not None:  # other offices with the same table wait for this result
-                layout_cache.finish(key, rows, starts)
-        if layout_cache is not None and not owner and passes > 1:
-            layout_cache.record(key, rows, starts)  # the guess was wrong: remember this layout too
-        log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, lampiran_docx.name, passes)
-        result.layout_passes[variant] = passes
-        guess = pagination
+        parts: list[tuple[str, Path | PdfReader]] = [("Keputusan", keputusan_pdf)]
+        lampiran_pages: list[tuple[int, int]] = []
+        lampiran_docx: list[Path] = []
+        last_page = decree_pages
+        result.layout_passes[variant] = 0
+        for index in range(len(specs)):
+            first = last_page + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
+            docx = work / f"{stem}{revisions.lampiran_docx_suffix(index, len(specs))}"
+            reader, passes = _lampiran(case, variant, index, docx, converter, templates, first, guesses, layout_cache)
+            result.layout_passes[variant] += passes
+            lampiran_pages.append((last_page + 1, last_page + len(reader.pages)))
+            last_page += len(reader.pages)
+            parts.append((numbering.lampiran_name(index, len(specs)), reader))
+            lampiran_docx.append(docx)
         meta = pdfa.DocMeta(
             title=f"Keputusan {decree.nama_penerbit} Nomor {decree.nomor_lengkap} tentang {decree.tentang}",
             author=decree.kantor.nama,
@@ -218,7 +206,7 @@ def _produce(
             created=numbering.build_time(decree.ditetapkan.tanggal),
         )
         pdf = bundle.merge(
-            [("Keputusan", keputusan_pdf), ("Lampiran", lampiran_pdf)],
+            parts,
             work / f"{stem}.pdf",
             title=meta.title,
             author=meta.author,
@@ -226,15 +214,70 @@ def _produce(
             created=meta.created,
         )
         result.bundles[variant] = pdf
-        result.pages[variant] = decree_pages + len(lampiran_pdf.pages)
+        result.pages[variant] = last_page
         log.debug("%s: merged %s (%d pages)", case.name, pdf.name, result.pages[variant])
         # signature fields go in last, after merging: nothing may change the file once signed
-        _, signing_json = fields.prepare(case, variant, pdf, decree_pages, result.pages[variant], meta)
+        _, signing_json = fields.prepare(
+            case, variant, pdf, decree_pages, result.pages[variant], meta, lampiran_pages=lampiran_pages
+        )
         log.debug("%s: signature fields placed in %s", case.name, pdf.name)
         produced += [
             (pdf.name, pdf),
             (signing_json.name, signing_json),
             (keputusan_docx.name, keputusan_docx),
-            (lampiran_docx.name, lampiran_docx),
-        ]
+        ] + [(docx.name, docx) for docx in lampiran_docx]
     return produced
+
+
+def _needs_layout(case: Case, index: int) -> bool:
+    """A table whose groups are merged down must know where its pages break (their labels are
+    printed again at the top of each page); prose, member lists and tables without groups need not."""
+    spec = case.lampiran[index]
+    return spec.jenis == "tabel" and (spec.is_plan or any(c.jenis == "kelompok" for c in spec.columns))
+
+
+def _lampiran(
+    case: Case,
+    variant: Variant,
+    index: int,
+    docx: Path,
+    converter: Converter,
+    templates: Path,
+    first_page: int,
+    guesses: dict[int, layout.Pagination],
+    layout_cache: layout.LayoutCache | None,
+) -> tuple[PdfReader, int]:
+    """Render and convert the lampiran at `index`; its PDF opened, and the conversions it took."""
+    pdf = docx.with_suffix(".pdf")
+    if not _needs_layout(case, index):
+        render_lampiran(case, variant, docx, lampiran=index, first_page_number=first_page, templates=templates)
+        return bundle.read(converter.convert(docx, pdf)), 1
+    key, rows = "", []
+    if layout_cache is not None:
+        key, rows = layout.cache_key(case, templates, index), layout.row_signatures(case, index)
+    owner = False
+    guess: layout.Pagination | frozenset[int] | None = guesses.get(index)
+    if guess is None:
+        guess, owner = layout_cache.begin(key, rows) if layout_cache is not None else (frozenset(), False)
+    starts: frozenset[int] | None = None
+    try:
+        pagination, passes, reader = layout.lay_out_lampiran(
+            case,
+            variant,
+            docx,
+            pdf,
+            converter,
+            templates,
+            lampiran=index,
+            first_page_number=first_page,
+            guess=guess,
+        )
+        starts = pagination.starts
+    finally:
+        if owner and layout_cache is not None:  # other offices with the same table wait for this result
+            layout_cache.finish(key, rows, starts)
+    if layout_cache is not None and not owner and passes > 1:
+        layout_cache.record(key, rows, pagination.starts)  # the guess was wrong: remember this layout too
+    log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, docx.name, passes)
+    guesses[index] = pagination
+    return reader, passes

@@ -24,14 +24,14 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
-from . import numbering, ooxml, printable, template_files, textfit
+from . import lampiran_body, numbering, ooxml, printable, template_files, textfit
 from .errors import TemplateError
-from .model import Case
+from .model import BarisTabel, Case, LampiranSpec
 
 Variant = Literal["asli", "salinan"]
 VARIANTS: tuple[Variant, ...] = ("asli", "salinan")
 DEFAULT_TEMPLATES = template_files.default_folder()
-MONTH_FILL = "7F7F7F"  # scheduled months: a grey that survives photocopying
+MONTH_FILL = lampiran_body.MONTH_FILL  # scheduled months: a grey that survives photocopying
 ROW_ANCHOR = "kptbaris{:04d}"  # bookmark of each lampiran row: where LibreOffice put it (layout.py)
 PIECE_SHARE = 0.35  # of a page's height, the most one table row may take (header rows and labels aside)
 _ANCHOR_ID_BASE = 900000  # bookmark ids of the anchors, clear of any the template has
@@ -47,9 +47,12 @@ def _two_lines(text: str) -> str:
     return _WILAYAH.sub("\n", text.upper(), count=1)
 
 
-def context(case: Case, variant: Variant) -> dict:
-    """Everything the templates print, numbers and standard wording included."""
+def context(case: Case, variant: Variant, lampiran: int | None = None) -> dict:
+    """Everything the templates print, numbers and standard wording included; with `lampiran`
+    (its position), that lampiran's label and title."""
     d = case.decree
+    specs = case.lampiran
+    spec = specs[lampiran] if lampiran is not None else None
     office = d.kantor.nama
     issuer = d.nama_penerbit  # "Keputusan <issuer>": the office, or its official
     menimbang = list(d.menimbang)
@@ -59,7 +62,9 @@ def context(case: Case, variant: Variant) -> dict:
         f"{numbering.huruf_list(len(d.menimbang))}, perlu menetapkan Keputusan {issuer} "
         f"tentang {d.tentang};"
     )
-    diktum = list(d.diktum) + ["Keputusan ini mulai berlaku pada tanggal ditetapkan."]
+    # the diktum that refer to the lampiran name them (unless typed so), then the closing one
+    diktum = numbering.with_lampiran_reference(list(d.diktum), [s.diktum for s in specs])
+    diktum.append("Keputusan ini mulai berlaku pada tanggal ditetapkan.")
     jabatan = d.jabatan_penandatangan
     kop = [line.upper() for line in d.kantor.kop_lines]
     return {
@@ -79,8 +84,8 @@ def context(case: Case, variant: Variant) -> dict:
         "dengan_rahmat": d.dengan_rahmat,
         "tentang_kapital": d.tentang.upper(),
         "menetapkan": d.menetapkan or f"KEPUTUSAN {issuer.upper()} TENTANG {d.tentang.upper()}.",
-        "judul_lampiran_kapital": d.judul_lampiran.upper(),
-        "lampiran_label": "LAMPIRAN",
+        "judul_lampiran_kapital": spec.judul.upper() if spec is not None else "",
+        "lampiran_label": numbering.lampiran_label(lampiran or 0, len(specs)) if specs else "LAMPIRAN",
         "menimbang": [{"label": f"{numbering.item_letter(i)}.", "teks": t} for i, t in enumerate(menimbang)],
         "mengingat": [{"label": f"{i}.", "teks": f"{t};"} for i, t in enumerate(case.mengingat, start=1)],
         "memperhatikan": [
@@ -264,7 +269,7 @@ def _save(doc: DocxTemplate, out: Path, case: Case) -> None:
 
 
 SECTION_LABELS = ("Menimbang", "Mengingat", "Memperhatikan", "Menetapkan")
-_CELL_PADDING = 108  # twips each side: Word's and LibreOffice's cell margin where a table sets none
+_CELL_MARGIN = 108  # twips each side: Word's and LibreOffice's cell margin where a table sets none
 
 
 def _fit_section_labels(doc: DocxTemplate, case: Case) -> None:
@@ -290,11 +295,11 @@ def _fit_section_labels(doc: DocxTemplate, case: Case) -> None:
         measured = [printable.text_width(label, profil.font, profil.ukuran_font) for label in labels]
         if len(widths) < 2 or None in measured:
             continue
-        padding = _CELL_PADDING * 2
+        padding = _CELL_MARGIN * 2
         margins = tbl.tblPr.find(qn("w:tblCellMar")) if tbl.tblPr is not None else None
         if margins is not None:
             sides = [margins.find(qn(f"w:{side}")) for side in ("left", "right")]
-            padding = sum(int(el.get(qn("w:w"), _CELL_PADDING)) if el is not None else _CELL_PADDING for el in sides)
+            padding = sum(int(el.get(qn("w:w"), _CELL_MARGIN)) if el is not None else _CELL_MARGIN for el in sides)
         # points to twips, and a point to spare for rounding in the layout
         need = int(max(m for m in measured if m is not None) * 20) + padding + 20
         found.append((tbl, widths, need))
@@ -347,49 +352,105 @@ def render_lampiran(
     variant: Variant,
     out: Path,
     *,
+    lampiran: int = 0,
     first_page_number: int = 1,
     page_starts: frozenset[int] = frozenset(),
     page_breaks: frozenset[int] = frozenset(),
     piece_share: float = PIECE_SHARE,
     templates: Path = DEFAULT_TEMPLATES,
 ) -> Path:
-    """Render the lampiran (landscape table) to `out` (.docx).
+    """Render the lampiran at position `lampiran` to `out` (.docx).
+
+    The monthly plan fills the template's own table; any other table, a member list or prose
+    is built in its place, in its look (`lampiran_body`).
 
     `page_starts`: table rows that begin a page (from a measuring pass), where merged groups
     restart and labels repeat. `page_breaks`: those of them put on a new page by an explicit
     break (the table goes on in a table of its own, with the header rows again) instead of
-    where LibreOffice breaks the page (layout.py, when its breaks do not settle). Every row
-    carries an invisible bookmark (ROW_ANCHOR), which the PDF export turns into a named
+    where LibreOffice breaks the page (layout.py, when its breaks do not settle). Every table
+    row carries an invisible bookmark (ROW_ANCHOR), which the PDF export turns into a named
     destination: layout.py reads from the PDF which row landed on which page, so every
     conversion of a lampiran measures its own pagination.
 
-    `piece_share`: at most this share of a page's height is taken by one row; a longer text is
-    printed in several rows (numbering.lampiran_rows, `_pieces`).
+    `piece_share`: at most this share of a page's height is taken by one row of the monthly
+    plan; a longer text is printed in several rows (numbering.lampiran_rows, `_pieces`).
     """
-    ctx = context(case, variant)
+    spec = case.lampiran[lampiran]
+    columns = spec.columns
     rows: list[dict] = []
+    if not spec.is_plan and spec.jenis != "prosa":
+        rows = numbering.table_rows(columns, table_rows_of(case, lampiran), page_starts | page_breaks)
+    ctx = context(case, variant, lampiran) | {"rows": []}
+    widths: list[int] = []
 
     def prepare(doc: DocxTemplate) -> None:
-        _page_setup(doc, case, landscape=True, first_page_number=first_page_number)
+        nonlocal widths
+        _page_setup(doc, case, landscape=spec.landscape, first_page_number=first_page_number)
         plan = _plan_table(doc)
-        scale = _fit_width(doc, plan)
+        if spec.is_plan:
+            scale = _fit_width(doc, plan)
+        else:
+            doc.prototypes = lampiran_body.capture(doc.docx, plan, _header_row_count(plan))
+            text_width = Emu(_text_width(doc)).twips
+            widths = lampiran_body.column_widths(columns, text_width) if columns else []
+            declared = sum(columns[c].lebar for c, _ in numbering.printed_columns(columns))  # mm on F4
+            scale = text_width / Mm(declared).twips if columns else 1.0
         _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
-        # the rows are made here, in the context being rendered: how a tall text is cut
-        # depends on the widths its column gets on this page
-        pieces = _pieces(plan, case, piece_share)
-        rows[:] = numbering.lampiran_rows(case.plan, page_starts | page_breaks, pieces)
-        ctx["rows"] = rows
+        if spec.is_plan:
+            # the rows are made here, in the context being rendered: how a tall text is cut
+            # depends on the widths its column gets on this page
+            pieces = _pieces(plan, case, piece_share)
+            rows[:] = numbering.lampiran_rows(case.tables[lampiran], page_starts | page_breaks, pieces)
+            ctx["rows"] = rows
 
     doc = _render(templates / LAMPIRAN_TEMPLATE, ctx, out, prepare)
-    _structure_table(doc, case, rows)
-    _keep_closing_with_table(doc)
-    if page_breaks:
-        _break_pages_before(doc, page_breaks)
+    if spec.is_plan:
+        _structure_table(doc, case, rows, column_numbers=spec.column_numbers)
+    elif spec.jenis == "prosa":
+        lampiran_body.build_prose(_plan_table(doc), tuple(spec.isi or ()), lampiran_body.style_ids(doc.docx))
+    else:
+        tbl = _plan_table(doc)
+        lampiran_body.build_table(
+            tbl,
+            doc.prototypes,
+            columns,
+            rows,
+            widths,
+            column_numbers=spec.column_numbers,
+            add_anchor=_add_anchor,
+        )
+        bottom = _bottom_of(doc, tbl)
+        if bottom is not None and rows:
+            for tc in tbl.findall(qn("w:tr"))[-1].findall(qn("w:tc")):
+                _cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
+    if spec.jenis != "prosa" and rows:
+        _keep_closing_with_table(doc)
+        if page_breaks:
+            _break_pages_before(doc, page_breaks)
     if case.decree.profil.ttd_lampiran:
         _signature_anchor(doc, case, variant)
     _save(doc, out, case)
     return out
+
+
+def table_rows_of(case: Case, lampiran: int) -> list[BarisTabel]:
+    """The rows of a table lampiran that is not the monthly plan: as typed, or the members."""
+    spec: LampiranSpec = case.lampiran[lampiran]
+    if spec.jenis == "anggota":
+        return [BarisTabel((a.nama, a.jabatan, a.kedudukan)) for a in spec.anggota or ()]
+    table = case.tables[lampiran]
+    return list(getattr(table, "rows", ()))
+
+
+def _bottom_of(doc: DocxTemplate, tbl) -> Any:
+    """The bottom border the template's table style gave its last row (see _flatten_table_style)."""
+    tables = doc.docx.element.body.findall(qn("w:tbl"))
+    bottoms = getattr(doc, "table_bottoms", ())
+    for table, bottom in zip(tables, bottoms):
+        if table is tbl:
+            return bottom
+    return None
 
 
 def lampiran_table_rows(
@@ -398,16 +459,20 @@ def lampiran_table_rows(
     *,
     piece_share: float = PIECE_SHARE,
     templates: Path = DEFAULT_TEMPLATES,
+    lampiran: int | None = None,
 ) -> list[dict]:
-    """The rows of the lampiran's table as `render_lampiran` prints them with `page_starts`
-    (for a template that renders: it is read, not checked)."""
+    """The rows of a monthly plan's table (the lampiran at `lampiran`, by default the first
+    plan) as `render_lampiran` prints them with `page_starts` (for a template that renders: it
+    is read, not checked)."""
     from docx import Document
 
+    index = lampiran if lampiran is not None else case.plan_index
+    plan_rows = case.tables[index] if index is not None else case.plan
     holder = type("Holder", (), {"docx": Document(str(templates / LAMPIRAN_TEMPLATE))})()
     _page_setup(holder, case, landscape=True)
     plan = _plan_table(holder)
     _fit_width(holder, plan)
-    return numbering.lampiran_rows(case.plan, page_starts, _pieces(plan, case, piece_share))
+    return numbering.lampiran_rows(plan_rows, page_starts, _pieces(plan, case, piece_share))
 
 
 # ---------------------------------------------------------------- structure after rendering
@@ -491,16 +556,19 @@ def _header_row_count(tbl) -> int:
     return count
 
 
-def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict]) -> None:
+def _structure_table(doc: DocxTemplate, case: Case, rows: list[dict], *, column_numbers: bool = True) -> None:
     tbl = _plan_table(doc)
     headers = _header_row_count(tbl)
     columns = len(tbl.tblGrid.findall(qn("w:gridCol")))
     if columns != 18:
         raise TemplateError("template.plan_columns", path=LAMPIRAN_TEMPLATE, columns=columns, expected=18)
     trs = tbl.findall(qn("w:tr"))
-    # The last header row numbers the columns 1..18: counted, never typed.
-    for i, tc in enumerate(trs[headers - 1].findall(qn("w:tc")), start=1):
-        _set_text(tc, str(i))
+    # The last header row numbers the columns 1..18: counted, never typed (or dropped).
+    if column_numbers:
+        for i, tc in enumerate(trs[headers - 1].findall(qn("w:tc")), start=1):
+            _set_text(tc, str(i))
+    else:
+        tbl.remove(trs[headers - 1])
     body = trs[headers:]
     if len(body) != len(rows):
         raise TemplateError("template.plan_rows", path=LAMPIRAN_TEMPLATE, expected=len(rows), found=len(body))
@@ -619,13 +687,13 @@ def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
     def width_em(column: str) -> float:
         col = numbering.TEXT_COLUMNS[column]
         indent = _BUTIR_INDENT if column == "sub_kegiatan" else 0
-        return max(1.0, (widths[col] - margins - indent - _BORDER_ROOM) / 20 / size)
+        return max(1.0, (widths[col] - margins - indent - _CELL_TEXT_GAP) / 20 / size)
 
     columns = {name: width_em(name) for name in numbering.TEXT_COLUMNS}
     return lambda column, text: textfit.split_to_fit(text, columns[column], max_lines, metrics)
 
 
-_BORDER_ROOM = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
+_CELL_TEXT_GAP = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
 _BUTIR_INDENT = 283  # twips: the letter of a sub-kegiatan hangs in front of its text (style TabelButir)
 
 
@@ -637,7 +705,7 @@ def _cell_margins(tbl) -> int:
         el = None if found is None else found.find(qn(f"w:{side}"))
         if el is None and found is not None:
             el = found.find(qn(f"w:{alternative}"))
-        total += int(el.get(qn("w:w"), _CELL_PADDING)) if el is not None else _CELL_PADDING
+        total += int(el.get(qn("w:w"), _CELL_MARGIN)) if el is not None else _CELL_MARGIN
     return total
 
 

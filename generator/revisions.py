@@ -45,7 +45,20 @@ LATEST = "latest"
 REVISION_FILE = "revisi.json"
 SNAPSHOT_DIR = "masukan"
 SNAPSHOT_FILE = "data.json"
-OUTPUT_SUFFIXES = (".pdf", ".signing.json", "-keputusan.docx", "-lampiran.docx")  # per variant
+OUTPUT_SUFFIXES = (".pdf", ".signing.json", "-keputusan.docx", "-lampiran.docx")  # per variant, one lampiran
+
+
+def lampiran_docx_suffix(index: int, count: int) -> str:
+    """The Word file of the index-th lampiran (0-based) of `count`: -lampiran.docx when it is the
+    only one, else -lampiran-1.docx, -lampiran-2.docx ..."""
+    return "-lampiran.docx" if count == 1 else f"-lampiran-{index + 1}.docx"
+
+
+def output_suffixes(lampiran: int = 1) -> tuple[str, ...]:
+    """The files a build makes per variant, for a decree with `lampiran` lampiran."""
+    return OUTPUT_SUFFIXES[:3] + tuple(lampiran_docx_suffix(i, lampiran) for i in range(lampiran))
+
+
 _REV = re.compile(r"^rev-(\d{3,})$")
 
 
@@ -225,9 +238,10 @@ def link_latest(case_out: Path, rev: Revision) -> None:
             (case_out / name).unlink()
 
 
-def check_stable_paths(case_out: Path, name: str, variants: Iterable[str]) -> None:
+def check_stable_paths(case_out: Path, name: str, variants: Iterable[str], lampiran: int = 1) -> None:
     """The paths the newest revision will be linked at must be free or links already."""
-    check_free(case_out, [MANIFEST] + [f"{name}-{v}{suffix}" for v in variants for suffix in OUTPUT_SUFFIXES])
+    suffixes = output_suffixes(lampiran)
+    check_free(case_out, [MANIFEST] + [f"{name}-{v}{suffix}" for v in variants for suffix in suffixes])
 
 
 def adopt_old_layout(case_out: Path) -> Revision | None:

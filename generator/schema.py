@@ -21,16 +21,17 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from . import numbering
-from .model import Decree, KantorBatch
+from .model import ANGGOTA_COLUMNS, LEGACY_PLAN_SHEET, Decree, KantorBatch
 
 WORKBOOK_FILE = "keputusan.xlsx"
 DECREE_SHEET = "Keputusan"
 MENGINGAT_SHEET = "Mengingat"
-PLAN_SHEET = "Rencana Aksi"
+PLAN_SHEET = LEGACY_PLAN_SHEET
+LAMPIRAN_SHEET = "Lampiran"  # the list of lampiran; a workbook without it has one plan, sheet PLAN_SHEET
 KANTOR_SHEET = "Kantor"
 PETUNJUK_SHEET = "Petunjuk"
 LISTS_SHEET = "Daftar"
-REQUIRED_SHEETS = (DECREE_SHEET, MENGINGAT_SHEET, PLAN_SHEET, KANTOR_SHEET)
+REQUIRED_SHEETS = (DECREE_SHEET, MENGINGAT_SHEET, KANTOR_SHEET)  # and Lampiran, or (before it) PLAN_SHEET
 
 DECREE_HEADERS = ("Isian", "Nilai", "Petunjuk")
 MENGINGAT_HEADERS = ("Dasar Hukum", "Kunci")
@@ -40,6 +41,34 @@ PLAN_HEADERS = (
     + tuple(str(m) for m in range(1, 13))
     + ("Keterangan",)
 )
+
+# The Lampiran sheet: one row per lampiran, in order: (header, key of model.LampiranSpec, cell kind)
+LAMPIRAN_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("Judul", "judul", "long"),
+    ("Jenis", "jenis", "text"),
+    ("Kolom", "kolom", "text"),
+    ("Sheet", "sheet", "text"),
+    ("Nomor Kolom", "nomor_kolom", "yesno"),
+    ("Diktum", "diktum", "int"),
+    ("Orientasi", "orientasi", "text"),
+)
+# A sheet declaring a table's columns (named in the Kolom cell): one row per column (model.Kolom)
+KOLOM_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("Judul", "judul", "text"),
+    ("Jenis", "jenis", "text"),
+    ("Lebar (mm)", "lebar", "number"),
+    ("Nama di Sheet", "nama", "text"),
+    ("Penomoran", "penomoran", "text"),
+    ("Kelompok", "kelompok", "text"),
+    ("Periode", "periode", "text"),
+    ("Isi", "isi", "text"),
+    ("Judul Atas", "judul_atas", "text"),
+)
+KOLOM_SHEET_PREFIX = "Kolom "  # what init names a table's columns sheet: "Kolom Lampiran II"
+# the content sheets of a member list and of prose
+ANGGOTA_HEADERS = tuple(h for c in ANGGOTA_COLUMNS for h in c.sheet_headers)
+ANGGOTA_KEYS = ("nama", "jabatan", "kedudukan")
+PROSA_HEADERS = ("Jenis", "Teks")
 
 YESNO = ("ya", "tidak")  # how a yes/no setting reads in the workbook
 LONG_TEXT = 200  # a text allowed more characters than this is a paragraph: wrapped, compared word by word

@@ -21,7 +21,7 @@ from typing import Any
 from . import limits, printable
 from .errors import Problem
 from .messages import Place, problem
-from .model import MAX_TEXT, Area, Kegiatan, RencanaAksi, SubKegiatan
+from .model import MAX_TEXT, Area, BarisTabel, Kegiatan, Kolom, RencanaAksi, SubKegiatan, Tabel
 from .schema import PLAN_HEADERS
 from .validation import short
 
@@ -304,3 +304,106 @@ def plan_from_sheet(sheet: Any, where: str, problems: list[Problem], font: str =
                 )
             )
     return RencanaAksi(tuple(Area(a, tuple(Kegiatan(k, tuple(s)) for k, s in kegiatan)) for a, kegiatan in areas))
+
+
+def table_from_sheet(
+    sheet: Any, where: str, columns: tuple[Kolom, ...], problems: list[Problem], font: str = printable.DEFAULT_FONT
+) -> Tabel:
+    """The rows of a table lampiran whose columns the case declares; every problem by cell.
+
+    Row 1 holds the columns' sheet headers (`Kolom.sheet_headers`), in order. A kelompok
+    (group) cell left blank continues the group above; groups nest in the order they are
+    declared, so a group's first row under a new parent group must name it, and a group that
+    ended does not come back under the same parent. A butir (item) is required; period marks
+    are `x` (or v, ✓, 1). Groups are kept as typed on the row that opens them and blank on the
+    rows that continue them."""
+    title = sheet.title
+    at = lambda coord: Place(where, title, coord)  # noqa: E731
+    slots = [(column, header) for column in columns for header in column.sheet_headers]
+    headers = tuple(header for _, header in slots)
+    last_col = letter(len(headers))
+    table = read_table(
+        sheet,
+        where,
+        headers,
+        problems,
+        guess_headers=False,
+        limit=(limits.MAX_PLAN_ROWS, "tabel.too_many_rows"),
+        font=font,
+    )
+    if table is None:
+        return Tabel(())
+    group_slots = [i for i, (column, _) in enumerate(slots) if column.jenis == "kelompok"]
+    current: dict[int, str | None] = dict.fromkeys(group_slots)
+    ended: dict[int, set[str]] = {i: set() for i in group_slots}  # groups ended under the current parent
+    rows: list[BarisTabel] = []
+    any_row = False
+    for row in table:
+        any_row = True
+        r = row.number
+        keep = not row.unusable
+        texts = [
+            _UNKNOWN if c in row.formulas else cell_text(value) for c, value in enumerate(row.values[: len(slots)])
+        ]
+        values = list(texts)
+        parent_started = False
+        for i in group_slots:
+            text = texts[i]
+            if text == _UNKNOWN:  # a formula: reported; the group it stood for goes on below
+                parent_started = True
+                current[i] = _UNKNOWN
+                values[i] = ""
+                continue
+            if text and (parent_started or text != current[i]):
+                if text in ended[i] and not parent_started:
+                    problems.append(problem("tabel.group_returns", at(f"{letter(i + 1)}{r}"), value=short(text)))
+                    keep = False
+                previous = current[i]
+                if previous is not None:
+                    ended[i].add(previous)
+                if parent_started:
+                    ended[i] = set()
+                current[i] = text
+                parent_started = True
+            elif text:
+                values[i] = ""  # the same group as above, typed again
+            elif parent_started or current[i] is None:
+                problems.append(problem("tabel.group_missing", at(f"{letter(i + 1)}{r}"), column=headers[i]))
+                keep = False
+                current[i] = _UNKNOWN  # said once: the rows below, blank, go on in the same unknown group
+                parent_started = True
+        for i, (column, header) in enumerate(slots):
+            text = texts[i]
+            if text == _UNKNOWN:
+                values[i] = ""
+                continue
+            if column.jenis == "butir" and not text:
+                problems.append(problem("tabel.item_empty", at(f"{letter(i + 1)}{r}"), column=header))
+                keep = False
+            elif column.marks and text:
+                if text.lower() in MONTH_MARKS:
+                    values[i] = "x"
+                else:
+                    problems.append(problem("tabel.mark", at(f"{letter(i + 1)}{r}"), mark=short(text)))
+                    keep = False
+        if keep:
+            rows.append(BarisTabel(tuple(values), source=f"{title}!A{r}:{last_col}{r}"))
+    if not any_row:
+        problems.append(problem("tabel.no_rows", Place(where, title)))
+    return Tabel(tuple(rows))
+
+
+def list_from_sheet(
+    sheet: Any,
+    where: str,
+    headers: tuple[str, ...],
+    problems: list[Problem],
+    font: str = printable.DEFAULT_FONT,
+    limit: tuple[int, str] | None = None,
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """The usable rows of a simple table (headers in row 1) as (row number, values); the values
+    of cells are converted by the caller, which validates them with a model."""
+    table = read_table(sheet, where, headers, problems, font=font, limit=limit)
+    if table is None:
+        return []
+    return [(row.number, row.values) for row in table if row.ok]

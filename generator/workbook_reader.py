@@ -19,8 +19,10 @@ from pydantic import ValidationError
 from . import limits, numbering, printable
 from .errors import DataError, Problem
 from .messages import Place, problem
-from .model import Case, Decree, KantorBatch, RencanaAksi
+from .model import MAX_LAMPIRAN, PRESETS, PROSA_KINDS, Case, Decree, KantorBatch, LampiranSpec, RencanaAksi, TableData
 from .schema import (
+    ANGGOTA_HEADERS,
+    ANGGOTA_KEYS,
     DECREE_FIELDS,
     DECREE_HEADERS,
     DECREE_SHEET,
@@ -28,15 +30,32 @@ from .schema import (
     FIELD_BY_PATH,
     KANTOR_COLUMNS,
     KANTOR_SHEET,
+    KOLOM_COLUMNS,
+    LAMPIRAN_COLUMNS,
+    LAMPIRAN_SHEET,
+    LISTS_SHEET,
     MENGINGAT_HEADERS,
     MENGINGAT_SHEET,
+    PETUNJUK_SHEET,
     PLAN_SHEET,
+    PROSA_HEADERS,
     REQUIRED_SHEETS,
     WORKBOOK_FILE,
     set_at,
     value_at,
 )
-from .sheets import blank, cell_text, check_header, find_sheet, letter, open_workbook, plan_from_sheet, read_table
+from .sheets import (
+    blank,
+    cell_text,
+    check_header,
+    find_sheet,
+    letter,
+    list_from_sheet,
+    open_workbook,
+    plan_from_sheet,
+    read_table,
+    table_from_sheet,
+)
 from .validation import pydantic_problems, short
 
 
@@ -61,8 +80,15 @@ def load_workbook_case(case_dir: Path) -> Case:
     if sheets[MENGINGAT_SHEET] is not None:
         keys, texts = _read_mengingat_sheet(sheets[MENGINGAT_SHEET], file, problems, places, font)
     raw["mengingat"] = keys
-    raw["rencana_aksi"] = WORKBOOK_FILE
     raw["dasar_hukum"] = WORKBOOK_FILE
+    listed = LAMPIRAN_SHEET in book.sheetnames  # else a workbook from before the list: one plan sheet
+    tables: list[TableData | None] = []
+    headers: dict[Place, str] = {}  # the cells of the lampiran's sheets: the header of their column
+    unread: set[Place] = set()  # rows of the Lampiran sheet whose lampiran's own sheet was not read
+    if listed:
+        raw["lampiran"], tables = _read_lampiran(book, path, problems, places, headers, unread, font)
+    else:
+        raw["rencana_aksi"] = WORKBOOK_FILE
 
     decree = None
     if sheets[DECREE_SHEET] is not None:
@@ -75,10 +101,19 @@ def load_workbook_case(case_dir: Path) -> Case:
             for p in pydantic_problems(exc, placer):
                 if p.place in formulas:
                     continue  # its value is a formula, reported as such: what it stands for is unknown
+                if p.code == "lampiran.no_content" and p.place in unread:
+                    continue  # its sheet is missing or refused, reported as such
                 if p.code == "value.missing" and p.place == sheet_place:
                     continue  # its labelled row is gone: reported as label.missing already
+                if p.code == "lampiran.both":
+                    p = problem(p.code, places.get(("judul_lampiran",), p.place), key=_JUDUL_LAMPIRAN.label)
+                elif p.code == "lampiran.none" and not listed:  # the plan's title, as before the list
+                    judul = places.get(("judul_lampiran",))
+                    p = problem("value.missing_label", judul, label=_JUDUL_LAMPIRAN.label) if judul else p
                 if p.code == "value.missing" and p.place in labels:
                     p = problem("value.missing_label", p.place, label=labels[p.place])
+                elif p.code == "value.missing" and p.place in headers:  # a cell of a lampiran's sheet
+                    p = problem("cell.missing", p.place, column=headers[p.place])
                 elif p.code == "date.invalid":
                     p = problem("date.invalid_cell", p.place, **dict(p.params))
                 problems.append(p)
@@ -91,9 +126,12 @@ def load_workbook_case(case_dir: Path) -> Case:
                 label = spec.label if spec else part
                 problems.append(problem("nomor.part_missing", placer(("nomor", part)), part=part, label=label))
 
-    plan = RencanaAksi(())
-    if sheets[PLAN_SHEET] is not None:
-        plan = plan_from_sheet(sheets[PLAN_SHEET], file, problems, font)
+    if not listed:
+        plan = RencanaAksi(())
+        sheet = find_sheet(book, path, PLAN_SHEET, problems)
+        if sheet is not None:
+            plan = plan_from_sheet(sheet, file, problems, font)
+        tables = [plan]
     offices: tuple[KantorBatch, ...] = ()
     if sheets[KANTOR_SHEET] is not None:
         offices = _read_kantor_sheet(sheets[KANTOR_SHEET], file, problems, font)
@@ -105,11 +143,167 @@ def load_workbook_case(case_dir: Path) -> Case:
         directory=case_dir,
         decree=decree,
         mengingat=tuple(texts),
-        plan=plan,
+        tables=tuple(tables),
         sources=(path.resolve(),),
         offices=offices,
         form="workbook",
     )
+
+
+_JUDUL_LAMPIRAN = FIELD_BY_PATH[("judul_lampiran",)]
+
+
+def _read_lampiran(
+    book: Any,
+    path: Path,
+    problems: list[Problem],
+    places: dict[tuple, Place],
+    headers: dict[Place, str],
+    unread: set[Place],
+    font: str,
+) -> tuple[list[dict], list[TableData | None]]:
+    """The Lampiran sheet (one row per lampiran) and each lampiran's own sheet: the declarations
+    as the model takes them (members and prose included), every value's cell in `places` (and
+    its column's header in `headers`), and the rows of each table."""
+    file = str(path)
+    sheet = book[LAMPIRAN_SHEET]
+    at = lambda coord: Place(file, LAMPIRAN_SHEET, coord)  # noqa: E731
+    places[("lampiran",)] = Place(file, LAMPIRAN_SHEET)
+    titles = tuple(header for header, _, _ in LAMPIRAN_COLUMNS)
+    rows = list_from_sheet(sheet, file, titles, problems, font, limit=(MAX_LAMPIRAN, "lampiran.too_many"))
+    specs: list[dict] = []
+    tables: list[TableData | None] = []
+    used: dict[str, int] = {}  # the sheets of the lampiran so far: which lampiran (1-based) has each
+    for i, (r, values) in enumerate(rows):
+        spec: dict[str, Any] = {}
+        places[("lampiran", i)] = at(f"A{r}")
+        for c, ((header, key, kind), value) in enumerate(zip(LAMPIRAN_COLUMNS, values), start=1):
+            places[("lampiran", i, key)] = at(f"{letter(c)}{r}")
+            headers[places[("lampiran", i, key)]] = header
+            if not blank(value):
+                spec[key] = _convert(kind, value)
+        specs.append(spec)
+        tables.append(None)
+        jenis = spec.get("jenis", "tabel")
+        spec_sheet = _sheet_of(spec, i)
+        # the Kolom cell names a preset, or the sheet that declares the table's own columns
+        kolom = spec.pop("kolom", None)
+        places[("lampiran", i, "bentuk")] = places[("lampiran", i, "kolom")]
+        readable = True
+        if kolom is not None and (jenis != "tabel" or kolom in PRESETS):
+            spec["bentuk"] = kolom
+        elif kolom is not None and kolom in book.sheetnames:
+            spec["kolom"] = _rows_as_dicts(
+                book[kolom], file, KOLOM_COLUMNS, problems, places, headers, ("lampiran", i, "kolom"), font
+            )
+        elif kolom is not None:
+            problems.append(
+                problem(
+                    "lampiran.kolom_unknown",
+                    places[("lampiran", i, "kolom")],
+                    value=short(kolom),
+                    known=", ".join(PRESETS),
+                    sheet=spec_sheet,
+                )
+            )
+            readable = False
+        sheet_cell = places[("lampiran", i, "sheet")]
+        if spec_sheet.casefold() in used or spec_sheet.casefold() in _NOT_LAMPIRAN:
+            if spec_sheet.casefold() in used:  # one sheet, one lampiran: its rows are not printed twice
+                problems.append(
+                    problem("lampiran.sheet_twice", sheet_cell, sheet=spec_sheet, n=used[spec_sheet.casefold()])
+                )
+            else:
+                problems.append(problem("lampiran.sheet_reserved", sheet_cell, sheet=spec_sheet))
+            unread.add(places[("lampiran", i)])  # its content, unread, is not said to be missing
+            continue
+        used[spec_sheet.casefold()] = i + 1
+        content = book[spec_sheet] if spec_sheet in book.sheetnames else None
+        if content is None:
+            find_sheet(book, path, spec_sheet, problems)  # reported: missing, or renamed to ...
+            unread.add(places[("lampiran", i)])
+            continue
+        if jenis == "anggota":
+            members = tuple((header, key, "text") for header, key in zip(ANGGOTA_HEADERS, ANGGOTA_KEYS))
+            prefix = ("lampiran", i, "anggota")
+            spec["anggota"] = _rows_as_dicts(content, file, members, problems, places, headers, prefix, font)
+        elif jenis == "prosa":
+            spec["isi"] = _read_prose(content, file, problems, places, ("lampiran", i, "isi"), font)
+        elif jenis == "tabel" and readable:
+            try:  # its columns, to read its rows; what is wrong with it is reported with the decree
+                titled = spec | {"judul": spec.get("judul") or "-"}  # a missing title is no reason not to read
+                declared = LampiranSpec.model_validate(titled, context=printable.context(font))
+            except ValidationError:
+                continue
+            if declared.is_plan:
+                tables[i] = plan_from_sheet(content, file, problems, font)
+            else:
+                tables[i] = table_from_sheet(content, file, declared.columns, problems, font)
+    return specs, tables
+
+
+_NOT_LAMPIRAN = {
+    name.casefold()
+    for name in (DECREE_SHEET, MENGINGAT_SHEET, LAMPIRAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET, LISTS_SHEET)
+}
+
+
+def _sheet_of(spec: dict, index: int) -> str:
+    sheet = spec.get("sheet")
+    return sheet if isinstance(sheet, str) and sheet else f"Lampiran {numbering.roman(index + 1)}"
+
+
+def _rows_as_dicts(
+    sheet: Any,
+    file: str,
+    columns: tuple[tuple[str, str, str], ...],
+    problems: list[Problem],
+    places: dict[tuple, Place],
+    headers: dict[Place, str],
+    prefix: tuple,
+    font: str,
+) -> list[dict]:
+    """A simple table's rows as dicts of the model's keys, each value's cell in `places` (and
+    its column's header in `headers`)."""
+    titles = tuple(header for header, _, _ in columns)
+    places[prefix] = Place(file, sheet.title, "A2")
+    out: list[dict] = []
+    limit = (limits.MAX_PLAN_ROWS, "tabel.too_many_rows")
+    for r, values in list_from_sheet(sheet, file, titles, problems, font, limit=limit):
+        item: dict[str, Any] = {}
+        places[prefix + (len(out),)] = Place(file, sheet.title, f"A{r}")
+        for c, ((header, key, kind), value) in enumerate(zip(columns, values), start=1):
+            places[prefix + (len(out), key)] = Place(file, sheet.title, f"{letter(c)}{r}")
+            headers[places[prefix + (len(out), key)]] = header
+            if not blank(value):
+                item[key] = _convert(kind, value)
+        out.append(item)
+    return out
+
+
+def _read_prose(sheet: Any, file: str, problems: list[Problem], places: dict, prefix: tuple, font: str) -> list[dict]:
+    """Rows of Jenis (bab, bagian, subbagian, paragraf, butir) and Teks as blocks of prose: the
+    butir of consecutive rows make one numbered list."""
+    at = lambda coord: Place(file, sheet.title, coord)  # noqa: E731
+    places[prefix] = at("A2")
+    blocks: list[dict] = []
+    for r, values in list_from_sheet(sheet, file, PROSA_HEADERS, problems, font):
+        kind, text = cell_text(values[0]).casefold(), _convert("long", values[1]) if not blank(values[1]) else ""
+        if kind not in PROSA_KINDS:
+            problems.append(
+                problem("prosa.kind_unknown", at(f"A{r}"), value=short(values[0]), kinds=", ".join(PROSA_KINDS))
+            )
+            continue
+        if kind == "butir" and blocks and "butir" in blocks[-1]:
+            places[prefix + (len(blocks) - 1, "butir", len(blocks[-1]["butir"]))] = at(f"B{r}")
+            blocks[-1]["butir"].append(text)
+            continue
+        places[prefix + (len(blocks),)] = at(f"B{r}")
+        places[prefix + (len(blocks), kind)] = at(f"B{r}")
+        if kind == "butir":
+            places[prefix + (len(blocks), kind, 0)] = at(f"B{r}")
+        blocks.append({kind: [text] if kind == "butir" else text})
+    return blocks
 
 
 def _nearest(places: dict[tuple, Place], loc: tuple, default: Place) -> Place:

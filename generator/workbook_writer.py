@@ -22,22 +22,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import atomic
+from . import atomic, numbering
 from .content import decree_dict, office_dicts
-from .model import Case, RencanaAksi
+from .model import (
+    JENIS_KOLOM,
+    JENIS_LAMPIRAN,
+    PENOMORAN,
+    PERIODS,
+    PRESET_BULANAN,
+    PRESETS,
+    PROSA_KINDS,
+    Case,
+    JenisLampiran,
+    Kolom,
+    LampiranSpec,
+    RencanaAksi,
+    Tabel,
+    TableData,
+)
 from .schema import (
+    ANGGOTA_HEADERS,
     DATE_RANGE,
     DECREE_FIELDS,
     DECREE_HEADERS,
     DECREE_SHEET,
     KANTOR_COLUMNS,
     KANTOR_SHEET,
+    KOLOM_COLUMNS,
+    KOLOM_SHEET_PREFIX,
+    LAMPIRAN_COLUMNS,
+    LAMPIRAN_SHEET,
     LISTS_SHEET,
     MENGINGAT_HEADERS,
     MENGINGAT_SHEET,
     PETUNJUK_SHEET,
     PLAN_HEADERS,
     PLAN_SHEET,
+    PROSA_HEADERS,
     YESNO,
     SchemaField,
     set_at,
@@ -74,13 +95,35 @@ def starter_decree() -> dict[str, Any]:
 # ---------------------------------------------------------------- the content to write
 
 
+def starter_lampiran(kind: JenisLampiran = "tabel", kolom: str | None = PRESET_BULANAN) -> LampiranSpec:
+    """A lampiran of a new workbook, its title still to be typed: a table (of a preset, or with
+    columns to declare: `kolom` None), a member list or prose."""
+    if kind != "tabel":
+        return LampiranSpec.model_construct(judul="", jenis=kind)
+    if kolom is None:  # the case's own columns: a start to change
+        return LampiranSpec.model_construct(judul="", jenis="tabel", kolom=list(STARTER_COLUMNS))
+    sheet = PLAN_SHEET if kolom == PRESET_BULANAN else None
+    return LampiranSpec.model_construct(judul="", jenis="tabel", bentuk=kolom, sheet=sheet)
+
+
+# the columns a table of its own starts with: a numbered group, a lettered item, a text, quarterly values
+STARTER_COLUMNS = (
+    Kolom(judul="NO", jenis="nomor", kelompok="Kegiatan", lebar=10),
+    Kolom(judul="KEGIATAN", jenis="kelompok", nama="Kegiatan", penomoran="angka", lebar=60),
+    Kolom(judul="URAIAN", jenis="butir", nama="Uraian", lebar=100),
+    Kolom(judul="KETERANGAN", jenis="teks", nama="Keterangan", lebar=50),
+    Kolom(judul="TARGET", jenis="periode", periode="triwulan", isi="nilai", nama="Target", lebar=15),
+)
+
+
 @dataclass
 class WorkbookContent:
     """What a workbook holds, possibly incomplete (a starter case has blanks)."""
 
     decree: dict[str, Any] = field(default_factory=starter_decree)
     mengingat: list[tuple[str, str]] = field(default_factory=list)  # (key, citation)
-    plan: RencanaAksi = field(default_factory=lambda: RencanaAksi(()))
+    lampiran: list[LampiranSpec] = field(default_factory=lambda: [starter_lampiran()])
+    tables: list[TableData | None] = field(default_factory=lambda: [RencanaAksi(())])  # by lampiran
     offices: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
@@ -95,8 +138,16 @@ class WorkbookContent:
             if "tanggal" in office:
                 office["tanggal"] = dt.date.fromisoformat(office["tanggal"])
         return cls(
-            decree=decree, mengingat=list(zip(case.decree.mengingat, case.mengingat)), plan=case.plan, offices=offices
+            decree=decree,
+            mengingat=list(zip(case.decree.mengingat, case.mengingat)),
+            lampiran=list(case.lampiran),
+            tables=list(case.tables),
+            offices=offices,
         )
+
+    @property
+    def plans(self) -> list[RencanaAksi]:
+        return [t for t in self.tables if isinstance(t, RencanaAksi)]
 
 
 # ---------------------------------------------------------------- writing
@@ -119,13 +170,61 @@ def build_workbook(content: WorkbookContent) -> Any:
     decree_sheet.title = DECREE_SHEET
     _write_decree_sheet(decree_sheet, content.decree)
     _write_mengingat_sheet(book.create_sheet(MENGINGAT_SHEET), content.mengingat)
-    _write_plan_sheet(book.create_sheet(PLAN_SHEET), content.plan)
+    list_sheet = book.create_sheet(LAMPIRAN_SHEET)
+    names = sheet_names(content.lampiran, reserved=_RESERVED)
+    kolom_cells: list[str | None] = []
+    for index, (spec, table) in enumerate(zip(content.lampiran, content.tables)):
+        kolom_cells.append(_write_lampiran_sheets(book, spec, table, names[index]))
+    _write_lampiran_list(list_sheet, content.lampiran, names, kolom_cells)
     _write_kantor_sheet(book.create_sheet(KANTOR_SHEET), content.offices)
     _write_petunjuk_sheet(book.create_sheet(PETUNJUK_SHEET))
-    _write_lists_sheet(book.create_sheet(LISTS_SHEET), content.plan)
-    _add_plan_validations(book[PLAN_SHEET])
+    _write_lists_sheet(book.create_sheet(LISTS_SHEET), content.plans)
     book.active = 0
     return book
+
+
+_RESERVED = (DECREE_SHEET, MENGINGAT_SHEET, LAMPIRAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET, LISTS_SHEET)
+_SHEET_NAME_MAX = 31  # Excel's limit
+
+
+def sheet_names(specs: list[LampiranSpec], reserved: tuple[str, ...] = ()) -> list[str]:
+    """The sheet of each lampiran's rows: its own name, unless another sheet has it (then
+    'Lampiran I', 'Lampiran II' ... by its position)."""
+    taken = {name.casefold() for name in reserved}
+    names = []
+    for index, spec in enumerate(specs):
+        name = spec.sheet_name(index)
+        if name.casefold() in taken or name.casefold().startswith(KOLOM_SHEET_PREFIX.casefold()):
+            name = f"Lampiran {numbering.roman(index + 1)}"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _columns_sheet_name(sheet: str) -> str:
+    return (KOLOM_SHEET_PREFIX + sheet)[:_SHEET_NAME_MAX]
+
+
+def _write_lampiran_sheets(book: Any, spec: LampiranSpec, table: TableData | None, name: str) -> str | None:
+    """The sheet of a lampiran's rows (and of its columns, when it declares them); what its
+    Kolom cell says: the preset, or the sheet of its columns."""
+    sheet = book.create_sheet(name)
+    if spec.jenis == "anggota":
+        _write_members_sheet(sheet, spec)
+        return None
+    if spec.jenis == "prosa":
+        _write_prose_sheet(sheet, spec)
+        return None
+    if spec.is_plan:
+        _write_plan_sheet(sheet, table if isinstance(table, RencanaAksi) else RencanaAksi(()))
+        _add_plan_validations(sheet)
+        return spec.preset
+    _write_table_sheet(sheet, spec.columns, table if isinstance(table, Tabel) else Tabel(()))
+    if spec.preset is not None:
+        return spec.preset
+    columns_sheet = _columns_sheet_name(name)
+    _write_columns_sheet(book.create_sheet(columns_sheet), spec.columns)
+    return columns_sheet
 
 
 def build_plan_workbook(plan: RencanaAksi) -> Any:
@@ -136,7 +235,26 @@ def build_plan_workbook(plan: RencanaAksi) -> Any:
     book.active.title = PLAN_SHEET
     _write_plan_sheet(book.active, plan)
     _add_plan_validations(book.active)
-    _write_lists_sheet(book.create_sheet(LISTS_SHEET), plan)
+    _write_lists_sheet(book.create_sheet(LISTS_SHEET), [plan])
+    return book
+
+
+def build_tables_workbook(specs: list[LampiranSpec], tables: list[TableData | None], names: list[str]) -> Any:
+    """The YAML form's workbook of the table lampiran: one sheet each, named `names[i]`."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for spec, table, name in zip(specs, tables, names):
+        if spec.jenis != "tabel":
+            continue
+        sheet = book.create_sheet(name)
+        if spec.is_plan:
+            _write_plan_sheet(sheet, table if isinstance(table, RencanaAksi) else RencanaAksi(()))
+            _add_plan_validations(sheet)
+        else:
+            _write_table_sheet(sheet, spec.columns, table if isinstance(table, Tabel) else Tabel(()))
+    _write_lists_sheet(book.create_sheet(LISTS_SHEET), [t for t in tables if isinstance(t, RencanaAksi)])
     return book
 
 
@@ -243,6 +361,8 @@ def _write_decree_sheet(sheet: Any, decree: dict[str, Any]) -> None:
     sheet.freeze_panes = "B2"
     validations: dict[tuple, Any] = {}  # cells with the same check share one validation
     for spec in DECREE_FIELDS:
+        if spec.path == ("judul_lampiran",):
+            continue  # read from workbooks written before the Lampiran sheet; the title is there now
         value = value_at(decree, spec.path)
         values = (value or [None]) if spec.kind == "list" else [value]
         check = _check_of(spec)
@@ -354,6 +474,169 @@ def _add_plan_validations(sheet: Any) -> None:
     sheet.add_data_validation(months)
 
 
+def _list_check(choices: tuple[str, ...], title: str, *, warning: bool = False, extra: str = "") -> Any:
+    dv = _validation(
+        "list",
+        formula1='"' + ",".join(choices) + '"',
+        errorTitle=title,
+        error=f"Pilih salah satu: {', '.join(choices)}.{extra}",
+    )
+    if warning:
+        dv.errorStyle = "warning"
+    return dv
+
+
+def _write_lampiran_list(
+    sheet: Any, specs: list[LampiranSpec], names: list[str], kolom_cells: list[str | None]
+) -> None:
+    """One row per lampiran: its title, kind, columns (a preset or the sheet declaring them),
+    the sheet of its rows, and its settings."""
+    sheet.append([header for header, _, _ in LAMPIRAN_COLUMNS])
+    _style_header(sheet, len(LAMPIRAN_COLUMNS))
+    for spec, name, kolom in zip(specs, names, kolom_cells):
+        values = {
+            "judul": spec.judul or None,
+            "jenis": spec.jenis,
+            "kolom": kolom,
+            "sheet": name,
+            "nomor_kolom": spec.nomor_kolom,
+            "diktum": spec.diktum,
+            "orientasi": spec.orientasi,
+        }
+        r = sheet.max_row + 1
+        for c, (_, key, _) in enumerate(LAMPIRAN_COLUMNS, start=1):
+            _put(sheet.cell(row=r, column=c), values[key])
+        _wrap(sheet.cell(row=r, column=1))
+    last = 1 + 20
+    checks = (
+        ("B", _list_check(JENIS_LAMPIRAN, "Jenis lampiran")),
+        (
+            "C",
+            _list_check(
+                tuple(PRESETS),
+                "Kolom tabel",
+                warning=True,
+                extra=" Atau tulis nama sheet yang berisi daftar kolomnya (mis. Kolom Lampiran II).",
+            ),
+        ),
+        ("E", _list_check(YESNO, "Nomor kolom")),
+        ("G", _list_check(("mendatar", "tegak"), "Orientasi halaman")),
+    )
+    for col, dv in checks:
+        dv.add(f"{col}2:{col}{last}")
+        sheet.add_data_validation(dv)
+    diktum = _validation(
+        "whole",
+        operator="between",
+        formula1="1",
+        formula2="30",
+        errorTitle="Diktum",
+        error="Tulis nomor diktum, 1 sampai 30.",
+    )
+    diktum.add(f"F2:F{last}")
+    sheet.add_data_validation(diktum)
+    for col, width in zip("ABCDEFG", (60, 10, 24, 22, 13, 9, 12)):
+        sheet.column_dimensions[col].width = width
+
+
+def _write_table_sheet(sheet: Any, columns: tuple[Kolom, ...], table: Tabel) -> None:
+    """The rows of a table of declared columns: one column per sheet header; a group only on
+    the row that opens it; marks as x."""
+    from openpyxl.styles import Alignment
+
+    slots = [(column, header) for column in columns for header in column.sheet_headers]
+    sheet.append([header for _, header in slots])
+    _style_header(sheet, len(slots))
+    for row in table.rows:
+        r = sheet.max_row + 1
+        for c, value in enumerate(row.values, start=1):
+            _put(sheet.cell(row=r, column=c), value or None)
+    for row_cells in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
+        for cell in row_cells:
+            column = slots[cell.column - 1][0]
+            if column.jenis == "periode":
+                cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+            else:
+                _wrap(cell)
+    last = DATA_ROWS + 1
+    for c, (column, header) in enumerate(slots, start=1):
+        col = letter(c)
+        narrow = column.jenis == "periode"
+        sheet.column_dimensions[col].width = max(len(header) + 2, 8 if narrow else min(max(column.lebar, 12), 50))
+        if column.marks:
+            marks = _validation(
+                "list",
+                formula1='"x"',
+                errorTitle="Tanda",
+                error="Tulis x untuk menandai periode ini, atau kosongkan.",
+            )
+            marks.add(f"{col}2:{col}{last}")
+            sheet.add_data_validation(marks)
+
+
+def _write_columns_sheet(sheet: Any, columns: tuple[Kolom, ...]) -> None:
+    """A table's columns, one row each (model.Kolom), with dropdowns for the kinds."""
+    sheet.append([header for header, _, _ in KOLOM_COLUMNS])
+    _style_header(sheet, len(KOLOM_COLUMNS))
+    for column in columns:
+        data = column.model_dump(mode="python")
+        r = sheet.max_row + 1
+        for c, (_, key, _) in enumerate(KOLOM_COLUMNS, start=1):
+            _put(sheet.cell(row=r, column=c), data.get(key))
+    last = 1 + 60
+    for col, dv in (
+        ("B", _list_check(JENIS_KOLOM, "Jenis kolom")),
+        ("E", _list_check(PENOMORAN, "Penomoran")),
+        ("G", _list_check(tuple(PERIODS), "Periode")),
+        ("H", _list_check(("tanda", "nilai"), "Isi periode")),
+    ):
+        dv.add(f"{col}2:{col}{last}")
+        sheet.add_data_validation(dv)
+    width = _validation(
+        "decimal",
+        operator="between",
+        formula1="3",
+        formula2="300",
+        errorTitle="Lebar",
+        error="Tulis lebar dalam mm, 3 sampai 300.",
+    )
+    width.add(f"C2:C{last}")
+    sheet.add_data_validation(width)
+    for col, w in zip("ABCDEFGHI", (28, 11, 11, 24, 13, 22, 11, 9, 24)):
+        sheet.column_dimensions[col].width = w
+
+
+def _write_members_sheet(sheet: Any, spec: LampiranSpec) -> None:
+    sheet.append(list(ANGGOTA_HEADERS))
+    _style_header(sheet, len(ANGGOTA_HEADERS))
+    for member in spec.anggota or ():
+        r = sheet.max_row + 1
+        for c, value in enumerate((member.nama, member.jabatan, member.kedudukan), start=1):
+            _put(sheet.cell(row=r, column=c), value)
+            _wrap(sheet.cell(row=r, column=c))
+    for col, width in zip("ABC", (40, 50, 28)):
+        sheet.column_dimensions[col].width = width
+
+
+def _write_prose_sheet(sheet: Any, spec: LampiranSpec) -> None:
+    """One row per heading, paragraph or list item (the items of one list on consecutive rows)."""
+    sheet.append(list(PROSA_HEADERS))
+    _style_header(sheet, len(PROSA_HEADERS))
+    for block in spec.isi or ():
+        kind = block.kind
+        texts = (block.butir or []) if kind == "butir" else [getattr(block, kind)]
+        for text in texts:
+            r = sheet.max_row + 1
+            _put(sheet.cell(row=r, column=1), kind)
+            _put(sheet.cell(row=r, column=2), text)
+            _wrap(sheet.cell(row=r, column=2))
+    dv = _list_check(PROSA_KINDS, "Jenis")
+    dv.add(f"A2:A{DATA_ROWS + 1}")
+    sheet.add_data_validation(dv)
+    sheet.column_dimensions["A"].width = 12
+    sheet.column_dimensions["B"].width = 110
+
+
 def _write_kantor_sheet(sheet: Any, offices: list[dict[str, Any]]) -> None:
     sheet.append([column.label for column in KANTOR_COLUMNS])
     _style_header(sheet, len(KANTOR_COLUMNS))
@@ -376,9 +659,11 @@ def _write_kantor_sheet(sheet: Any, offices: list[dict[str, Any]]) -> None:
     )
 
 
-def _write_lists_sheet(sheet: Any, plan: RencanaAksi) -> None:
+def _write_lists_sheet(sheet: Any, plans: list[RencanaAksi]) -> None:
     sheet.append(["Area Perubahan", "Tanda Bulan"])
-    areas = list(STANDARD_AREAS) + [a.nama for a in plan.areas if a.nama not in STANDARD_AREAS]
+    areas = list(STANDARD_AREAS)
+    for plan in plans:
+        areas += [a.nama for a in plan.areas if a.nama not in areas]
     for i, area in enumerate(areas, start=2):
         sheet.cell(row=i, column=1, value=area)
     sheet.cell(row=2, column=2, value="x")
@@ -416,8 +701,23 @@ PETUNJUK = (
     "Satu dasar hukum per baris, berurutan (nomor 1., 2., ... dibuat otomatis), tanpa titik koma penutup.",
     "Kolom Kunci boleh dikosongkan; bila diisi harus berbeda untuk setiap baris (dipakai saat diubah ke bentuk YAML).",
     "",
-    "SHEET Rencana Aksi",
-    "Satu baris per sub kegiatan, mulai baris 2, tanpa baris kosong di antaranya. Judul kolom jangan diubah.",
+    "SHEET Lampiran",
+    "Satu baris per lampiran, berurutan. Satu lampiran dicetak LAMPIRAN; beberapa: LAMPIRAN I, LAMPIRAN II, ... "
+    "(dibuat otomatis).",
+    "Tanpa lampiran: hapus semua barisnya (judul kolom tetap). Judul: judul lampiran (dicetak kapital).",
+    "Jenis: tabel, anggota (susunan tim: Nama, Jabatan/Unsur, Kedudukan dalam Tim) atau prosa (BAB, bagian, paragraf).",
+    "Kolom (hanya tabel): rencana-aksi-bulanan (bulan 1-12 diarsir), rencana-aksi-triwulan (output, satuan, PIC, "
+    "target TW I-IV),",
+    "atau nama sheet yang memuat daftar kolom tabel itu sendiri (mis. Kolom Lampiran II; lihat di bawah).",
+    "Sheet: sheet yang memuat isi lampiran itu. Nomor Kolom: ya/tidak (baris nomor kolom 1, 2, 3 ... di bawah judul "
+    "kolom tabel).",
+    "Diktum: nomor diktum yang merujuk lampiran itu (kosong: diktum pertama). Kalimat 'sebagaimana tercantum dalam",
+    "Lampiran I ... yang merupakan bagian tidak terpisahkan dari Keputusan ini' ditambahkan otomatis, kecuali diktum",
+    "itu sudah menyebut lampirannya sendiri. Orientasi: mendatar atau tegak (kosong: tabel mendatar, lainnya tegak).",
+    "",
+    "SHEET ISI LAMPIRAN (mis. Rencana Aksi, Lampiran II)",
+    "Tabel rencana aksi bulanan: satu baris per sub kegiatan, mulai baris 2, tanpa baris kosong di antaranya. "
+    "Judul kolom jangan diubah.",
     "Area Perubahan dan Kegiatan: cukup ditulis pada baris pertama kelompoknya; sel kosong berarti sama dengan "
     "di atas.",
     "Area dipilih dari daftar (area baru boleh diketik). Baris satu area atau satu kegiatan harus berurutan.",
@@ -425,14 +725,27 @@ PETUNJUK = (
     "mencakup baris tersebut. Indikator yang ditulis di setiap baris berlaku untuk sub kegiatan itu saja.",
     "Kolom 1 sampai 12 adalah bulan: tulis x pada bulan pelaksanaan (bulan itu diarsir di lampiran), "
     "kosongkan bila tidak.",
+    "Tabel lain: satu kolom per judul kolom di baris 1. Kolom kelompok (mis. Kegiatan Utama, Indikator) cukup ditulis",
+    "pada baris pertama kelompoknya; kolom butir wajib diisi (huruf a., b. dibuat otomatis); kolom tanda: tulis x.",
+    "Anggota: satu baris per anggota (nomor dibuat otomatis). Prosa: kolom Jenis (bab, bagian, subbagian, paragraf,",
+    "butir) dan Teks; BAB I, A., 1. dan nomor butir dibuat otomatis; butir yang berurutan menjadi satu daftar.",
     "Jangan menggabungkan sel (merge) dan jangan memakai rumus: ketik teksnya.",
+    "",
+    "SHEET Kolom ... (hanya tabel dengan kolom sendiri)",
+    "Satu baris per kolom tabel, dari kiri ke kanan. Judul: judul kolom yang dicetak. Lebar (mm): lebar kolom pada",
+    "kertas F4 mendatar (disesuaikan dengan halaman). Nama di Sheet: judul kolomnya di sheet isi (kosong: Judul).",
+    "Jenis: kelompok (menaungi baris di bawahnya), nomor (nomor kelompok yang disebut di Kelompok, atau nomor baris),",
+    "butir (huruf/nomor per kelompok), teks, angka, pic, periode (Periode: bulan atau triwulan; Isi: tanda/nilai).",
+    "Penomoran (kelompok, butir): angka, huruf, huruf_besar, romawi, tanpa. Judul Atas: judul bersama di atas",
+    "beberapa kolom yang bersebelahan.",
     "",
     "SHEET Kantor (hanya untuk keputusan banyak kantor sekaligus)",
     "Satu baris per kantor kabupaten/kota. Kode Wilayah dan Wilayah wajib; kode tidak boleh dobel.",
     "Sel lain yang dikosongkan mengikuti isian di sheet Keputusan.",
     "",
     "LEMBAR LAIN",
-    "Sheet Daftar (tersembunyi) berisi pilihan untuk daftar area. Nama sheet jangan diubah.",
+    "Sheet Daftar (tersembunyi) berisi pilihan untuk daftar area. Nama sheet Keputusan, Mengingat, Lampiran,",
+    "Kantor jangan diubah; sheet isi lampiran boleh diberi nama lain asal kolom Sheet di sheet Lampiran ikut diubah.",
     "File ini jangan diberi kata sandi: alat tidak dapat membaca workbook yang terkunci.",
 )
 

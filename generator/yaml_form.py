@@ -28,13 +28,14 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from . import limits, printable
+from .content import STORAGE
 from .errors import DataError, Problem
 from .messages import Place, os_reason, problem, yaml_reason
-from .model import MAX_TEXT, Case, Decree, KantorBatch, RencanaAksi
+from .model import MAX_TEXT, TABLES_FILE, Case, Decree, KantorBatch, LampiranSpec, RencanaAksi, TableData
 from .schema import PLAN_SHEET
-from .sheets import find_sheet, open_workbook, plan_from_sheet
+from .sheets import find_sheet, open_workbook, plan_from_sheet, table_from_sheet
 from .validation import pydantic_problems, visible
-from .workbook_writer import build_plan_workbook
+from .workbook_writer import build_plan_workbook, build_tables_workbook, sheet_names
 
 DECREE_FILE = "keputusan.yaml"
 OFFICES_FILE = "daftar-kantor.yaml"
@@ -221,19 +222,16 @@ def load_yaml_case(case_dir: Path) -> Case:
                 problems.append(problem("nomor.part_missing", placer(("nomor",)), part=part, label=f"nomor.{part}"))
 
     mengingat: tuple[str, ...] = ()
-    plan = RencanaAksi(())
     sources = [decree_path]
-    # Read the library and plan even when the decree has problems, so one run reports all.
+    # Read the library and the tables even when the decree has problems, so one run reports all.
     library_ref = raw.get("dasar_hukum", Decree.model_fields["dasar_hukum"].default)
-    plan_ref = raw.get("rencana_aksi", Decree.model_fields["rencana_aksi"].default)
     if isinstance(library_ref, str):
         library_path = case_dir / library_ref
         mengingat = _resolve_mengingat(raw.get("mengingat"), library_path, decree_path, lines, problems, font)
         sources.append(library_path)
-    if isinstance(plan_ref, str):
-        plan_path = case_dir / plan_ref
-        plan = read_plan(plan_path, problems, font)
-        sources.append(plan_path)
+    specs = decree.daftar_lampiran if decree is not None else _specs_as_typed(case_dir, raw, font)
+    tables, table_files = read_tables(case_dir, specs, problems, font, decree_path, lines)
+    sources += table_files
     offices: tuple[KantorBatch, ...] = ()
     offices_path = case_dir / OFFICES_FILE
     if offices_path.is_file():
@@ -247,22 +245,70 @@ def load_yaml_case(case_dir: Path) -> Case:
         directory=case_dir,
         decree=decree,
         mengingat=mengingat,
-        plan=plan,
-        sources=tuple(p.resolve() for p in sources),
+        tables=tables,
+        sources=tuple(dict.fromkeys(p.resolve() for p in sources)),
         offices=offices,
         form="yaml",
     )
 
 
-def read_plan(path: Path, problems: list[Problem], font: str = printable.DEFAULT_FONT) -> RencanaAksi:
-    """Read the plan sheet of the YAML form's plan workbook; append every problem (by cell)."""
-    book = open_workbook(path, problems)
-    if book is None:
-        return RencanaAksi(())
-    sheet = find_sheet(book, path, PLAN_SHEET, problems)
-    if sheet is None:
-        return RencanaAksi(())
-    return plan_from_sheet(sheet, str(path), problems, font)
+def _specs_as_typed(case_dir: Path, raw: dict, font: str) -> tuple[LampiranSpec | None, ...]:
+    """The lampiran of a decree that did not validate, as far as each can be read, so that the
+    tables' own problems are reported in the same run (None: a lampiran whose declaration has
+    problems of its own)."""
+    listed = raw.get("lampiran")
+    if isinstance(listed, list):
+        specs: list[LampiranSpec | None] = []
+        for item in listed:
+            try:
+                specs.append(LampiranSpec.model_validate(item, context=printable.context(font)))
+            except ValidationError:
+                specs.append(None)
+        return tuple(specs)
+    plan_ref = raw.get("rencana_aksi") or PLAN_FILE
+    # a case from before the list: its plan, unless it has none at all (neither named nor there)
+    if listed is None and isinstance(plan_ref, str) and ("rencana_aksi" in raw or (case_dir / plan_ref).exists()):
+        return (LampiranSpec.model_construct(judul="-", jenis="tabel", data=plan_ref, sheet=PLAN_SHEET),)
+    return ()
+
+
+def read_tables(
+    case_dir: Path,
+    specs: tuple[LampiranSpec | None, ...],
+    problems: list[Problem],
+    font: str,
+    decree_path: Path | None = None,
+    lines: dict[tuple, int] | None = None,
+) -> tuple[tuple[TableData | None, ...], list[Path]]:
+    """The rows of each table lampiran, from the workbook and sheet it names (each workbook
+    opened once); the workbooks read."""
+    books: dict[Path, object] = {}
+    tables: list[TableData | None] = []
+    used: dict[tuple[Path, str], int] = {}  # (workbook, sheet) -> the lampiran that reads it
+    for index, spec in enumerate(specs):
+        if spec is None or spec.jenis != "tabel":
+            tables.append(None)
+            continue
+        path = case_dir / spec.data_file()
+        where = (path.resolve(), spec.sheet_name(index).casefold())
+        if where in used:
+            loc = ("lampiran", index, "sheet")
+            place = key_place(decree_path, loc, lines) if decree_path and lines else Place(str(path))
+            problems.append(problem("lampiran.sheet_twice", place, sheet=spec.sheet_name(index), n=used[where] + 1))
+            tables.append(None)
+            continue
+        used[where] = index
+        if path not in books:
+            books[path] = open_workbook(path, problems)
+        book = books[path]
+        sheet = find_sheet(book, path, spec.sheet_name(index), problems) if book is not None else None
+        if sheet is None:
+            tables.append(RencanaAksi(()) if spec.is_plan else None)
+        elif spec.is_plan:
+            tables.append(plan_from_sheet(sheet, str(path), problems, font))
+        else:
+            tables.append(table_from_sheet(sheet, str(path), spec.columns, problems, font))
+    return tuple(tables), list(books)
 
 
 def read_offices_yaml(
@@ -371,11 +417,30 @@ def yaml_case_writer(case: Case, dest: Path, library: Path | None = None) -> Cal
             isinstance(existing.get(k), str) and existing[k].strip().rstrip(";") == t for k, t in pairs
         ):
             library_ref = os.path.relpath(library, dest)
-    data = case.decree.model_dump(mode="python", exclude_none=True)
-    data["rencana_aksi"] = PLAN_FILE
+    data = case.decree.model_dump(mode="python", exclude_none=True, exclude={"lampiran", "judul_lampiran"})
+    data.pop("rencana_aksi", None)
+    tables_book: Any = None
+    if case.decree.only_plan:  # as every case was written before the list of lampiran
+        data["judul_lampiran"] = case.lampiran[0].judul
+        data["rencana_aksi"] = PLAN_FILE
+        tables_file = PLAN_FILE
+        tables_book = build_plan_workbook(case.plan)
+    else:
+        specs, tables = list(case.lampiran), list(case.tables)
+        names = sheet_names(specs)
+        data["lampiran"] = []
+        for index, spec in enumerate(specs):
+            entry = spec.model_dump(mode="python", exclude_none=True, exclude=STORAGE)
+            if spec.jenis == "tabel":
+                entry["data"], entry["sheet"] = TABLES_FILE, names[index]
+            data["lampiran"].append(entry)
+        tables_file = TABLES_FILE
+        if any(spec.jenis == "tabel" for spec in specs):
+            tables_book = build_tables_workbook(specs, tables, names)
     data["dasar_hukum"] = library_ref or LIBRARY_FILE
     if data.get("profil") == Decree.model_fields["profil"].default.model_dump(exclude_none=True):
         data["profil"] = {}
+    data = {key: data[key] for key in Decree.model_fields if key in data}  # the keys in the model's order
     header = (
         "# Keputusan dalam bentuk YAML (docs/data-format.md). Nomor, huruf, ordinal diktum, butir\n"
         "# Menimbang terakhir dan diktum penutup dihasilkan oleh alat, tidak diketik di sini.\n"
@@ -391,12 +456,12 @@ def yaml_case_writer(case: Case, dest: Path, library: Path | None = None) -> Cal
             "# Kantor-kantor dalam satu batch; isian yang tidak ditulis mengikuti keputusan.yaml.\n"
             + _yaml_dump({"kantor": [o.model_dump(mode="python", exclude_none=True) for o in case.offices]})
         )
-    book = build_plan_workbook(case.plan)
 
     def write(folder: Path) -> None:
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
-        book.save(folder / PLAN_FILE)
+        if tables_book is not None:
+            tables_book.save(folder / tables_file)
 
     return write
 

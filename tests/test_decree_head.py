@@ -283,8 +283,11 @@ def test_round_trip_keeps_every_head_setting(tmp_path):
     convert_case(tmp_path / "yaml", tmp_path / "wb2")
     for folder in ("wb", "yaml", "wb2"):
         assert case_content(load_case(tmp_path / folder)) == case_content(original), folder
-    form = {"dasar_hukum", "rencana_aksi"}
-    assert load_case(tmp_path / "wb2").decree.model_dump(exclude=form) == original.decree.model_dump(exclude=form)
+    # the workbook lists its lampiran (sheet Lampiran) where this case gives its one plan's title
+    form = {"dasar_hukum", "rencana_aksi", "judul_lampiran", "lampiran"}
+    again = load_case(tmp_path / "wb2").decree
+    assert again.model_dump(exclude=form) == original.decree.model_dump(exclude=form)
+    assert [s.judul for s in again.daftar_lampiran] == [s.judul for s in original.decree.daftar_lampiran]
     sheet = openpyxl.load_workbook(tmp_path / "wb" / "keputusan.xlsx")[DECREE_SHEET]
     assert [sheet.cell(row=r, column=2).value for r in _rows(sheet, "Kop Surat")] == original.decree.kantor.kop
     assert [sheet.cell(row=r, column=2).value for r in _rows(sheet, "Penerbit Keputusan")] == ["pejabat"]
@@ -294,8 +297,9 @@ def test_init_from_keeps_the_head(tmp_path):
     init_case(tmp_path / "baru", PTUN)
     again = load_case(tmp_path / "baru").decree
     original = load_case(PTUN).decree
-    form = {"dasar_hukum", "rencana_aksi"}
+    form = {"dasar_hukum", "rencana_aksi", "judul_lampiran", "lampiran"}  # the lampiran: their own sheet
     assert again.model_dump(exclude=form) == original.model_dump(exclude=form)
+    assert [s.judul for s in again.daftar_lampiran] == [s.judul for s in original.daftar_lampiran]
 
 
 def test_init_writes_the_head_rows_with_hints_and_dropdowns(tmp_path):

@@ -189,7 +189,7 @@ def ntb():
 
 def with_plan(case, plan: RencanaAksi, **profil):
     decree = case.decree.model_copy(update={"profil": case.decree.profil.model_copy(update=profil)})
-    return dataclasses.replace(case, plan=plan, decree=decree)
+    return dataclasses.replace(case, tables=(plan,), decree=decree)  # a case of one plan
 
 
 def lay_out(case, pool, folder: Path, **kwargs):

@@ -15,7 +15,7 @@ from generator.cases import convert_case, init_case
 from generator.cli import main
 from generator.content import case_content
 from generator.load import load_case
-from generator.schema import DECREE_FIELDS, KANTOR_SHEET, MENGINGAT_SHEET, PETUNJUK_SHEET, PLAN_SHEET
+from generator.schema import DECREE_FIELDS, KANTOR_SHEET, LAMPIRAN_SHEET, MENGINGAT_SHEET, PETUNJUK_SHEET, PLAN_SHEET
 from tests.conftest import NTB_CASE, ROOT
 
 KECIL = ROOT / "tests" / "fixtures" / "kecil"
@@ -73,11 +73,20 @@ def _leaf_paths(model, prefix=()):
 def test_every_decree_setting_has_its_row_in_the_workbook():
     """A setting the workbook cannot hold would be lost by convert-case and by init --from."""
     from generator.content import FORM_FIELDS
-    from generator.model import Decree
+    from generator.model import Anggota, Decree, Kolom, LampiranSpec
+    from generator.schema import ANGGOTA_KEYS, KOLOM_COLUMNS, LAMPIRAN_COLUMNS
 
     rows = {field.path for field in DECREE_FIELDS}
-    missing = [path for path in _leaf_paths(Decree) if path not in rows and path[0] not in FORM_FIELDS]
+    # the lampiran have sheets of their own (below)
+    missing = [path for path in _leaf_paths(Decree) if path not in rows and path[0] not in FORM_FIELDS | {"lampiran"}]
     assert missing == []
+    # a lampiran's settings are columns of the Lampiran sheet; its members and prose, the rows of its
+    # own sheet; `data` is the YAML form's workbook of its rows
+    # (the Kolom column holds a preset's name, `bentuk`, or names the sheet of its columns, `kolom`)
+    expected = {key for _, key, _ in LAMPIRAN_COLUMNS} | {"bentuk", "anggota", "isi", "data"}
+    assert set(LampiranSpec.model_fields) == expected
+    assert set(Kolom.model_fields) == {key for _, key, _ in KOLOM_COLUMNS}
+    assert set(Anggota.model_fields) == set(ANGGOTA_KEYS)
 
 
 def test_signing_and_template_settings_survive_both_conversions(case_copy):
@@ -97,7 +106,10 @@ def test_signing_and_template_settings_survive_both_conversions(case_copy):
 def test_init_from_existing_case_fills_every_sheet(tmp_path):
     path = init_case(tmp_path / "kpu-ntb-2023", NTB_CASE)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[:5] == ["Keputusan", MENGINGAT_SHEET, PLAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET]
+    sheets = ["Keputusan", MENGINGAT_SHEET, LAMPIRAN_SHEET, PLAN_SHEET, KANTOR_SHEET, PETUNJUK_SHEET]
+    assert book.sheetnames[:6] == sheets
+    listed = [cell.value for cell in book[LAMPIRAN_SHEET][2]]
+    assert listed[:4] == [load_case(NTB_CASE).decree.judul_lampiran, "tabel", "rencana-aksi-bulanan", PLAN_SHEET]
     decree = book["Keputusan"]
     assert decree.cell(row=_label_row(decree, "Nomor Urut"), column=2).value == 19
     assert decree.cell(row=_label_row(decree, "Tanggal Ditetapkan"), column=2).value == dt.datetime(2022, 1, 17)
@@ -159,7 +171,6 @@ def _fill_starter(path: Path) -> None:
         "Klasifikasi": "ORT.07",
         "Tahun": 2024,
         "Tentang": "Rencana Aksi Reformasi Birokrasi Tahun 2024",
-        "Judul Lampiran": "Rencana Aksi Reformasi Birokrasi di Lingkungan Sekretariat Tahun 2024",
         "Menimbang": "bahwa perlu menyusun Rencana Aksi Reformasi Birokrasi Tahun 2024;",
         "Diktum": "Menetapkan Rencana Aksi sebagaimana tercantum dalam Lampiran.",
         "Tanggal Ditetapkan": dt.datetime(2024, 1, 15),
@@ -171,6 +182,7 @@ def _fill_starter(path: Path) -> None:
     for label, value in values.items():
         decree.cell(row=_label_row(decree, label), column=2, value=value)
     book[MENGINGAT_SHEET].append(["Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum", None])
+    book[LAMPIRAN_SHEET]["A2"] = "Rencana Aksi Reformasi Birokrasi di Lingkungan Sekretariat Tahun 2024"
     plan = book[PLAN_SHEET]
     plan.append(
         ["Manajemen Perubahan", "Tim Reformasi Birokrasi", "Pembentukan Tim", "SK Tim", "x", "x", *[None] * 10, None]
@@ -208,7 +220,7 @@ def test_starter_opens_in_libreoffice_keeps_dropdowns_and_validates(tmp_path):
         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     resaved = openpyxl.load_workbook(out / "keputusan.xlsx")
-    assert {"Keputusan", "Mengingat", "Rencana Aksi", "Kantor", "Petunjuk"} <= set(resaved.sheetnames)
+    assert {"Keputusan", "Mengingat", "Lampiran", "Rencana Aksi", "Kantor", "Petunjuk"} <= set(resaved.sheetnames)
     plan_checks = {dv.formula1 for dv in resaved[PLAN_SHEET].data_validations.dataValidation}
     assert '"x"' in plan_checks and any("Daftar" in (f or "") for f in plan_checks)
     assert any(dv.type == "date" for dv in resaved["Keputusan"].data_validations.dataValidation)

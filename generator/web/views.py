@@ -24,7 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..errors import DataError, KeputusanError
 from ..messages import Lang, error_text, say, web_text
+from ..model import MAX_LAMPIRAN
 from ..render import VARIANTS
+from ..revisions import lampiran_docx_suffix
 from . import access, audit, paths, problems, uploads
 from .forms import FileForm, NewCaseForm
 from .models import AuditEvent, Case, Job, SignedCopy, Upload
@@ -36,7 +38,9 @@ WORKBOOK = "keputusan.xlsx"
 REVISION_FILES = {
     f"{variant}{suffix}": f"{variant}{suffix}"
     for variant in VARIANTS
+    # a decree of several lampiran has a Word file for each (-lampiran-1.docx ...)
     for suffix in (".pdf", "-keputusan.docx", "-lampiran.docx", ".signing.json")
+    + tuple(lampiran_docx_suffix(i, MAX_LAMPIRAN) for i in range(MAX_LAMPIRAN))
 }
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
