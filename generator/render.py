@@ -705,7 +705,7 @@ def _cell_margins(tbl) -> int:
         el = None if found is None else found.find(qn(f"w:{side}"))
         if el is None and found is not None:
             el = found.find(qn(f"w:{alternative}"))
-        total += int(el.get(qn("w:w"), "108")) if el is not None else 108
+        total += int(el.get(qn("w:w"), _CELL_MARGIN)) if el is not None else _CELL_MARGIN
     return total
 
 
