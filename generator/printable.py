@@ -33,9 +33,11 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_FONT = "Bookman Old Style"
 _LINE_BREAKS = "\t\n\r"  # kept in a text: docxtpl and LibreOffice print them as white space
@@ -165,21 +167,31 @@ def _font_file(font: str, style: str) -> str | None:
     return f"{path.strip()}\n{index.strip() or 0}\n{family.strip()}"
 
 
-@functools.lru_cache(maxsize=32)
-def _cmap(found: str) -> frozenset[int] | None:
-    """The characters of the font fontconfig found: `file\nindex\nfamily` (index: in a collection)."""
+def _read_face(found: str, read: Callable[[Any], T], warning: str, also: tuple[type[Exception], ...] = ()) -> T | None:
+    """`read` applied to the font fontconfig found (`file\nindex\nfamily`, index: in a
+    collection), opened lazily; None when it cannot be read, logged as `warning` % (path, error)."""
     from fontTools.ttLib import TTFont, TTLibError
 
     path, index = found.split("\n")[:2]
     try:
-        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as font:
-            # glyphs numbered, not named: the names of a CFF font (TeX Gyre Bonum) come from its
-            # CFF table, whose parsing (and import) was most of the 0.13 CPU-s this took
-            font.setGlyphOrder([f"g{i}" for i in range(font["maxp"].numGlyphs)])
-            table = font.getBestCmap()
-    except (OSError, TTLibError, AssertionError, KeyError) as exc:
-        log.warning("cannot read the characters of %s (%s): texts are not checked against it", path, exc)
+        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as face:
+            return read(face)
+    except (OSError, TTLibError, AssertionError, KeyError, *also) as exc:
+        log.warning(warning, path, exc)
         return None
+
+
+def _best_cmap(face: Any) -> dict[int, str] | None:
+    # glyphs numbered, not named: the names of a CFF font (TeX Gyre Bonum) come from its
+    # CFF table, whose parsing (and import) was most of the 0.13 CPU-s this took
+    face.setGlyphOrder([f"g{i}" for i in range(face["maxp"].numGlyphs)])
+    return face.getBestCmap()
+
+
+@functools.lru_cache(maxsize=32)
+def _cmap(found: str) -> frozenset[int] | None:
+    """The characters of the font fontconfig found."""
+    table = _read_face(found, _best_cmap, "cannot read the characters of %s (%s): texts are not checked against it")
     return frozenset(table) if table else None
 
 
@@ -200,22 +212,17 @@ def text_width(text: str, font: str, size: float) -> float | None:
 @functools.lru_cache(maxsize=32)
 def _advances(font: str) -> tuple[dict[int, int], int, int] | None:
     """(advance width by character, units per em, the width of 'M' for characters it lacks)."""
-    from fontTools.ttLib import TTFont, TTLibError
-
     found = _font_file(font, "regular")
-    if found is None:
+    read = None if found is None else _read_face(found, _width_tables, "cannot read the widths of %s (%s)")
+    if read is None:
         return None
-    path, index = found.split("\n")[:2]
-    try:
-        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as face_file:
-            cmap = face_file.getBestCmap() or {}
-            metrics = face_file["hmtx"].metrics
-            units = int(face_file["head"].unitsPerEm)
-    except (OSError, TTLibError, AssertionError, KeyError) as exc:
-        log.warning("cannot read the widths of %s (%s)", path, exc)
-        return None
+    cmap, metrics, units = read
     widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
     return widths, units, widths.get(ord("M"), units)
+
+
+def _width_tables(face: Any) -> tuple[dict[int, str], dict[str, tuple[int, int]], int]:
+    return face.getBestCmap() or {}, face["hmtx"].metrics, int(face["head"].unitsPerEm)
 
 
 def advance_widths(font: str) -> tuple[dict[int, int], int] | None:
@@ -229,24 +236,19 @@ def advance_widths(font: str) -> tuple[dict[int, int], int] | None:
 def line_height(font: str) -> float | None:
     """Height of a line of single spacing in the regular face of `font`, in em: the largest of
     its vertical metrics (hhea, OS/2 typographic and Windows), as LibreOffice may use any."""
-    from fontTools.ttLib import TTFont, TTLibError
-
     found = _font_file(font, "regular")
     if found is None:
         return None
-    path, index = found.split("\n")[:2]
-    try:
-        with TTFont(path, lazy=True, fontNumber=int(index) if index.isdigit() else 0) as face_file:
-            units = int(face_file["head"].unitsPerEm)
-            hhea = face_file["hhea"]
-            heights = [hhea.ascent - hhea.descent + hhea.lineGap]
-            os2 = face_file.get("OS/2")
-            if os2 is not None:
-                heights += [
-                    os2.usWinAscent + os2.usWinDescent,
-                    os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap,
-                ]
-    except (OSError, TTLibError, AssertionError, KeyError, AttributeError) as exc:
-        log.warning("cannot read the line height of %s (%s)", path, exc)
-        return None
-    return max(heights) / units
+    return _read_face(found, _line_height, "cannot read the line height of %s (%s)", also=(AttributeError,))
+
+
+def _line_height(face: Any) -> float:
+    hhea = face["hhea"]
+    heights = [hhea.ascent - hhea.descent + hhea.lineGap]
+    os2 = face.get("OS/2")
+    if os2 is not None:
+        heights += [
+            os2.usWinAscent + os2.usWinDescent,
+            os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap,
+        ]
+    return max(heights) / int(face["head"].unitsPerEm)
