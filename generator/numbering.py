@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -370,11 +370,13 @@ def _slices(plan, pieces: Pieces) -> list[_Slice]:
     return slices
 
 
-def _count_spans(rows: list[dict]) -> None:
-    for group in GROUP_COLUMNS:
+def _count_spans(rows: list[dict], groups: Iterable[str | int] = GROUP_COLUMNS) -> None:
+    """`span` of every row: for each group it opens, the number of rows the group covers."""
+    for row in rows:
+        row.setdefault("span", {})
+    for group in groups:
         opener = None
         for row in rows:
-            row.setdefault("span", {})
             if group in row["starts"]:
                 opener = row
                 row["span"][group] = 1
@@ -547,15 +549,5 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
             cells.append(text)
             labels.append(f"{label}." if label else "")
         out.append({"cells": cells, "labels": labels, "starts": sorted(starts), "marks": marks, "merged": merged})
-    for g in groups:
-        opener = None
-        for row_dict in out:
-            row_dict.setdefault("span", {})
-            if g in row_dict["starts"]:
-                opener = row_dict
-                row_dict["span"][g] = 1
-            elif opener is not None:
-                opener["span"][g] += 1
-    for row_dict in out:
-        row_dict.setdefault("span", {})
+    _count_spans(out, groups)
     return out
