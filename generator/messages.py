@@ -2187,6 +2187,43 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
         "id": ("kegiatan '{kegiatan}' tidak memiliki sub kegiatan {letter}", "kegiatan itu baru dalam batch ini"),
         "en": ("kegiatan '{kegiatan}' has no sub-kegiatan {letter}", "it is new in this batch"),
     },
+    "change.no_lampiran": {
+        "id": (
+            "kasus dasar tidak memiliki lampiran '{ref}'; lampirannya: {known}",
+            "sebut lampirannya dengan nomornya (1, 2, … atau I, II, …), nama sheet-nya, atau judulnya",
+        ),
+        "en": (
+            "the base case has no lampiran '{ref}'; its lampiran: {known}",
+            "name the lampiran by its number (1, 2, … or I, II, …), its sheet or its title",
+        ),
+    },
+    "change.no_lampiran_none": {
+        "id": ("kasus dasar tidak memiliki lampiran, jadi juga tidak memiliki lampiran '{ref}'", "hapus perubahan ini"),
+        "en": ("the base case has no lampiran, so no lampiran '{ref}' either", "remove this change"),
+    },
+    "change.not_a_plan": {
+        "id": (
+            "{name} ('{ref}') kasus dasar bukan rencana aksi bulanan ({kind}); perubahan baris rencana_aksi hanya "
+            "berlaku untuk rencana aksi bulanan",
+            "sebut lampiran rencana aksi bulanan ({plans}), atau ubah baris lampiran itu di kasus dasar",
+        ),
+        "en": (
+            "{name} ('{ref}') of the base case is no monthly plan ({kind}); rencana_aksi changes rows of a "
+            "monthly plan only",
+            "name a monthly plan lampiran ({plans}), or change that lampiran's rows in the base case",
+        ),
+    },
+    "change.not_a_plan_none": {
+        "id": (
+            "{name} ('{ref}') kasus dasar bukan rencana aksi bulanan ({kind}), dan kasus dasar tidak memiliki rencana "
+            "aksi bulanan",
+            "hapus perubahan ini, atau ubah baris lampiran itu di kasus dasar",
+        ),
+        "en": (
+            "{name} ('{ref}') of the base case is no monthly plan ({kind}), and the base case has none",
+            "remove this change, or change that lampiran's rows in the base case",
+        ),
+    },
     "change.drops_all": {
         "id": ("perubahan ini menghapus semua baris rencana aksi", "sisakan paling sedikit satu baris"),
         "en": ("the changes drop every plan row", "keep at least one row"),
