@@ -46,7 +46,14 @@ from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
 from .model import Case, RencanaAksi
-from .render import PIECE_SHARE, Variant, lampiran_table_rows, render_lampiran, table_rows_of
+from .render import (
+    PIECE_SHARE,
+    Variant,
+    declared_table_rows,
+    lampiran_table_rows,
+    render_lampiran,
+    table_rows_of,
+)
 from .schema import WORKBOOK_FILE
 
 log = logging.getLogger(__name__)
@@ -277,9 +284,9 @@ def _where(case: Case, templates: Path, share: float, row: int, lampiran: int = 
     if case.lampiran[lampiran].is_plan:
         rows = lampiran_table_rows(case, piece_share=share, templates=templates, lampiran=lampiran)
         source = rows[row]["source"] if 0 <= row < len(rows) else ""
-    else:  # a declared table's rows are printed one for one
-        typed = table_rows_of(case, lampiran)
-        source = typed[row].source if 0 <= row < len(typed) else ""
+    else:
+        printed = declared_table_rows(case, lampiran, piece_share=share, templates=templates)
+        source = printed[row]["source"] if 0 <= row < len(printed) else ""
     if "!" in source:
         book = WORKBOOK_FILE if case.form == "workbook" else case.lampiran[lampiran].data_file()
         return f"{book}, {source}"
