@@ -582,8 +582,8 @@ def table_rows(
         data = typed[piece.row]
         new_page = i in page_starts
         starts = set(piece.opens) | (set(groups) if new_page else set())
-        cells: list[str] = []
-        labels: list[str] = []
+        printed_cells: list[str] = []
+        printed_labels: list[str] = []
         for p, (c, _) in enumerate(printed):
             column = columns[c]
             text = label = ""
@@ -607,8 +607,8 @@ def table_rows(
                 if column.jenis == "butir":
                     first = data["labels"][p]
                     label = first if piece.piece == 0 else (" " if first else "")
-            cells.append(text)
-            labels.append(label)
+            printed_cells.append(text)
+            printed_labels.append(label)
         if new_page:
             joined: tuple = ()
         elif piece.piece > 0:
@@ -617,8 +617,8 @@ def table_rows(
             joined = tuple(g for g, (number, _) in piece.opens.items() if number > 0)
         out.append(
             {
-                "cells": cells,
-                "labels": labels,
+                "cells": printed_cells,
+                "labels": printed_labels,
                 "starts": sorted(starts),
                 "marks": list(data["marks"]),
                 "merged": merged,
