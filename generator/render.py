@@ -395,9 +395,9 @@ def render_lampiran(
             declared = sum(columns[c].lebar for c, _ in numbering.printed_columns(columns))  # mm on F4
             scale = text_width / Mm(declared).twips if columns else 1.0
             if spec.jenis != "prosa":  # cut as `_pieces` cuts the plan's texts, by these widths
-                pieces = _cell_pieces(case, columns, widths, _cell_margins(plan), piece_share, spec.landscape)
+                cell_pieces = _cell_pieces(case, columns, widths, _cell_margins(plan), piece_share, spec.landscape)
                 typed = table_rows_of(case, lampiran)
-                rows[:] = numbering.table_rows(columns, typed, page_starts | page_breaks, pieces)
+                rows[:] = numbering.table_rows(columns, typed, page_starts | page_breaks, cell_pieces)
         _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
         if spec.is_plan:
