@@ -24,6 +24,7 @@ import click
 from . import __version__, logs
 from .errors import FileSystemError, KeputusanError
 from .messages import CATALOGUE, LANGS, Message, error_text, language, say
+from .model import STARTER_LAMPIRAN
 from .render import VARIANTS, Variant
 
 # How `main` shows errors and where the log goes: set by the options every command takes.
@@ -37,10 +38,6 @@ def _reset_show() -> None:
 # English until `main` starts: what click words while this module is imported (the names of the
 # path types) stays click's own text, said in the run's language when shown
 _SHOW.update(lang="en", verbose=False, log_file=None, case="")
-
-
-# what `init --lampiran` offers: a table preset, a table of its own columns, members, prose, or none
-INIT_LAMPIRAN = ("rencana-aksi-bulanan", "rencana-aksi-triwulan", "tabel", "anggota", "prosa", "tanpa")
 
 
 def _say(code: str, /, **params: Any) -> str:
@@ -342,7 +339,7 @@ def _lampiran_summary(case) -> str:
     "--lampiran",
     "lampiran",
     multiple=True,
-    type=click.Choice(INIT_LAMPIRAN),
+    type=click.Choice(STARTER_LAMPIRAN),
     help=_help("init.lampiran"),
 )
 def init(case_dir: Path, source: Path | None, lampiran: tuple[str, ...]) -> None:

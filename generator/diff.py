@@ -17,6 +17,7 @@ from typing import Any
 
 from . import numbering
 from .messages import Lang, say
+from .model import PERIODS, PRESET_BULANAN, PRESETS, Kolom
 from .numbering import BULAN
 
 Words = list[tuple[str, str]]  # ("=", "same words"), ("-", "removed words"), ("+", "added words")
@@ -284,13 +285,135 @@ def _compare_lampiran(old: dict, new: dict) -> list[Change]:
     tables = [{t["lampiran"]: t for t in side.get("tabel_lampiran", [])} for side in (old, new)]
     for number in sorted(set(tables[0]) | set(tables[1])):
         name = numbering.lampiran_name(number - 1, max(count, number))
-        rows = [
-            [" | ".join(v for v in row.values() if v) for row in side.get(number, {}).get("baris", [])]
-            for side in tables
-        ]
-        changes += _compare_items("lampiran", f"{name} › baris", *rows)
+        specs = after if number in tables[1] else before  # the columns of the newer side that has it
+        spec = specs[number - 1] if number <= len(specs) else {}
+        rows = [side.get(number, {}).get("baris", []) for side in tables]
+        changes += _compare_table(name, _columns_of(spec), *rows)
         plans = [side.get(number, {}).get("rencana_aksi", []) for side in tables]
         changes += [replace(c, section="lampiran", subject=f"{name} › {c.subject}") for c in _compare_plan(*plans)]
+    return changes
+
+
+def _columns_of(spec: dict) -> tuple[Kolom, ...]:
+    """The declared columns of a table lampiran as its snapshot gives them (a preset by name)."""
+    if spec.get("kolom"):
+        return tuple(Kolom.model_validate(column) for column in spec["kolom"])
+    return PRESETS.get(spec.get("bentuk") or PRESET_BULANAN, ())
+
+
+@dataclass
+class _Row:
+    """A row of a declared table, its groups resolved: a blank group cell is the group above."""
+
+    path: tuple[str, ...]  # the groups declared before its item, outermost first
+    item: str  # what the row is: its item (butir), else all its other cells
+    cells: dict[str, str]  # every other column, by its heading: groups after the item, texts, periods
+
+
+def _row_parts(columns: tuple[Kolom, ...]) -> tuple[list[Kolom], Kolom | None, list[Kolom]]:
+    """What names a row (the groups declared before its item, and the item) and what it holds."""
+    item_at = next((i for i, c in enumerate(columns) if c.jenis == "butir"), len(columns))
+    groups = [c for c in columns[:item_at] if c.jenis == "kelompok"]
+    item = columns[item_at] if item_at < len(columns) else None
+    others = [c for i, c in enumerate(columns) if c.sheet_headers and i != item_at and c not in groups]
+    return groups, item, others
+
+
+def _resolved_rows(columns: tuple[Kolom, ...], rows: list[dict]) -> list[_Row]:
+    groups, item, others = _row_parts(columns)
+    current: dict[str, str] = {}
+    out = []
+    for row in rows:
+        for column in columns:
+            if column.jenis == "kelompok" and row.get(column.header):
+                current[column.header] = row[column.header]
+        cells = {}
+        for column in others:
+            if column.jenis == "kelompok":
+                cells[column.judul] = current.get(column.header, "")
+            elif column.jenis == "periode":
+                cells[column.judul] = _period_text(column, row)
+            else:
+                cells[column.judul] = row.get(column.header) or ""
+        path = tuple(current.get(c.header, "") for c in groups)
+        text = (row.get(item.header) or "") if item else " | ".join(v for v in cells.values() if v)
+        out.append(_Row(path, text, cells))
+    return out
+
+
+def _period_text(column: Kolom, row: dict) -> str:
+    """A period column's cells in one text: the marked periods, or each period's value."""
+    subs = PERIODS[column.periode or "bulan"]
+    values = [(sub, row.get(header) or "") for sub, header in zip(subs, column.sheet_headers)]
+    if column.marks:
+        return ", ".join(sub for sub, value in values if value) or "-"
+    return "; ".join(f"{sub}: {value}" for sub, value in values if value) or "-"
+
+
+def _compare_table(name: str, columns: tuple[Kolom, ...], old_rows: list[dict], new_rows: list[dict]) -> list[Change]:
+    """The rows of a declared table by what they are, as the monthly plan's: a group renamed, a
+    row added, removed, moved or reworded, a cell changed, each once, wherever it stands."""
+    changes: list[Change] = []
+    old, new = _resolved_rows(columns, old_rows), _resolved_rows(columns, new_rows)
+    groups = [c for c in columns if c.jenis == "kelompok"][
+        : len(new[0].path) if new else len(old[0].path) if old else 0
+    ]
+    # groups renamed, level by level, within their (renamed) parent
+    for level, column in enumerate(groups):
+        for parent in _unique(r.path[:level] for r in new):
+            before = _unique(r.path[level] for r in old if r.path[:level] == parent)
+            after = _unique(r.path[level] for r in new if r.path[:level] == parent)
+            renames = _renames(before, after)
+            for a, b in renames.items():
+                subject = " › ".join((name, *parent, column.judul.capitalize()))
+                changes.append(Change("lampiran", "renamed", subject, a, b, word_diff(a, b)))
+            old = [
+                replace(r, path=(*parent, renames.get(r.path[level], r.path[level]), *r.path[level + 1 :]))
+                if r.path[:level] == parent
+                else r
+                for r in old
+            ]
+
+    def where(row: _Row) -> str:
+        return " › ".join((name, *(p for p in row.path if p)))
+
+    matcher = difflib.SequenceMatcher(
+        a=[(r.path, r.item) for r in old], b=[(r.path, r.item) for r in new], autojunk=False
+    )
+    pairs: list[tuple[_Row, _Row]] = []
+    removed: list[_Row] = []
+    added: list[_Row] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pairs += list(zip(old[i1:i2], new[j1:j2]))
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        for o in list(olds):  # reworded: the most similar new row of the same groups
+            best = max((n for n in news if n.path == o.path), key=lambda n: _similar(o.item, n.item), default=None)
+            if best is not None and _similar(o.item, best.item) >= 0.4:
+                pairs.append((o, best))
+                olds.remove(o)
+                news.remove(best)
+        removed += olds
+        added += news
+    for o in list(removed):  # the same row under other groups: moved, not removed and added
+        same = next((n for n in added if n.item == o.item), None)
+        if same is not None:
+            removed.remove(o)
+            added.remove(same)
+            changes.append(Change("lampiran", "moved", f"{where(same)} › {same.item}", where(o), where(same)))
+            pairs.append((o, same))
+    for o, n in pairs:
+        if o.item != n.item:
+            changes.append(Change("lampiran", "reworded", where(n), o.item, n.item, word_diff(o.item, n.item)))
+        for heading in n.cells:
+            a, b = o.cells.get(heading, ""), n.cells[heading]
+            if a != b:
+                long = max(len(a), len(b)) > 40
+                subject = f"{where(n)} › {n.item} › {heading}"
+                changes.append(Change("lampiran", "changed", subject, a, b, word_diff(a, b) if long else []))
+    changes += [Change("lampiran", "removed", where(r), old=r.item) for r in removed]
+    changes += [Change("lampiran", "added", where(r), new=r.item) for r in added]
     return changes
 
 

@@ -1105,8 +1105,39 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "web.new.title_example": {"id": "mis. Rencana Aksi RB 2023", "en": "e.g. Rencana Aksi RB 2023"},
     "web.new.source": {"id": "Mulai dari", "en": "Start from"},
     "web.new.source_empty": {"id": "workbook kosong", "en": "an empty workbook"},
+    "web.new.lampiran.heading": {"id": "Lampiran", "en": "Lampiran"},
+    "web.new.lampiran.help": {
+        "id": "Pilih lampiran yang dimuat workbook baru, berurutan. Pilih “— tidak ada —” pada "
+        "Lampiran I untuk keputusan tanpa lampiran. Bila mulai dari keputusan lain, lampirannya diambil dari "
+        "keputusan itu.",
+        "en": "Choose the lampiran the new workbook holds, in order. Choose “— none —” as "
+        "Lampiran I for a decree without lampiran. When starting from another decree, its lampiran are taken.",
+    },
+    "web.new.lampiran.slot": {"id": "Lampiran {numeral}", "en": "Lampiran {numeral}"},
+    "web.new.lampiran.none": {"id": "— tidak ada —", "en": "— none —"},
+    "web.new.lampiran.rencana-aksi-bulanan": {
+        "id": "Rencana aksi bulanan (bulan 1–12, seperti KPU)",
+        "en": "Monthly plan (months 1–12, as the KPU's)",
+    },
+    "web.new.lampiran.rencana-aksi-triwulan": {
+        "id": "Rencana aksi triwulanan (output, PIC, target TW I–IV)",
+        "en": "Quarterly plan (output, PIC, targets TW I–IV)",
+    },
+    "web.new.lampiran.tabel": {
+        "id": "Tabel dengan kolom sendiri (diatur di sheet Kolom)",
+        "en": "A table of its own columns (set in a Kolom sheet)",
+    },
+    "web.new.lampiran.anggota": {"id": "Susunan anggota tim", "en": "Members of a team"},
+    "web.new.lampiran.prosa": {
+        "id": "Uraian (BAB, bagian, paragraf)",
+        "en": "Prose (chapters, sections, paragraphs)",
+    },
     "web.new.submit": {"id": "Buat keputusan baru", "en": "Create the decree"},
     "web.new.invalid": {"id": "Tulis judulnya dulu.", "en": "Write a title first."},
+    "web.new.invalid_lampiran": {
+        "id": "Pilihan lampiran tidak dikenal. Pilih lampiran dari daftarnya.",
+        "en": "Unknown lampiran choice. Choose the lampiran from its list.",
+    },
     "web.new.failed": {
         "id": "Keputusan baru tidak dapat dibuat. Coba lagi; bila tetap gagal, hubungi bagian TI.",
         "en": "The new decree could not be created. Try again; if it keeps failing, call IT.",
@@ -2155,6 +2186,43 @@ CATALOGUE: dict[str, dict[str, str | tuple[str, str]]] = {
     "change.no_letter_new": {
         "id": ("kegiatan '{kegiatan}' tidak memiliki sub kegiatan {letter}", "kegiatan itu baru dalam batch ini"),
         "en": ("kegiatan '{kegiatan}' has no sub-kegiatan {letter}", "it is new in this batch"),
+    },
+    "change.no_lampiran": {
+        "id": (
+            "kasus dasar tidak memiliki lampiran '{ref}'; lampirannya: {known}",
+            "sebut lampirannya dengan nomornya (1, 2, … atau I, II, …), nama sheet-nya, atau judulnya",
+        ),
+        "en": (
+            "the base case has no lampiran '{ref}'; its lampiran: {known}",
+            "name the lampiran by its number (1, 2, … or I, II, …), its sheet or its title",
+        ),
+    },
+    "change.no_lampiran_none": {
+        "id": ("kasus dasar tidak memiliki lampiran, jadi juga tidak memiliki lampiran '{ref}'", "hapus perubahan ini"),
+        "en": ("the base case has no lampiran, so no lampiran '{ref}' either", "remove this change"),
+    },
+    "change.not_a_plan": {
+        "id": (
+            "{name} ('{ref}') kasus dasar bukan rencana aksi bulanan ({kind}); perubahan baris rencana_aksi hanya "
+            "berlaku untuk rencana aksi bulanan",
+            "sebut lampiran rencana aksi bulanan ({plans}), atau ubah baris lampiran itu di kasus dasar",
+        ),
+        "en": (
+            "{name} ('{ref}') of the base case is no monthly plan ({kind}); rencana_aksi changes rows of a "
+            "monthly plan only",
+            "name a monthly plan lampiran ({plans}), or change that lampiran's rows in the base case",
+        ),
+    },
+    "change.not_a_plan_none": {
+        "id": (
+            "{name} ('{ref}') kasus dasar bukan rencana aksi bulanan ({kind}), dan kasus dasar tidak memiliki rencana "
+            "aksi bulanan",
+            "hapus perubahan ini, atau ubah baris lampiran itu di kasus dasar",
+        ),
+        "en": (
+            "{name} ('{ref}') of the base case is no monthly plan ({kind}), and the base case has none",
+            "remove this change, or change that lampiran's rows in the base case",
+        ),
     },
     "change.drops_all": {
         "id": ("perubahan ini menghapus semua baris rencana aksi", "sisakan paling sedikit satu baris"),

@@ -314,6 +314,9 @@ PRESETS: dict[str, tuple[Kolom, ...]] = {
         {"judul": "TARGET", "jenis": "periode", "periode": "triwulan", "isi": "nilai", "nama": "Target", "lebar": 14},
     ),
 }
+# What a new case can start with (`keputusan init --lampiran`, the web's new decree): a table
+# preset, a table of its own columns, a member list, prose; `tanpa` is a decree without lampiran
+STARTER_LAMPIRAN: tuple[str, ...] = (*PRESETS, "tabel", "anggota", "prosa", "tanpa")
 # The member list of a team (jenis anggota): a table of fixed columns
 ANGGOTA_COLUMNS = _columns(
     {"judul": "NO", "jenis": "nomor", "lebar": 10},

@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from . import printable
+from . import numbering, printable
 from .errors import DataError, Problem
 from .limits import MAX_OFFICES
 from .load import load_case
@@ -84,6 +84,9 @@ class PlanChange(_Strict):
     indikator: Printed | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     bulan: list[int] | None = None
     keterangan: Printed | None = Field(default=None, max_length=MAX_TEXT)
+    # which lampiran of the base case it changes: its number (2, "II", "Lampiran II"), its sheet
+    # or its title; by default the first monthly plan
+    lampiran: int | Plain | None = None  # a number or name that names none is reported by office_case
 
     @field_validator("bulan")
     @classmethod
@@ -451,13 +454,14 @@ def office_case(batch: Batch, office: Office) -> Case:
         raise DataError([problem("office.number_part", here, part=missing[0], kode=office.kode)])
 
     tables = list(base.tables)
-    plan_index = base.plan_index
-    if plan_index is not None:
-        plan = apply_changes(base.plan, entry.rencana_aksi, path, lines, prefix)
-        tables[plan_index] = _rename_plan(plan, rename)
-    elif entry.rencana_aksi:
-        raise DataError([problem("office.no_plan", here, kode=office.kode)])
-    tables = [_rename_table(t, rename) if isinstance(t, Tabel) else t for t in tables]
+    for index, changes in _changes_by_lampiran(base, entry.rencana_aksi, office, path, lines, prefix).items():
+        plan = tables[index]
+        assert isinstance(plan, RencanaAksi)  # _changes_by_lampiran: monthly plans only
+        tables[index] = apply_changes(plan, changes, path, lines, prefix)
+    tables = [
+        _rename_table(t, rename) if isinstance(t, Tabel) else _rename_plan(t, rename) if t is not None else t
+        for t in tables
+    ]
     return Case(
         name=office.folder,
         directory=base.directory,
@@ -549,18 +553,87 @@ def _letter_index(letter: str) -> int:
     return index - 1
 
 
+def _changes_by_lampiran(
+    base: Case, changes: list[PlanChange], office: Office, path: Path, lines: dict[tuple, int], prefix: tuple
+) -> dict[int, list[tuple[int, PlanChange]]]:
+    """An office's plan changes by the lampiran they change (its index), each with its position
+    in the office's list; DataError naming every change whose lampiran is missing or no plan."""
+    by_index: dict[int, list[tuple[int, PlanChange]]] = {}
+    problems: list[Problem] = []
+    specs = base.lampiran
+    for n, change in enumerate(changes):
+        if change.lampiran is None:
+            index = base.plan_index
+            if index is None:
+                raise DataError([problem("office.no_plan", office.place, kode=office.kode)])
+        else:
+            where = key_place(path, prefix + ("rencana_aksi", n, "lampiran"), lines)
+            found = _lampiran_index(base, change.lampiran)
+            if found is None:
+                code = "change.no_lampiran" if specs else "change.no_lampiran_none"
+                problems.append(problem(code, where, ref=str(change.lampiran), known=_lampiran_names(base)))
+                continue
+            index = found
+            if not isinstance(base.tables[index], RencanaAksi):
+                plans = [i for i, t in enumerate(base.tables) if isinstance(t, RencanaAksi)]
+                problems.append(
+                    problem(
+                        "change.not_a_plan" if plans else "change.not_a_plan_none",
+                        where,
+                        ref=str(change.lampiran),
+                        name=numbering.lampiran_name(index, len(specs)),
+                        kind=specs[index].preset or specs[index].jenis,
+                        plans=", ".join(numbering.lampiran_name(i, len(specs)) for i in plans),
+                    )
+                )
+                continue
+        by_index.setdefault(index, []).append((n, change))
+    if problems:
+        raise DataError(problems)
+    return by_index
+
+
+def _lampiran_index(base: Case, ref: int | str) -> int | None:
+    """The index of the base case's lampiran that `ref` names: its number (2, "2", "II",
+    "Lampiran II"), else its sheet or its title (case and spaces aside); None if none."""
+    count = len(base.lampiran)
+    text = " ".join(str(ref).split()).casefold()
+    numeral = text.removeprefix("lampiran").strip()
+    numbers = {str(i): i for i in range(1, count + 1)} | {numbering.roman(i).casefold(): i for i in range(1, count + 1)}
+    if isinstance(ref, int) or numeral in numbers:
+        number = ref if isinstance(ref, int) else numbers[numeral]
+        return number - 1 if 1 <= number <= count else None
+    for i, spec in enumerate(base.lampiran):
+        if text in (" ".join(spec.sheet_name(i).split()).casefold(), " ".join(spec.judul.split()).casefold()):
+            return i
+    return None
+
+
+def _lampiran_names(base: Case) -> str:
+    """The base case's lampiran as a change may name them: 'Lampiran I = 1 "Rencana Aksi …"; …'."""
+    count = len(base.lampiran)
+
+    def short(title: str) -> str:
+        return title if len(title) <= 60 else title[:57].rsplit(" ", 1)[0] + " …"
+
+    return "; ".join(
+        f'{numbering.lampiran_name(i, count)} = {i + 1} "{short(spec.judul)}"' for i, spec in enumerate(base.lampiran)
+    )
+
+
 def apply_changes(
-    plan: RencanaAksi, changes: list[PlanChange], path: Path, lines: dict[tuple, int], prefix: tuple
+    plan: RencanaAksi, changes: list[tuple[int, PlanChange]], path: Path, lines: dict[tuple, int], prefix: tuple
 ) -> RencanaAksi:
-    """The base plan with an office's changes. Rows are named as in the base plan (its letters),
-    whatever the other changes do; every problem is reported with its place."""
+    """The base plan with an office's changes (each with its position in the office's list, for
+    its place). Rows are named as in the base plan (its letters), whatever the other changes do;
+    every problem is reported with its place."""
     # mutable copy: [area, [[kegiatan, [rows]]]] with rows as dicts
     areas: list[list[Any]] = [
         [a.nama, [[k.nama, [dict(sub=s, drop=False, after=[]) for s in k.sub_kegiatan]] for k in a.kegiatan]]
         for a in plan.areas
     ]
     problems: list[Problem] = []
-    for n, change in enumerate(changes):
+    for n, change in changes:
         where = key_place(path, prefix + ("rencana_aksi", n), lines)
         target = change.target
         if change.action == "tambah":

@@ -352,8 +352,52 @@ def test_what_changed_in_the_lampiran_is_listed():
     changed = copy.deepcopy(table)
     changed["tabel_lampiran"][0]["baris"][0]["Target TW IV"] = "1"
     ((change,),) = [compare(table, changed)]
-    assert change.section == "lampiran" and change.subject == "Lampiran › baris 1" and ("+", "1") in change.words
+    first = table["tabel_lampiran"][0]["baris"][0]
+    assert change.section == "lampiran"
+    assert (
+        change.subject
+        == f"Lampiran › {first['Kegiatan Utama']} › {first['Indikator']} › {first['Rencana Aksi']} › TARGET"
+    )
+    assert (change.old, change.new) == (
+        "TW I: 1; TW II: -; TW III: -; TW IV: -",
+        "TW I: 1; TW II: -; TW III: -; TW IV: 1",
+    )
     assert compare(case_content(load_case(NTB_CASE)), case_content(load_case(NTB_CASE))) == []
+
+
+def test_a_row_inserted_in_a_declared_table_is_one_insertion():
+    """Rows are compared by their groups and item, not by position: a row inserted at the top of
+    a group (which takes over the group's cells from the row that was first) is one insertion,
+    and so is one inserted in the middle; the rows after them are not reported."""
+    import copy
+
+    from generator.diff import compare, describe
+
+    table = case_content(load_case(TRIWULAN))
+    changed = copy.deepcopy(table)
+    rows = changed["tabel_lampiran"][0]["baris"]
+    first = rows[0]
+    rows[0] = dict(first, **{"Kegiatan Utama": "", "Indikator": ""})
+    rows.insert(0, dict(first, **{"Rencana Aksi": "Pembentukan tim agen perubahan"}))
+    middle = next(i for i, row in enumerate(rows) if i > 1 and row["Kegiatan Utama"]) + 1
+    group = next(row for row in reversed(rows[:middle]) if row["Kegiatan Utama"])
+    rows.insert(middle, dict(rows[middle], **{"Kegiatan Utama": "", "Indikator": "", "Rencana Aksi": "SOP baru"}))
+    said = [describe(change) for change in compare(table, changed)]
+    assert said == [
+        f'Lampiran › {first["Kegiatan Utama"]} › {first["Indikator"]}: ditambah "Pembentukan tim agen perubahan"',
+        f'Lampiran › {group["Kegiatan Utama"]} › {group["Indikator"]}: ditambah "SOP baru"',
+    ]
+    # a row dropped, another moved to another group, a group renamed: each said once
+    again = copy.deepcopy(table)
+    rows = again["tabel_lampiran"][0]["baris"]
+    dropped = rows.pop(1)
+    renamed = rows[0]["Kegiatan Utama"]
+    rows[0]["Kegiatan Utama"] = renamed + " Organisasi"
+    said = [describe(change) for change in compare(table, again)]
+    assert said == [
+        f"Lampiran › Kegiatan utama berganti nama: {renamed} {{+Organisasi+}}",
+        f'Lampiran › {renamed} Organisasi › {first["Indikator"]}: dihapus "{dropped["Rencana Aksi"]}"',
+    ]
 
 
 def test_two_lampiran_reading_one_sheet_are_refused_in_both_forms(triwulan, triwulan_book):

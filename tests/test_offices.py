@@ -304,3 +304,95 @@ def test_the_copy_of_a_batch_folder_still_finds_its_base(tmp_path):
     shutil.copytree(ROOT / "data", tmp_path / "data")
     batch = read_batch(tmp_path / "data" / "kpu-ntb-2022-kabkota")
     assert office_case(batch, batch.office("5272")).decree.kantor.nama == "Komisi Pemilihan Umum Kota Bima"
+
+
+# ---------------------------------------------------------------- plan changes of a decree with several lampiran
+
+
+@pytest.fixture
+def three_lampiran(tmp_path) -> Path:
+    """The NTB case with three lampiran: its plan (I), a member list (II), and a second monthly
+    plan (III, the same rows in a workbook of its own)."""
+    base = tmp_path / "dasar"
+    shutil.copytree(ROOT / "data" / "kpu-ntb-2022", base)
+    shutil.copy(ROOT / "data" / "dasar-hukum.yaml", tmp_path / "dasar-hukum.yaml")
+    shutil.copy(base / "rencana-aksi.xlsx", base / "rencana-aksi-sekretariat.xlsx")
+    decree = yaml.safe_load((base / "keputusan.yaml").read_text())
+    title = decree.pop("judul_lampiran")
+    del decree["rencana_aksi"]
+    decree["lampiran"] = [
+        {"judul": title, "data": "rencana-aksi.xlsx", "sheet": "Rencana Aksi"},
+        {
+            "judul": "Susunan Tim Reformasi Birokrasi",
+            "jenis": "anggota",
+            "anggota": [{"nama": "[Contoh] Ani", "jabatan": "Sekretaris", "kedudukan": "Ketua"}],
+        },
+        {"judul": "Rencana Aksi Sekretariat", "data": "rencana-aksi-sekretariat.xlsx", "sheet": "Rencana Aksi"},
+    ]
+    (base / "keputusan.yaml").write_text(yaml.safe_dump(decree, allow_unicode=True, sort_keys=False))
+    return base
+
+
+def _office_of(tmp_path, base: Path, changes: list[dict]):
+    batch = read_batch(write_batch(tmp_path, [{**DOMPU, "rencana_aksi": changes}], dasar=str(base)))
+    return batch, batch.offices[0]
+
+
+DROP_TIM_A = {"hapus": {"kegiatan": "Tim Reformasi Birokrasi", "huruf": "a"}}
+
+
+def _tim(plan) -> list[str]:
+    return [s.teks for s in plan.areas[0].kegiatan[0].sub_kegiatan]
+
+
+@pytest.mark.parametrize("ref", [3, "3", "III", "Lampiran III", "lampiran  iii", "Rencana Aksi Sekretariat"])
+def test_plan_changes_go_to_the_lampiran_they_name(tmp_path, three_lampiran, ref):
+    unchanged = office_case(*_office_of(tmp_path, three_lampiran, []))
+    added = {"tambah": {"kegiatan": "Tim Reformasi Birokrasi"}, "sub_kegiatan": "Rapat tim bulanan"}
+    case = office_case(*_office_of(tmp_path, three_lampiran, [DROP_TIM_A, {**added, "lampiran": ref}]))
+    assert _tim(case.tables[0]) == _tim(unchanged.tables[0])[1:]  # no lampiran named: the first monthly plan
+    assert _tim(case.tables[2]) == [*_tim(unchanged.tables[2]), "Rapat tim bulanan"]  # the one named
+    assert case.tables[1] is None and case.lampiran[1].anggota == unchanged.lampiran[1].anggota
+    # every plan speaks of the office, not only the first
+    assert all("KPU Kabupaten Dompu" in _tim(plan)[0] for plan in (unchanged.tables[0], case.tables[2]))
+
+
+@pytest.mark.parametrize(
+    "ref, expected",
+    [
+        (4, "kasus dasar tidak memiliki lampiran '4'; lampirannya: Lampiran I = 1 \"Rencana Aksi Reformasi"),
+        ("Lampiran V", "tidak memiliki lampiran 'Lampiran V'"),
+        ("Rencana Aksi Sekretariat 2023", "tidak memiliki lampiran 'Rencana Aksi Sekretariat 2023'"),
+        (2, "Lampiran II ('2') kasus dasar bukan rencana aksi bulanan (anggota)"),
+    ],
+)
+def test_a_change_to_a_lampiran_the_base_case_lacks_names_its_place(tmp_path, three_lampiran, ref, expected):
+    from generator.messages import render_problems
+
+    batch, office = _office_of(tmp_path, three_lampiran, [DROP_TIM_A, {**DROP_TIM_A, "lampiran": ref}])
+    with pytest.raises(DataError) as info:
+        office_case(batch, office)
+    _heading, said, fix = render_problems(info.value.problems, "id").splitlines()
+    line = next(
+        n
+        for n, text in enumerate((batch.file).read_text().splitlines(), start=1)
+        if text.strip() == f"lampiran: {ref}" or text.strip() == f"lampiran: '{ref}'"
+    )
+    assert f"kantor.yaml, kunci kantor[1].rencana_aksi[2].lampiran (baris {line})" in said
+    assert expected in said
+    assert fix.strip().startswith("Perbaikan: sebut")
+
+
+def test_changes_to_a_decree_without_a_monthly_plan_are_refused(tmp_path):
+    from generator.messages import render_problems
+
+    batch = read_batch(
+        write_batch(
+            tmp_path,
+            [{**DOMPU, "rencana_aksi": [{**DROP_TIM_A, "lampiran": 1}]}],
+            dasar=str(ROOT / "data" / "contoh-kpu-tanpa-lampiran"),
+        )
+    )
+    with pytest.raises(DataError) as info:
+        office_case(batch, batch.offices[0])
+    assert "kasus dasar tidak memiliki lampiran" in render_problems(info.value.problems, "id")

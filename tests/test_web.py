@@ -352,6 +352,74 @@ def test_new_case_from_last_year_starts_clean(offices, ntb_book):
     assert not Case.objects.filter(title="curian", workbook_clean=True).exists()
 
 
+def _lampiran_rows(book) -> list[tuple]:
+    """(Jenis, Kolom, Sheet) of each row of a workbook's Lampiran sheet."""
+    return [row[1:4] for row in book["Lampiran"].iter_rows(min_row=2, values_only=True) if any(row)]
+
+
+def _workbook_of(client, pk: int):
+    downloaded = client.get(f"/kasus/{pk}/workbook/")
+    return openpyxl.load_workbook(io.BytesIO(b"".join(downloaded.streaming_content)))
+
+
+def test_new_case_offers_the_lampiran_of_init(offices, tmp_path):
+    from generator.cases import init_case
+    from generator.web.models import Case
+
+    client = client_for("lobar")
+    page = client.get("/").content.decode()
+    # four choices, Lampiran I the monthly plan unless changed, each offering what init offers
+    for numeral in ("I", "II", "III", "IV"):
+        assert f">Lampiran {numeral}</label>" in page
+    first = re.search(r'<select name="lampiran_1".*?</select>', page, re.S).group(0)
+    assert re.search(r'value="rencana-aksi-bulanan" selected>Rencana aksi bulanan', first)
+    for label in ("— tidak ada —", "Rencana aksi triwulanan", "Tabel dengan kolom sendiri", "Susunan anggota tim"):
+        assert label in first, label
+
+    chosen = {"lampiran_1": "rencana-aksi-triwulan", "lampiran_2": "", "lampiran_3": "anggota", "lampiran_4": "prosa"}
+    response = client.post("/kasus/baru/", {"title": "SK Tim 2023", **chosen})
+    case = Case.objects.get(title="SK Tim 2023")
+    assert response["Location"] == f"/kasus/{case.pk}/"
+    book = _workbook_of(client, case.pk)
+    # the empty second choice closes up: Lampiran I, II, III, each with its sheet
+    assert _lampiran_rows(book) == [
+        ("tabel", "rencana-aksi-triwulan", "Lampiran I"),
+        ("anggota", None, "Lampiran II"),
+        ("prosa", None, "Lampiran III"),
+    ]
+    assert [h.value for h in book["Lampiran I"][1]][:3] == ["Kegiatan Utama", "Indikator", "Rencana Aksi"]
+    assert [h.value for h in book["Lampiran II"][1]] == ["Nama", "Jabatan/Unsur", "Kedudukan dalam Tim"]
+    # the same workbook `keputusan init --lampiran` writes
+    reference = openpyxl.load_workbook(
+        init_case(tmp_path / "cli", lampiran=("rencana-aksi-triwulan", "anggota", "prosa"))
+    )
+    assert book.sheetnames == reference.sheetnames
+    assert _lampiran_rows(book) == _lampiran_rows(reference)
+
+    # no lampiran: every choice left at "— tidak ada —"
+    client.post("/kasus/baru/", {"title": "Tanpa lampiran", **dict.fromkeys(chosen, "")})
+    book = _workbook_of(client, Case.objects.get(title="Tanpa lampiran").pk)
+    assert _lampiran_rows(book) == [] and "Rencana Aksi" not in book.sheetnames
+
+    # a choice the form does not offer makes no case
+    response = client.post("/kasus/baru/", {"title": "Aneh", "lampiran_1": "rencana-aksi-harian"}, follow=True)
+    assert "Tulis judulnya dulu" not in text_of(response)
+    assert "Pilihan lampiran tidak dikenal" in text_of(response)
+    assert not Case.objects.filter(title="Aneh").exists()
+
+
+def test_a_copy_of_a_case_keeps_its_lampiran_whatever_is_chosen(offices, ntb_book):
+    from generator.web.models import Case
+
+    client = client_for("lobar")
+    first = new_case(client, "Rencana Aksi 2022")
+    upload(client, first, ntb_book)
+    client.post("/kasus/baru/", {"title": "Salinan 2023", "source": str(first), "lampiran_1": "prosa"})
+    book = _workbook_of(client, Case.objects.get(title="Salinan 2023").pk)
+    assert _lampiran_rows(book) == _lampiran_rows(_workbook_of(client, first))
+    assert book["Rencana Aksi"].max_row == _workbook_of(client, first)["Rencana Aksi"].max_row
+
+
 def test_security_headers(offices):
     client = client_for("lobar")
     response = client.get("/")

@@ -236,6 +236,33 @@ def test_log_in_and_start_a_decree(browser, server, shots):
     shoot(page, shots, "02-keputusan-baru")
 
 
+def test_a_new_decree_with_the_lampiran_chosen(browser, server, shots):
+    page = new_page(browser, server)
+    log_in(page, "ntb")
+    choices = page.locator("[data-testid=new-lampiran]")
+    assert "Lampiran I" in choices.inner_text() and "Lampiran IV" in choices.inner_text()
+    assert page.input_value("#id_lampiran_1") == "rencana-aksi-bulanan"
+    page.fill("#id_title", "SK Tim Reformasi Birokrasi 2023")
+    page.select_option("#id_lampiran_1", label="Rencana aksi triwulanan (output, PIC, target TW I–IV)")
+    page.select_option("#id_lampiran_2", label="Susunan anggota tim")
+    page.select_option("#id_lampiran_3", label="Uraian (BAB, bagian, paragraf)")
+    shoot(page, shots, "02a-keputusan-baru-lampiran")
+    page.click("form[action$='/kasus/baru/'] button")
+    assert "Keputusan baru dibuat" in page.inner_text(".messages")
+    with page.expect_download() as download:
+        page.click("[data-testid=download-workbook]")
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    rows = [r[1:4] for r in book["Lampiran"].iter_rows(min_row=2, values_only=True) if any(r)]
+    assert rows == [
+        ("tabel", "rencana-aksi-triwulan", "Lampiran I"),
+        ("anggota", None, "Lampiran II"),
+        ("prosa", None, "Lampiran III"),
+    ]
+    assert {"Lampiran I", "Lampiran II", "Lampiran III"} <= set(book.sheetnames)
+    assert "Rencana Aksi" not in book.sheetnames
+    page.context.close()
+
+
 def test_upload_with_mistakes_names_the_cells(browser, server, shots, workbooks):
     page = STATE["page"]
     upload(page, workbooks["mistakes"])
@@ -272,6 +299,19 @@ def test_upload_the_fixed_workbook_and_build(browser, server, shots, workbooks):
     revisions = page.inner_text("[data-testid=revisions]")
     assert "rev-001" in revisions and "ntb" in revisions
     shoot(page, shots, "05-selesai")
+
+
+def test_starting_from_another_decree_sets_the_lampiran_choices_aside(browser, server, shots):
+    page = STATE["page"]
+    page.goto("/")
+    choices = page.locator("#id_lampiran_1")  # a control in the fieldset: disabled with it
+    assert not choices.is_disabled()
+    page.select_option("#id_source", label="Rencana Aksi Reformasi Birokrasi 2022")  # clean now: uploaded
+    assert choices.is_disabled()  # its lampiran are that decree's
+    shoot(page, shots, "05a-keputusan-baru-dari-kasus")
+    page.select_option("#id_source", index=0)
+    assert not choices.is_disabled()
+    page.goto(STATE["case_url"])
 
 
 def test_previews_and_downloads(browser, server, shots, tmp_path):

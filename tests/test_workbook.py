@@ -293,3 +293,58 @@ def test_offices_of_a_batch_round_trip_and_apply_to_the_decree(tmp_path):
         mataram.nomor_lengkap == "5/ORT.07/5271/2022" and mataram.ditetapkan.tanggal == case.decree.ditetapkan.tanggal
     )
     assert mataram.pengesah_salinan.nip == "198001012005011001" and mataram.kantor.kedudukan == "Mataram"
+
+
+# ---------------------------------------------------------------- workbooks written by earlier versions
+
+# Written by `keputusan init --from` of earlier versions (the commit in each folder's name, run
+# from `git archive <commit>`): the NTB case by the first workbook form (d402a4c) and by the last
+# one before the Lampiran sheet (479fcd0, with the decree head's rows), the quarterly sample by
+# the first with the Lampiran sheet (92f50c9). Their Keputusan rows stand where those versions put
+# them: a Judul Lampiran row, fewer rows above Menimbang.
+OLD_WORKBOOKS = ROOT / "tests" / "fixtures" / "workbook-lama"
+OLD_CASES = [
+    ("ntb-d402a4c", NTB_CASE),
+    ("ntb-479fcd0", NTB_CASE),
+    ("triwulan-92f50c9", ROOT / "data" / "contoh-rencana-aksi-triwulan"),
+]
+
+
+def _labels(path: Path) -> list[str]:
+    book = openpyxl.load_workbook(path)
+    return [row[0] for row in book["Keputusan"].iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.parametrize("folder, reference", OLD_CASES, ids=[f for f, _ in OLD_CASES])
+def test_a_workbook_of_an_earlier_version_loads_unchanged_and_init_from_keeps_it(tmp_path, folder, reference):
+    old = OLD_WORKBOOKS / folder
+    now = init_case(tmp_path / "sekarang", reference)
+    # the rows are not where a workbook of today has them: it is read by label, not by position
+    assert _labels(old / "keputusan.xlsx") != _labels(now)
+    assert _labels(old / "keputusan.xlsx").index("Menimbang") != _labels(now).index("Menimbang")
+    expected = case_content(load_case(reference))
+    assert case_content(load_case(old)) == expected
+    # next year's workbook from it: today's layout, everything kept
+    again = init_case(tmp_path / "tahun-depan", old)
+    assert LAMPIRAN_SHEET in openpyxl.load_workbook(again).sheetnames
+    assert "Judul Lampiran" not in _labels(again)
+    assert case_content(load_case(again.parent)) == expected
+
+
+def test_the_keputusan_rows_may_stand_in_any_order(tmp_path):
+    """Staff move rows (a Menimbang added at the end, a section cut and pasted): each value is
+    found by its label wherever it stands; items of a list keep the order of their rows."""
+    (tmp_path / "acak").mkdir()
+    shutil.copy(OLD_WORKBOOKS / "ntb-479fcd0" / "keputusan.xlsx", tmp_path / "acak" / "keputusan.xlsx")
+    path = tmp_path / "acak" / "keputusan.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Keputusan"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    singles = [r for r in rows if r[0] not in ("Menimbang", "Diktum", "Kop Surat", "Memperhatikan")]
+    lists = [r for r in rows if r not in singles]
+    for r, values in enumerate([*lists, *reversed(singles)], start=2):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(row=r, column=c).value = value  # cell(value=None) would keep the old value
+    book.save(path)
+    assert _labels(path) != _labels(OLD_WORKBOOKS / "ntb-479fcd0" / "keputusan.xlsx")
+    assert case_content(load_case(path.parent)) == case_content(load_case(NTB_CASE))

@@ -117,7 +117,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user)
     form = NewCaseForm(request.POST, cases=cases, lang=_lang(request))
     if not form.is_valid():
-        messages.error(request, web_text("new.invalid", _lang(request)))
+        code = "new.invalid" if "title" in form.errors else "new.invalid_lampiran"
+        messages.error(request, web_text(code, _lang(request)))
         return redirect("cases")
     source: Case | None = form.cleaned_data["source"]
     case = None
@@ -139,7 +140,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
     try:
         case.case_dir.parent.mkdir(parents=True, exist_ok=True)
-        init_case(case.case_dir, source.case_dir if source is not None else None)
+        if source is not None:  # its lampiran are the source's
+            init_case(case.case_dir, source.case_dir)
+        else:
+            init_case(case.case_dir, lampiran=form.cleaned_data["lampiran"])
     except KeputusanError:
         log.exception("init of %s failed", case.name)
         case.delete()

@@ -18,7 +18,17 @@
     }
     window.setTimeout(poll, 700);
   }
+  // Choices that do not apply while another field is set (a new decree's lampiran, when it
+  // starts from another decree: its lampiran are that decree's).
+  function offWith(box) {
+    var other = document.getElementById(box.getAttribute("data-off-with"));
+    if (!other) { return; }
+    function update() { box.disabled = other.value !== ""; }
+    other.addEventListener("change", update);
+    update();
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-status-url]").forEach(watch);
+    document.querySelectorAll("[data-off-with]").forEach(offWith);
   });
 })();
