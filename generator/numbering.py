@@ -540,8 +540,8 @@ def table_rows(
                 group_number[g] = counters[g]
                 for lower in groups[level + 1 :]:
                     counters[lower] = 0
-        cells: dict[int, str] = {}  # printed column -> text (not the groups' and their numbers')
-        labels: dict[int, str] = {}
+        row_cells: dict[int, str] = {}  # printed column -> text (not the groups' and their numbers')
+        row_labels: dict[int, str] = {}
         marks: list[int] = []
         for p, (c, period) in enumerate(printed):
             column = columns[c]
@@ -549,27 +549,27 @@ def table_rows(
             if column.jenis in ("kelompok", "nomor") and (column.jenis == "kelompok" or column.kelompok):
                 continue  # printed by where its group and pages start (below)
             if column.jenis == "nomor":
-                cells[p] = str(r + 1)
+                row_cells[p] = str(r + 1)
             elif column.jenis == "butir":
                 parent = parent_of[c]
                 start = row_instance[r][parent]
                 key = (c, parent, start)
                 item_counter[key] = item_counter.get(key, 0) + 1
                 single = instance_sizes[(parent, start)] == 1
-                labels[p] = "" if single else number_label(item_counter[key], column.numbering) + "."
-                cells[p] = value
+                row_labels[p] = "" if single else number_label(item_counter[key], column.numbering) + "."
+                row_cells[p] = value
             elif column.marks:
-                cells[p] = ""
+                row_cells[p] = ""
                 if value:
                     marks.append(p)
             elif column.jenis == "angka":
-                cells[p] = indonesian_number(value)
+                row_cells[p] = indonesian_number(value)
             else:
-                cells[p] = value
+                row_cells[p] = value
         typed.append(
             {
-                "cells": cells,
-                "labels": labels,
+                "cells": row_cells,
+                "labels": row_labels,
                 "marks": marks,
                 "group_text": dict(group_text),
                 "group_number": dict(group_number),
