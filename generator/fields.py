@@ -263,8 +263,9 @@ def _occurrences(words: tuple[Word, ...], wanted: tuple[str, ...]) -> list[tuple
 
 def _norm(text: str) -> str:
     """NFKC, without white space: a ligature the font drew ("ﬁ") reads as its letters, as typed
-    in the data; a spacing accent ("´") as the mark it stands for, as poppler may read it."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    in the data; a spacing accent ("´") as the mark it stands for, as poppler may read it; a
+    non-breaking hyphen as the hyphen-minus LibreOffice prints for it (NFKC would make it U+2010)."""
+    return "".join(unicodedata.normalize("NFKC", text.replace("\u2011", "-")).split())
 
 
 def locate(spec: FieldSpec, pages: list[Page], anchor_text: str | None = None) -> PlacedField:

@@ -46,7 +46,14 @@ from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
 from .model import Case, RencanaAksi
-from .render import PIECE_SHARE, Variant, lampiran_table_rows, render_lampiran, table_rows_of
+from .render import (
+    PIECE_SHARE,
+    Variant,
+    declared_table_rows,
+    lampiran_table_rows,
+    render_lampiran,
+    table_rows_of,
+)
 from .schema import WORKBOOK_FILE
 
 log = logging.getLogger(__name__)
@@ -118,6 +125,22 @@ def rows_split_by_pages(pdf: Path | PdfReader) -> list[int]:
     return sorted(set(split))
 
 
+def closing_alone(pdf: Path | PdfReader) -> bool:
+    """The lampiran's last page holds none of its table's rows: the enactment and signature
+    block after the table went to a page of its own (the block is one unsplittable row, the
+    document's last)."""
+    reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
+    pages = row_pages(reader)
+    return bool(pages) and len(reader.pages) - 1 not in pages.values()
+
+
+def labelled(case: Case, lampiran: int = 0) -> bool:
+    """Whether the table prints anything by where its pages start: the labels of its groups
+    (the monthly plan's area and kegiatan, a declared table's kelompok columns)."""
+    spec = case.lampiran[lampiran]
+    return spec.is_plan or any(column.jenis == "kelompok" for column in spec.columns)
+
+
 def lay_out_lampiran(
     case: Case,
     variant: Variant,
@@ -139,6 +162,11 @@ def lay_out_lampiran(
     share = PIECE_SHARE
     tried: Tried = {}  # see _following
     disagreeing = 0  # the first row where the last pass's starts disagreed
+    by_labels = labelled(case, lampiran)
+    # the layout before the table's last row was put on the closing block's page (see below),
+    # and whether that has been tried: once per size of pieces
+    before_closing: Pagination | None = None
+    closing_tried = False
     for attempt in range(1, MAX_PASSES + 1):
         render_lampiran(
             case,
@@ -154,14 +182,22 @@ def lay_out_lampiran(
         converter.convert(docx, pdf)
         reader = read_pdf(pdf)
         measured = rows_opening_pages(reader, pdf.name)
+        if not by_labels:  # nothing printed depends on the starts: every pass is consistent
+            pagination = Pagination(measured | pagination.forced, pagination.forced)
         if measured == pagination.starts:
             split = rows_split_by_pages(reader)
             if not split:
-                return pagination, attempt, reader
+                closing = _keep_closing_with_rows(reader, pagination, before_closing, closing_tried)
+                if closing is None:
+                    return pagination, attempt, reader
+                before_closing, closing_tried = (pagination if not closing_tried else None), True
+                pagination = closing
+                continue
             if share / 2 < MIN_PIECE_SHARE:
                 raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0], lampiran))
             # smaller pieces: other rows, so the breaks are found again
             share, pagination, tried = share / 2, Pagination(), {}
+            before_closing, closing_tried = None, False
             log.info("%s: a row is split by a page break; cutting texts into pieces of %.2f page", docx.name, share)
             continue
         disagreeing = min(pagination.starts ^ measured)
@@ -169,6 +205,30 @@ def lay_out_lampiran(
     raise LayoutError(
         "layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing, lampiran)
     )
+
+
+def _keep_closing_with_rows(
+    reader: PdfReader, settled: Pagination, before: Pagination | None, tried: bool
+) -> Pagination | None:
+    """What to render so that the closing block does not stand alone on the last page, or None
+    when the settled layout is the result.
+
+    render.py keeps the table's last row with the block (keep with next), which LibreOffice
+    honours only for a table that fits on one page. So when the block went to a page of its
+    own, the last row is put on a new page by an explicit break: the pages above stay as they
+    are, and that page holds the row (labelled, with the header rows) and the block. Should
+    they still not fit together (a row nearly a page tall), the layout from before is taken
+    again, a page shorter than the one with the row alone."""
+    if not closing_alone(reader):
+        return None
+    last = max(row_pages(reader))
+    if not tried and last > 0 and last not in settled.starts:
+        log.debug("the closing block stands alone: table row %d opens its page by an explicit break", last)
+        return Pagination(settled.starts | {last}, settled.forced | {last})
+    if before is not None:
+        log.debug("the last row and the closing block do not fit on one page: left as they were")
+        return before
+    return None
 
 
 Tried = dict[tuple[int, ...], dict[int, frozenset[int]]]
@@ -224,9 +284,9 @@ def _where(case: Case, templates: Path, share: float, row: int, lampiran: int = 
     if case.lampiran[lampiran].is_plan:
         rows = lampiran_table_rows(case, piece_share=share, templates=templates, lampiran=lampiran)
         source = rows[row]["source"] if 0 <= row < len(rows) else ""
-    else:  # a declared table's rows are printed one for one
-        typed = table_rows_of(case, lampiran)
-        source = typed[row].source if 0 <= row < len(typed) else ""
+    else:
+        printed = declared_table_rows(case, lampiran, piece_share=share, templates=templates)
+        source = printed[row]["source"] if 0 <= row < len(printed) else ""
     if "!" in source:
         book = WORKBOOK_FILE if case.form == "workbook" else case.lampiran[lampiran].data_file()
         return f"{book}, {source}"
@@ -246,7 +306,7 @@ def cache_key(case: Case, templates: Path, lampiran: int = 0) -> str:
     else:  # which groups each row opens, and the columns: the position and the look
         spec = case.lampiran[lampiran]
         shape = [lampiran, spec.model_dump(mode="json", include={"bentuk", "kolom", "nomor_kolom", "orientasi"})]
-        shape += [[bool(v) for v in row.values] for row in getattr(table, "rows", ())]
+        shape += [[bool(v) for v in row.values] for row in table_rows_of(case, lampiran)]
     digest.update(json.dumps(shape).encode())
     digest.update(case.decree.profil.model_dump_json().encode())
     try:
@@ -262,7 +322,7 @@ def row_signatures(case: Case, lampiran: int = 0) -> list[str]:
     table = case.tables[lampiran]
     if isinstance(table, RencanaAksi):
         return [f"{k.nama}\x1f{sub.teks}" for a in table.areas for k in a.kegiatan for sub in k.sub_kegiatan]
-    return ["\x1f".join(row.values) for row in getattr(table, "rows", ())]
+    return ["\x1f".join(row.values) for row in table_rows_of(case, lampiran)]
 
 
 class LayoutCache:

@@ -439,8 +439,27 @@ def indonesian_number(text: str) -> str:
     return f"{grouped},{fraction}" if fraction else grouped
 
 
-def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list[dict]:
-    """One dict per row of a table lampiran with declared columns: what each printed column shows.
+# Cuts a text of a declared table's printed column (its index) into pieces that each fit on a page
+CellPieces = Callable[[int, str], list[str]]
+
+
+@dataclass
+class _TableSlice:
+    """One printed row of a declared table: a typed row, or a further piece of one whose texts
+    are too tall for a page (`piece` > 0)."""
+
+    row: int  # the typed row it prints
+    piece: int
+    texts: dict[int, str]  # printed column -> its text (or piece of it) in this row
+    # group -> (piece number, its text or piece): where a group's text (or a piece of it) starts
+    opens: dict[int, tuple[int, str]] = field(default_factory=dict)
+
+
+def table_rows(
+    columns, rows, page_starts: frozenset[int] = frozenset(), pieces: CellPieces | None = None
+) -> list[dict]:
+    """One dict per printed row of a table lampiran with declared columns: what each printed
+    column shows.
 
     Groups (kelompok columns) nest in the order they are declared; a group starts where its cell
     was typed (`sheets.table_from_sheet` leaves it blank where it continues), where a group it
@@ -451,10 +470,18 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
     of its group (or, numbering no group, the row's); a butir is lettered within the nearest
     group declared before it, and not at all when it is that group's only row.
 
+    `pieces` cuts texts too tall for a page (as `lampiran_rows` does for the monthly plan): a
+    typed row whose text is cut takes a printed row per piece, a group's text cut in pieces
+    opens a merged cell per piece (with rows of its own when its rows are fewer), all printed
+    as one (`joined`), so that no row is taller than a page and a page that starts inside such
+    a text is labelled like any other. `page_starts` count printed rows.
+
     Keys: `cells` (text of each printed column), `labels` (the number or letter printed before
-    a cell's text, with its dot, or ""), `starts` (declared indexes of the groups that
-    open a merged run here), `span` (rows each such run covers), `marks` (printed columns to
-    shade), `merged` (printed column -> the group whose run it follows)."""
+    a cell's text, with its dot, or ""; " " under a letter, for a piece that goes on),
+    `starts` (declared indexes of the groups that open a merged run here), `span` (rows each
+    such run covers), `marks` (printed columns to shade), `merged` (printed column -> the group
+    whose run it follows), `joined` (groups, or "row": every cell, whose border with the row
+    above is not drawn), `row` (the typed row printed) and `piece`."""
     printed = printed_columns(columns)
     slot_of: dict[int, int] = {}  # declared column -> its first sheet column
     slot = 0
@@ -473,6 +500,7 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
             merged[p] = c
         elif column.jenis == "nomor" and column.kelompok:
             merged[p] = by_header[column.kelompok.casefold()]
+    column_of = {c: p for p, (c, _) in enumerate(printed) if columns[c].jenis == "kelompok"}  # group -> printed
     # which rows open a real (typed) instance of each group
     real: list[set[int]] = []
     for row in rows:
@@ -495,59 +523,142 @@ def table_rows(columns, rows, page_starts: frozenset[int] = frozenset()) -> list
         row_instance.append(dict(instance))
         for parent, start in instance.items():
             instance_sizes[(parent, start)] = instance_sizes.get((parent, start), 0) + 1
+    # what each typed row prints, wherever its pages start
     counters: dict[int, int] = {}
     group_text: dict[int, str] = {}
     group_number: dict[int, int] = {}
     item_counter: dict[tuple[int, int | None, int], int] = {}
-    out: list[dict] = []
+    typed: list[dict] = []
+    opened_on: dict[int, int] = {}  # group -> the typed row its current instance opened on
     for r, row in enumerate(rows):
         opened = real[r]
         for level, g in enumerate(groups):
             if g in opened:
+                opened_on[g] = r
                 group_text[g] = row.values[slot_of[g]]
                 counters[g] = counters.get(g, 0) + 1
                 group_number[g] = counters[g]
                 for lower in groups[level + 1 :]:
                     counters[lower] = 0
-        starts = set(opened)
-        if r in page_starts:
-            starts.update(groups)
-        cells: list[str] = []
-        labels: list[str] = []  # a cell's number or letter, printed before its text ("a.", "1.")
+        row_cells: dict[int, str] = {}  # printed column -> text (not the groups' and their numbers')
+        row_labels: dict[int, str] = {}
         marks: list[int] = []
         for p, (c, period) in enumerate(printed):
             column = columns[c]
             value = row.values[slot_of[c] + (period or 0)] if column.jenis != "nomor" else ""
-            text = label = ""
-            if column.jenis == "kelompok":
-                if c in starts:
-                    label = "" if c in numbered_by else number_label(group_number[c], column.numbering)
-                    # a group going on from the page before: its number and a short label
-                    text = group_text[c] if c in opened else continued_label(group_text[c])
-            elif column.jenis == "nomor":
-                if column.kelompok:
-                    g = by_header[column.kelompok.casefold()]
-                    style = columns[g].numbering if columns[g].numbering != "tanpa" else "angka"
-                    text = number_label(group_number[g], style) if g in starts else ""
-                else:
-                    text = str(r + 1)
+            if column.jenis in ("kelompok", "nomor") and (column.jenis == "kelompok" or column.kelompok):
+                continue  # printed by where its group and pages start (below)
+            if column.jenis == "nomor":
+                row_cells[p] = str(r + 1)
             elif column.jenis == "butir":
                 parent = parent_of[c]
                 start = row_instance[r][parent]
                 key = (c, parent, start)
                 item_counter[key] = item_counter.get(key, 0) + 1
                 single = instance_sizes[(parent, start)] == 1
-                label = "" if single else number_label(item_counter[key], column.numbering)
-                text = value
+                row_labels[p] = "" if single else number_label(item_counter[key], column.numbering) + "."
+                row_cells[p] = value
             elif column.marks:
+                row_cells[p] = ""
                 if value:
                     marks.append(p)
             elif column.jenis == "angka":
-                text = indonesian_number(value)
+                row_cells[p] = indonesian_number(value)
             else:
-                text = value
-            cells.append(text)
-            labels.append(f"{label}." if label else "")
-        out.append({"cells": cells, "labels": labels, "starts": sorted(starts), "marks": marks, "merged": merged})
+                row_cells[p] = value
+        typed.append(
+            {
+                "cells": row_cells,
+                "labels": row_labels,
+                "marks": marks,
+                "group_text": dict(group_text),
+                "group_number": dict(group_number),
+                "instance": {g: opened_on.get(g, 0) for g in groups},
+            }
+        )
+    slices = _table_slices(columns, printed, typed, groups, column_of, real, pieces or (lambda p, text: [text]))
+    out: list[dict] = []
+    for i, piece in enumerate(slices):
+        data = typed[piece.row]
+        new_page = i in page_starts
+        starts = set(piece.opens) | (set(groups) if new_page else set())
+        printed_cells: list[str] = []
+        printed_labels: list[str] = []
+        for p, (c, _) in enumerate(printed):
+            column = columns[c]
+            text = label = ""
+            if column.jenis == "kelompok":
+                if c in starts:
+                    number, part = piece.opens.get(c, (None, ""))
+                    if (number == 0 or new_page) and c not in numbered_by:
+                        label = number_label(data["group_number"][c], column.numbering)
+                        label = f"{label}." if label else ""
+                    # a group going on from the page before: its number and a short label
+                    text = part if number is not None else continued_label(data["group_text"][c])
+            elif column.jenis == "nomor" and column.kelompok:
+                g = by_header[column.kelompok.casefold()]
+                style = columns[g].numbering if columns[g].numbering != "tanpa" else "angka"
+                opens_it = piece.opens.get(g, (1, ""))[0] == 0
+                text = number_label(data["group_number"][g], style) if opens_it or new_page else ""
+            elif (column.jenis == "periode" and not column.marks) or column.jenis in ("angka", "nomor"):
+                text = data["cells"][p] if piece.piece == 0 else ""
+            else:
+                text = piece.texts.get(p, "")
+                if column.jenis == "butir":
+                    first = data["labels"][p]
+                    label = first if piece.piece == 0 else (" " if first else "")
+            printed_cells.append(text)
+            printed_labels.append(label)
+        if new_page:
+            joined: tuple = ()
+        elif piece.piece > 0:
+            joined = ("row",)
+        else:
+            joined = tuple(g for g, (number, _) in piece.opens.items() if number > 0)
+        out.append(
+            {
+                "cells": printed_cells,
+                "labels": printed_labels,
+                "starts": sorted(starts),
+                "marks": list(data["marks"]),
+                "merged": merged,
+                "joined": joined,
+                "row": piece.row,
+                "piece": piece.piece,
+                "source": rows[piece.row].source,
+            }
+        )
     _count_spans(out, groups)
     return out
+
+
+def _table_slices(columns, printed, typed, groups, column_of, real, pieces: CellPieces) -> list[_TableSlice]:
+    """The printed rows: each typed row's, and one more per further piece of its tallest text;
+    then each group's text placed in them, each piece opening a merged cell of its own (with
+    rows of their own when the group has fewer rows than pieces)."""
+    slices: list[_TableSlice] = []
+    for r, data in enumerate(typed):
+        parts: dict[int, list[str]] = {}
+        for p, text in data["cells"].items():
+            column = columns[printed[p][0]]
+            cut = column.jenis in ("teks", "butir", "pic") and bool(text)
+            parts[p] = pieces(p, text) if cut else [text]
+        for k in range(max((len(v) for v in parts.values()), default=1)):
+            slices.append(_TableSlice(r, k, {p: v[k] if k < len(v) else "" for p, v in parts.items()}))
+    for g in reversed(groups):  # innermost first: rows added for a piece belong to the groups around it
+        index = 0
+        while index < len(slices):
+            key = typed[slices[index].row]["instance"][g]
+            end = index
+            while end + 1 < len(slices) and typed[slices[end + 1].row]["instance"][g] == key:
+                end += 1
+            text = typed[slices[index].row]["group_text"].get(g, "")
+            found = pieces(column_of[g], text) if text else [text]
+            last = slices[end]
+            for extra in range(len(found) - (end - index + 1)):  # a row that only goes on with the text
+                slices.insert(end + 1 + extra, _TableSlice(last.row, last.piece + 1 + extra, {}))
+            if g in real[slices[index].row]:  # (a first row that opens nothing continues nothing either)
+                for number, part in enumerate(found):
+                    slices[index + number].opens[g] = (number, part)
+            index += max(len(found), end - index + 1)
+    return slices

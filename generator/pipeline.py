@@ -230,10 +230,11 @@ def _produce(
 
 
 def _needs_layout(case: Case, index: int) -> bool:
-    """A table whose groups are merged down must know where its pages break (their labels are
-    printed again at the top of each page); prose, member lists and tables without groups need not."""
-    spec = case.lampiran[index]
-    return spec.jenis == "tabel" and (spec.is_plan or any(c.jenis == "kelompok" for c in spec.columns))
+    """A table must know where its pages break: the labels of groups merged down are printed
+    again at the top of each page, and the closing block must not go to a page of its own
+    without rows, which for a table longer than a page takes an explicit break (layout.py).
+    Prose keeps its last paragraphs with the block by itself."""
+    return case.lampiran[index].jenis in ("tabel", "anggota")
 
 
 def _lampiran(

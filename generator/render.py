@@ -372,14 +372,13 @@ def render_lampiran(
     destination: layout.py reads from the PDF which row landed on which page, so every
     conversion of a lampiran measures its own pagination.
 
-    `piece_share`: at most this share of a page's height is taken by one row of the monthly
-    plan; a longer text is printed in several rows (numbering.lampiran_rows, `_pieces`).
+    `piece_share`: at most this share of a page's height is taken by one row of a table; a
+    longer text is printed in several rows (numbering.lampiran_rows and `_pieces` for the
+    monthly plan, numbering.table_rows and `_cell_pieces` for declared columns).
     """
     spec = case.lampiran[lampiran]
     columns = spec.columns
     rows: list[dict] = []
-    if not spec.is_plan and spec.jenis != "prosa":
-        rows = numbering.table_rows(columns, table_rows_of(case, lampiran), page_starts | page_breaks)
     ctx = context(case, variant, lampiran) | {"rows": []}
     widths: list[int] = []
 
@@ -395,6 +394,10 @@ def render_lampiran(
             widths = lampiran_body.column_widths(columns, text_width) if columns else []
             declared = sum(columns[c].lebar for c, _ in numbering.printed_columns(columns))  # mm on F4
             scale = text_width / Mm(declared).twips if columns else 1.0
+            if spec.jenis != "prosa":  # cut as `_pieces` cuts the plan's texts, by these widths
+                cell_pieces = _cell_pieces(case, columns, widths, _cell_margins(plan), piece_share, spec.landscape)
+                typed = table_rows_of(case, lampiran)
+                rows[:] = numbering.table_rows(columns, typed, page_starts | page_breaks, cell_pieces)
         _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
         if spec.is_plan:
@@ -473,6 +476,26 @@ def lampiran_table_rows(
     plan = _plan_table(holder)
     _fit_width(holder, plan)
     return numbering.lampiran_rows(plan_rows, page_starts, _pieces(plan, case, piece_share))
+
+
+def declared_table_rows(
+    case: Case,
+    lampiran: int,
+    page_starts: frozenset[int] = frozenset(),
+    *,
+    piece_share: float = PIECE_SHARE,
+    templates: Path = DEFAULT_TEMPLATES,
+) -> list[dict]:
+    """The printed rows of a table lampiran with declared columns (a member list's too), as
+    `render_lampiran` prints them with `page_starts`: texts too tall for a page in pieces."""
+    from docx import Document
+
+    spec = case.lampiran[lampiran]
+    holder = type("Holder", (), {"docx": Document(str(templates / LAMPIRAN_TEMPLATE))})()
+    _page_setup(holder, case, landscape=spec.landscape)
+    widths = lampiran_body.column_widths(spec.columns, Emu(_text_width(holder)).twips)
+    pieces = _cell_pieces(case, spec.columns, widths, _cell_margins(_plan_table(holder)), piece_share, spec.landscape)
+    return numbering.table_rows(spec.columns, table_rows_of(case, lampiran), page_starts, pieces)
 
 
 # ---------------------------------------------------------------- structure after rendering
@@ -672,15 +695,37 @@ def _page_break_paragraph():
     return p
 
 
-def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
-    """How numbering.lampiran_rows cuts a text too tall for a page: by its column's width on
-    this page and the table's font, into pieces of at most `share` of a page's height each."""
+def _lines_per_piece(case: Case, share: float, landscape: bool = True) -> tuple[int, textfit.FontMetrics, float]:
+    """(lines a piece of `share` of a page may take, the table font's metrics, its size)."""
     profil = case.decree.profil
     size = profil.ukuran_font_tabel
     metrics = textfit.FontMetrics.of(profil.font)
-    short, _ = profil.paper_mm
-    page_pt = (short - profil.margin_mm.atas - profil.margin_mm.bawah) * 72 / 25.4
-    max_lines = int(share * page_pt / (metrics.line * size))
+    short, long = profil.paper_mm
+    page_pt = ((short if landscape else long) - profil.margin_mm.atas - profil.margin_mm.bawah) * 72 / 25.4
+    return int(share * page_pt / (metrics.line * size)), metrics, size
+
+
+def _cell_pieces(
+    case: Case, columns, widths: list[int], margins: int, share: float, landscape: bool
+) -> numbering.CellPieces:
+    """How numbering.table_rows cuts a declared table's text too tall for a page: by its printed
+    column's width (twips) and the table's font, into pieces of at most `share` of a page each.
+    A lettered item's text stands after its letter (as in the plan's sub-kegiatan)."""
+    max_lines, metrics, size = _lines_per_piece(case, share, landscape)
+    printed = numbering.printed_columns(columns)
+
+    def cut(column: int, text: str) -> list[str]:
+        indent = _BUTIR_INDENT if columns[printed[column][0]].jenis == "butir" else 0
+        width_em = max(1.0, (widths[column] - margins - indent - _CELL_TEXT_GAP) / 20 / size)
+        return textfit.split_to_fit(text, width_em, max_lines, metrics)
+
+    return cut
+
+
+def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
+    """How numbering.lampiran_rows cuts a text too tall for a page: by its column's width on
+    this page and the table's font, into pieces of at most `share` of a page's height each."""
+    max_lines, metrics, size = _lines_per_piece(case, share)
     widths = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
     margins = _cell_margins(tbl)
 

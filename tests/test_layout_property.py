@@ -133,6 +133,7 @@ def test_every_plan_lays_out_with_every_page_labelled(plan, paper, size, ntb, po
         shutil.copy(folder / "l.pdf", Path(keep) / name)
     assert layout.rows_split_by_pages(reader) == []
     assert layout.rows_opening_pages(reader) == pagination.starts
+    assert not layout.closing_alone(reader), "the signature block stands alone on the last page"
     assert assert_pages_labelled(folder / "l.pdf", folder / "l.docx", case) >= 1
 
 
@@ -160,4 +161,5 @@ def test_every_agency_plan_settles_with_every_page_labelled(seed, rows, paper, s
     pagination, _, reader = lay_out(case, pool, folder)
     assert layout.rows_split_by_pages(reader) == []
     assert layout.rows_opening_pages(reader) == pagination.starts
+    assert not layout.closing_alone(reader), "the signature block stands alone on the last page"
     assert assert_pages_labelled(folder / "l.pdf", folder / "l.docx", case) >= 2

@@ -23,7 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
@@ -172,6 +172,9 @@ def converter():
         st.sampled_from([f for f in FIELDS if f[1] not in (("profil", "font"),)]), PRINTABLE, min_size=1, max_size=4
     )
 )
+# found by this test: LibreOffice prints a non-breaking hyphen as "-", so the signature block
+# naming it was not found where it was printed
+@example(texts={("yaml", ("kantor", "lembaga")): "\u2011"})
 def test_what_validate_accepts_builds(scratch, converter, texts):
     from generator.load import load_case
     from generator.pipeline import build
