@@ -419,5 +419,6 @@ def test_the_signature_block_never_stands_alone(tmp_path, pool, monkeypatch):
     assert_pages_labelled(tmp_path / "kept" / "l.pdf", tmp_path / "kept" / "l.docx", case)
     # the control: without keeping them together, the block is alone on its page
     monkeypatch.setattr(render, "_keep_closing_with_table", lambda doc: None)
+    monkeypatch.setattr(layout, "_keep_closing_with_rows", lambda *args: None)  # the later remedy too
     _, _, reader = lay_out(case, pool, tmp_path / "alone")
     assert len(reader.pages) - 1 not in layout.row_pages(reader).values()
