@@ -11,14 +11,17 @@ LibreOffice).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import numbering
 from .messages import Lang, say
 from .model import PERIODS, PRESET_BULANAN, PRESETS, Kolom
 from .numbering import BULAN
+
+Row = TypeVar("Row")  # a row of the monthly plan (dict) or of a declared table (_Row)
 
 Words = list[tuple[str, str]]  # ("=", "same words"), ("-", "removed words"), ("+", "added words")
 
@@ -171,40 +174,19 @@ def _compare_plan(old: list[dict], new: list[dict]) -> list[Change]:
             changes.append(Change("rencana", "renamed", f"Area {new_numbers[area]} › Kegiatan", a, b, word_diff(a, b)))
         old = [dict(r, kegiatan=renames.get(r["kegiatan"], r["kegiatan"])) if r["area"] == area else r for r in old]
     # rows
-    key = lambda r: (r["area"], r["kegiatan"], r["sub_kegiatan"])  # noqa: E731
-    matcher = difflib.SequenceMatcher(a=[key(r) for r in old], b=[key(r) for r in new], autojunk=False)
-    pairs: list[tuple[dict, dict]] = []
-    removed: list[dict] = []
-    added: list[dict] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            pairs += list(zip(old[i1:i2], new[j1:j2]))
-            continue
-        olds, news = old[i1:i2], new[j1:j2]
-        for o in list(olds):  # reworded: the most similar new row of the same kegiatan
-            candidates = [n for n in news if (n["area"], n["kegiatan"]) == (o["area"], o["kegiatan"])]
-            best = max(candidates, key=lambda n: _similar(o["sub_kegiatan"], n["sub_kegiatan"]), default=None)
-            if best is not None and _similar(o["sub_kegiatan"], best["sub_kegiatan"]) >= 0.4:
-                pairs.append((o, best))
-                olds.remove(o)
-                news.remove(best)
-        removed += olds
-        added += news
-    for o in list(removed):  # the same text elsewhere: moved, not removed and added
-        same = next((n for n in added if n["sub_kegiatan"] == o["sub_kegiatan"]), None)
-        if same is not None:
-            removed.remove(o)
-            added.remove(same)
-            changes.append(
-                Change(
-                    "rencana",
-                    "moved",
-                    _row_place(same, new_numbers),
-                    f"{o['area']} › {o['kegiatan']}",
-                    f"{same['area']} › {same['kegiatan']}",
-                )
+    pairs, moved, removed, added = _align(
+        old, new, group=lambda r: (r["area"], r["kegiatan"]), text=lambda r: r["sub_kegiatan"]
+    )
+    for o, same in moved:
+        changes.append(
+            Change(
+                "rencana",
+                "moved",
+                _row_place(same, new_numbers),
+                f"{o['area']} › {o['kegiatan']}",
+                f"{same['area']} › {same['kegiatan']}",
             )
-            pairs.append((o, same))
+        )
     for o, n in pairs:
         place = _row_place(n, new_numbers)
         if o["sub_kegiatan"] != n["sub_kegiatan"]:
@@ -377,32 +359,9 @@ def _compare_table(name: str, columns: tuple[Kolom, ...], old_rows: list[dict], 
     def where(row: _Row) -> str:
         return " › ".join((name, *(p for p in row.path if p)))
 
-    matcher = difflib.SequenceMatcher(
-        a=[(r.path, r.item) for r in old], b=[(r.path, r.item) for r in new], autojunk=False
-    )
-    pairs: list[tuple[_Row, _Row]] = []
-    removed: list[_Row] = []
-    added: list[_Row] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            pairs += list(zip(old[i1:i2], new[j1:j2]))
-            continue
-        olds, news = old[i1:i2], new[j1:j2]
-        for o in list(olds):  # reworded: the most similar new row of the same groups
-            best = max((n for n in news if n.path == o.path), key=lambda n: _similar(o.item, n.item), default=None)
-            if best is not None and _similar(o.item, best.item) >= 0.4:
-                pairs.append((o, best))
-                olds.remove(o)
-                news.remove(best)
-        removed += olds
-        added += news
-    for o in list(removed):  # the same row under other groups: moved, not removed and added
-        same = next((n for n in added if n.item == o.item), None)
-        if same is not None:
-            removed.remove(o)
-            added.remove(same)
-            changes.append(Change("lampiran", "moved", f"{where(same)} › {same.item}", where(o), where(same)))
-            pairs.append((o, same))
+    pairs, moved, removed, added = _align(old, new, group=lambda r: r.path, text=lambda r: r.item)
+    for o, same in moved:
+        changes.append(Change("lampiran", "moved", f"{where(same)} › {same.item}", where(o), where(same)))
     for o, n in pairs:
         if o.item != n.item:
             changes.append(Change("lampiran", "reworded", where(n), o.item, n.item, word_diff(o.item, n.item)))
@@ -415,6 +374,42 @@ def _compare_table(name: str, columns: tuple[Kolom, ...], old_rows: list[dict], 
     changes += [Change("lampiran", "removed", where(r), old=r.item) for r in removed]
     changes += [Change("lampiran", "added", where(r), new=r.item) for r in added]
     return changes
+
+
+def _align(old: list[Row], new: list[Row], group: Callable[[Row], Hashable], text: Callable[[Row], str]):
+    """The rows of two tables matched by their groups and text (difflib's alignment, so one row
+    inserted is one insertion): `pairs` the same rows, also reworded (the most similar text of
+    the same groups) or `moved` (the same text under other groups, also in `pairs`); the rest
+    `removed` and `added`."""
+    matcher = difflib.SequenceMatcher(
+        a=[(group(r), text(r)) for r in old], b=[(group(r), text(r)) for r in new], autojunk=False
+    )
+    pairs: list[tuple[Row, Row]] = []
+    removed: list[Row] = []
+    added: list[Row] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pairs += list(zip(old[i1:i2], new[j1:j2]))
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        for o in list(olds):  # reworded: the most similar new row of the same groups
+            candidates = [n for n in news if group(n) == group(o)]
+            best = max(candidates, key=lambda n: _similar(text(o), text(n)), default=None)
+            if best is not None and _similar(text(o), text(best)) >= 0.4:
+                pairs.append((o, best))
+                olds.remove(o)
+                news.remove(best)
+        removed += olds
+        added += news
+    moved: list[tuple[Row, Row]] = []
+    for o in list(removed):  # the same text elsewhere: moved, not removed and added
+        same = next((n for n in added if text(n) == text(o)), None)
+        if same is not None:
+            removed.remove(o)
+            added.remove(same)
+            moved.append((o, same))
+            pairs.append((o, same))
+    return pairs, moved, removed, added
 
 
 def _compare_offices(old: list[dict], new: list[dict]) -> list[Change]:
