@@ -277,23 +277,8 @@ def build_table(
             above = tbl.findall(qn("w:tr"))[-1].findall(qn("w:tc"))
             below = tr.findall(qn("w:tc"))
             for q in joined_columns:
-                _no_border(above[q], "bottom")
-                _no_border(below[q], "top")
+                ooxml.join_vertically(above[q], below[q])
         tbl.append(tr)
-
-
-_TC_BORDER_ORDER = ["top", "start", "left", "bottom", "end", "right", "insideH", "insideV", "tl2br", "tr2bl"]
-
-
-def _no_border(tc: Any, side: str) -> None:
-    """No border on that side of the cell (whatever its prototype draws)."""
-    tc_pr = tc.find(qn("w:tcPr"))
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = ooxml.insert_ordered(tc_pr, OxmlElement("w:tcBorders"), ooxml.TC_PR_ORDER)
-    line = OxmlElement(f"w:{side}")
-    line.set(qn("w:val"), "nil")
-    ooxml.insert_ordered(borders, line, _TC_BORDER_ORDER)
 
 
 def build_prose(anchor: Any, blocks: tuple[BlokProsa, ...], styles: dict[str, str]) -> None:

@@ -6,6 +6,8 @@ python-docx appends; these insert each element where the schema puts it.
 
 from __future__ import annotations
 
+import copy
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -124,6 +126,40 @@ def insert_ordered(parent, child, order: list[str]):
             return child
     parent.append(child)
     return child
+
+
+TC_BORDER_ORDER = ["top", "start", "left", "bottom", "end", "right", "insideH", "insideV", "tl2br", "tr2bl"]
+
+
+def cell_borders(tc_pr, borders, *, replace: bool = False) -> None:
+    """Give the cell the sides of `borders` (a w:tcBorders) it does not set itself (all of
+    them with `replace`)."""
+    own = tc_pr.find(qn("w:tcBorders"))
+    if own is None:
+        insert_ordered(tc_pr, copy.deepcopy(borders), TC_PR_ORDER)
+        return
+    present = {local_name(b) for b in own}
+    for line in borders:
+        if replace or local_name(line) not in present:
+            insert_ordered(own, copy.deepcopy(line), TC_BORDER_ORDER)
+
+
+def _nil_border(side: str):
+    el = OxmlElement("w:tcBorders")
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "nil")
+    el.append(line)
+    return el
+
+
+_NO_BORDER = {side: _nil_border(side) for side in ("top", "bottom")}
+
+
+def join_vertically(upper, lower) -> None:
+    """No border between two cells (w:tc) one above the other, whatever their prototypes draw:
+    they print one text that was cut in pieces."""
+    cell_borders(lower.get_or_add_tcPr(), _NO_BORDER["top"], replace=True)
+    cell_borders(upper.get_or_add_tcPr(), _NO_BORDER["bottom"], replace=True)
 
 
 def shade(tc, fill: str) -> None:

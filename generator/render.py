@@ -233,7 +233,7 @@ def _render(template: Path, ctx: dict, out: Path, prepare=None) -> DocxTemplate:
     for table, bottom in zip(doc.docx.tables, getattr(doc, "table_bottoms", ())):
         if bottom is not None and table.rows:  # the template's last row was the loop's end
             for tc in table.rows[-1]._tr.findall(qn("w:tc")):
-                _cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
+                ooxml.cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
     return doc
 
 
@@ -426,7 +426,7 @@ def render_lampiran(
         bottom = _bottom_of(doc, tbl)
         if bottom is not None and rows:
             for tc in tbl.findall(qn("w:tr"))[-1].findall(qn("w:tc")):
-                _cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
+                ooxml.cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
     if spec.jenis != "prosa" and rows:
         _keep_closing_with_table(doc)
         if page_breaks:
@@ -621,19 +621,7 @@ def _join_to_row_above(above, tr, joined: tuple[str, ...]) -> None:
     else:
         columns = {col for group in joined for col in numbering.GROUP_COLUMNS[group]}
     for col in sorted(columns):
-        _cell_borders(lower[col].get_or_add_tcPr(), _NO_BORDER["top"], replace=True)
-        _cell_borders(upper[col].get_or_add_tcPr(), _NO_BORDER["bottom"], replace=True)
-
-
-def _nil_border(side: str):
-    el = OxmlElement("w:tcBorders")
-    line = OxmlElement(f"w:{side}")
-    line.set(qn("w:val"), "nil")
-    el.append(line)
-    return el
-
-
-_NO_BORDER = {side: _nil_border(side) for side in ("top", "bottom")}
+        ooxml.join_vertically(upper[col], lower[col])
 
 
 def _keep_closing_with_table(doc: DocxTemplate) -> None:
@@ -673,7 +661,7 @@ def _break_pages_before(doc: DocxTemplate, rows: frozenset[int]) -> None:
                 part.append(tr)
         if bottom is not None:  # the cut table's last row is its bottom edge now
             for tc in body[start - 1].findall(qn("w:tc")):
-                _cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
+                ooxml.cell_borders(tc.get_or_add_tcPr(), bottom, replace=True)
         tbl.addnext(_page_break_paragraph())
         tbl.getnext().addnext(part)
 
@@ -915,7 +903,7 @@ def _flatten_table_style(doc: DocxTemplate, tbl):
             )
             if sides not in made:
                 made[sides] = _borders_element({side: borders.get(source) for side, source in sides})
-            _cell_borders(tc_pr, made[sides])
+            ooxml.cell_borders(tc_pr, made[sides])
             for p in tc.iter(qn("w:p")):
                 _carry_paragraph_props(doc, p, p_props, style_props)
     # The reference stays, to a style the document does not define: Word then uses its plain
@@ -948,13 +936,12 @@ def _style_chain(doc: DocxTemplate, style_id: str | None) -> list:
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _FLATTENED_STYLE = "KeputusanTanpaGayaTabel"  # defined nowhere, see _flatten_table_style
 _CELL_MARGIN_ORDER = ["top", "start", "left", "bottom", "end", "right"]
-_TC_BORDER_ORDER = ["top", "start", "left", "bottom", "end", "right", "insideH", "insideV", "tl2br", "tr2bl"]
 
 
 def _borders_element(wanted: dict):
     """A w:tcBorders with the sides in `wanted` (side -> border element of the style)."""
     el = OxmlElement("w:tcBorders")
-    for side in _TC_BORDER_ORDER:
+    for side in ooxml.TC_BORDER_ORDER:
         border = wanted.get(side)
         if border is None:
             continue
@@ -966,19 +953,6 @@ def _borders_element(wanted: dict):
                 line.set(key, value)
         el.append(line)
     return el
-
-
-def _cell_borders(tc_pr, borders, *, replace: bool = False) -> None:
-    """Give the cell the sides of `borders` (a w:tcBorders) it does not set itself (all of
-    them with `replace`)."""
-    own = tc_pr.find(qn("w:tcBorders"))
-    if own is None:
-        ooxml.insert_ordered(tc_pr, copy.deepcopy(borders), ooxml.TC_PR_ORDER)
-        return
-    present = {ooxml.local_name(b) for b in own}
-    for line in borders:
-        if replace or ooxml.local_name(line) not in present:
-            ooxml.insert_ordered(own, copy.deepcopy(line), _TC_BORDER_ORDER)
 
 
 def _carry_paragraph_props(
