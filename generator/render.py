@@ -395,9 +395,7 @@ def render_lampiran(
             declared = sum(columns[c].lebar for c, _ in numbering.printed_columns(columns))  # mm on F4
             scale = text_width / Mm(declared).twips if columns else 1.0
             if spec.jenis != "prosa":  # cut as `_pieces` cuts the plan's texts, by these widths
-                cell_pieces = _cell_pieces(case, columns, widths, _cell_margins(plan), piece_share, spec.landscape)
-                typed = table_rows_of(case, lampiran)
-                rows[:] = numbering.table_rows(columns, typed, page_starts | page_breaks, cell_pieces)
+                rows[:] = _declared_rows(case, lampiran, widths, plan, page_starts | page_breaks, piece_share)
         _scale_header_font(doc, plan, scale, case.decree.profil.ukuran_font_tabel)
         _keep_tables_on_page(doc, skip=plan)
         if spec.is_plan:
@@ -494,7 +492,16 @@ def declared_table_rows(
     holder = type("Holder", (), {"docx": Document(str(templates / LAMPIRAN_TEMPLATE))})()
     _page_setup(holder, case, landscape=spec.landscape)
     widths = lampiran_body.column_widths(spec.columns, Emu(_text_width(holder)).twips)
-    pieces = _cell_pieces(case, spec.columns, widths, _cell_margins(_plan_table(holder)), piece_share, spec.landscape)
+    return _declared_rows(case, lampiran, widths, _plan_table(holder), page_starts, piece_share)
+
+
+def _declared_rows(
+    case: Case, lampiran: int, widths: list[int], tbl, page_starts: frozenset[int], piece_share: float
+) -> list[dict]:
+    """The printed rows of a declared table whose columns take `widths` (twips) in the
+    template's table `tbl`: texts too tall for a page cut in pieces by those widths."""
+    spec = case.lampiran[lampiran]
+    pieces = _cell_pieces(case, spec.columns, widths, _cell_margins(tbl), piece_share, spec.landscape)
     return numbering.table_rows(spec.columns, table_rows_of(case, lampiran), page_starts, pieces)
 
 
