@@ -546,7 +546,7 @@ def table_rows(
         for p, (c, period) in enumerate(printed):
             column = columns[c]
             value = row.values[slot_of[c] + (period or 0)] if column.jenis != "nomor" else ""
-            if column.jenis in ("kelompok", "nomor") and (column.jenis == "kelompok" or column.kelompok):
+            if column.jenis == "kelompok" or (column.jenis == "nomor" and column.kelompok):
                 continue  # printed by where its group and pages start (below)
             if column.jenis == "nomor":
                 row_cells[p] = str(r + 1)
