@@ -7,6 +7,8 @@ metadata and output intent carried over, see `pdfa`) and is written reproducibly
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -24,12 +26,25 @@ def read(pdf: Path) -> PdfReader:
         return PdfReader(str(pdf))
 
 
+@dataclass(frozen=True)
+class Spliced:
+    """A document made of runs of pages of several PDFs, in order: each (reader, first page,
+    end page), 0-based, the end excluded. The salinan's lampiran is the asli's pages, then its
+    own last one (page_reuse.py)."""
+
+    runs: tuple[tuple[PdfReader, int, int], ...]
+
+    @property
+    def pages(self) -> Sequence:
+        return [reader.pages[i] for reader, start, stop in self.runs for i in range(start, stop)]
+
+
 def page_count(pdf: Path) -> int:
     return len(read(pdf).pages)
 
 
 def merge(
-    parts: list[tuple[str, Path | PdfReader]],
+    parts: list[tuple[str, Path | PdfReader | Spliced]],
     out: Path,
     *,
     title: str,
@@ -40,9 +55,13 @@ def merge(
     """Write `parts` (bookmark title, PDF or its open reader) into `out` in order; written beside
     `out`, then renamed."""
     writer = PdfWriter()
-    readers = [pdf if isinstance(pdf, PdfReader) else read(pdf) for _, pdf in parts]
-    for (bookmark, _), reader in zip(parts, readers):
-        writer.append(reader, outline_item=bookmark)
+    documents = [pdf if isinstance(pdf, PdfReader | Spliced) else read(pdf) for _, pdf in parts]
+    for (bookmark, _), document in zip(parts, documents):
+        if isinstance(document, Spliced):
+            for i, (reader, start, stop) in enumerate(document.runs):
+                writer.append(reader, outline_item=bookmark if i == 0 else None, pages=(start, stop))
+        else:
+            writer.append(document, outline_item=bookmark)
     # the lampiran's row anchors (named destinations, read by layout.py) are not for readers
     names = writer.root_object.get("/Names")
     if names is not None and "/Dests" in names.get_object():
@@ -52,5 +71,6 @@ def merge(
     writer.page_mode = "/UseOutlines"
     created = created or numbering.build_time(dt.date(2000, 1, 1))
     meta = pdfa.DocMeta(title=title, author=author, subject=subject, created=created)
-    pdfa.finish(writer, meta, pdfa.output_intents(readers[0]))
+    first = documents[0]
+    pdfa.finish(writer, meta, pdfa.output_intents(first.runs[0][0] if isinstance(first, Spliced) else first))
     return pdfa.write(writer, out)

@@ -42,6 +42,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from . import page_reuse
+from .bundle import Spliced
 from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
@@ -72,6 +74,17 @@ class Pagination:
 
     starts: frozenset[int] = frozenset()
     forced: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A lampiran settled and converted: its DOCX, its PDF opened, its page starts, and the
+    number printed on its first page. The salinan's lampiran takes its pages from the asli's."""
+
+    docx: Path
+    reader: PdfReader
+    pagination: Pagination
+    first_page_number: int
 
 
 def _destinations(reader: PdfReader) -> dict[int, tuple[int, float]]:
@@ -113,7 +126,7 @@ def rows_split_by_pages(pdf: Path | PdfReader) -> list[int]:
     first_on: dict[int, tuple[int, float]] = {}  # page -> (its first row, that row's top)
     for row, (page, top) in sorted(rows.items()):
         first_on.setdefault(page, (row, top))
-    first_page, last_page = rows[0][0], max(page for page, _ in rows.values())
+    first_page, last_page = rows[min(rows)][0], max(page for page, _ in rows.values())
     later = [first_on[page][1] for page in first_on if page > first_page]
     opening_top = max(later, default=0.0)  # where a row that opens a page starts
     split = []
@@ -152,11 +165,14 @@ def lay_out_lampiran(
     lampiran: int = 0,
     first_page_number: int = 1,
     guess: Pagination | frozenset[int] = frozenset(),
-) -> tuple[Pagination, int, PdfReader]:
+    earlier: Converted | None = None,
+) -> tuple[Pagination, int, PdfReader | Spliced]:
     """Render and convert the lampiran until its page starts are the ones it was rendered with.
 
-    Leaves the final DOCX and PDF at `docx` and `pdf`; returns the settled pagination, the
-    number of conversions it took, and the PDF opened.
+    Leaves the final DOCX at `docx`; returns the settled pagination, the number of conversions
+    it took, and the PDF opened (at `pdf`). With `earlier`, the other variant of this lampiran
+    settled with the starts guessed: when the two documents agree up to the row that opens the
+    last page, only that page is converted, and the rest is `earlier`'s pages (page_reuse.py).
     """
     pagination = guess if isinstance(guess, Pagination) else Pagination(frozenset(guess))
     share = PIECE_SHARE
@@ -167,6 +183,7 @@ def lay_out_lampiran(
     # and whether that has been tried: once per size of pieces
     before_closing: Pagination | None = None
     closing_tried = False
+    conversions = 0
     for attempt in range(1, MAX_PASSES + 1):
         render_lampiran(
             case,
@@ -179,7 +196,13 @@ def lay_out_lampiran(
             piece_share=share,
             templates=templates,
         )
+        if attempt == 1 and earlier is not None and earlier.pagination == pagination:
+            spliced, tried_tail = _with_earlier_pages(earlier, docx, converter, first_page_number)
+            conversions += tried_tail
+            if spliced is not None:
+                return pagination, conversions, spliced
         converter.convert(docx, pdf)
+        conversions += 1
         reader = read_pdf(pdf)
         measured = rows_opening_pages(reader, pdf.name)
         if not by_labels:  # nothing printed depends on the starts: every pass is consistent
@@ -189,7 +212,7 @@ def lay_out_lampiran(
             if not split:
                 closing = _keep_closing_with_rows(reader, pagination, before_closing, closing_tried)
                 if closing is None:
-                    return pagination, attempt, reader
+                    return pagination, conversions, reader
                 before_closing, closing_tried = (pagination if not closing_tried else None), True
                 pagination = closing
                 continue
@@ -205,6 +228,34 @@ def lay_out_lampiran(
     raise LayoutError(
         "layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing, lampiran)
     )
+
+
+def _with_earlier_pages(
+    earlier: Converted, docx: Path, converter: Converter, first_page_number: int
+) -> tuple[Spliced | None, bool]:
+    """`earlier`'s pages up to the last one, then the last page of `docx` converted alone, when
+    page_reuse finds the two documents the same up to the row that opens it and the tail's PDF
+    is that one page as expected; (None, whether a tail was converted) otherwise."""
+    if not earlier.pagination.starts or earlier.first_page_number != first_page_number:
+        return None, False
+    row = max(earlier.pagination.starts)
+    page = row_pages(earlier.reader).get(row)
+    tail_docx = docx.with_name(f"{docx.stem}-akhir.docx")
+    if not page or not page_reuse.tail_document(earlier.docx, docx, row, first_page_number + page, tail_docx):
+        return None, False
+    tail = read_pdf(converter.convert(tail_docx, tail_docx.with_suffix(".pdf")))
+    pages = row_pages(tail)
+    if (
+        len(tail.pages) != len(earlier.reader.pages) - page
+        or min(pages, default=None) != row
+        or pages[row] != 0
+        or rows_opening_pages(tail, tail_docx.name)
+        or rows_split_by_pages(tail)
+        or closing_alone(tail)
+    ):
+        log.debug("%s: its last page converted alone is not the page expected; converting it whole", docx.name)
+        return None, True
+    return Spliced(((earlier.reader, 0, page), (tail, 0, len(tail.pages)))), True
 
 
 def _keep_closing_with_rows(

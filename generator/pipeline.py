@@ -181,11 +181,12 @@ def _produce(
         decrees[variant] = docx, bundle.read(converter.convert(docx, work / f"{stem}-keputusan.pdf"))
     specs = case.lampiran
     guesses: dict[int, layout.Pagination] = {}  # page starts of each table: from the cache, then the asli's
+    converted: dict[int, layout.Converted] = {}  # each table's first variant: the second takes its pages
     for variant in variants:
         stem = f"{case.name}-{variant}"
         keputusan_docx, keputusan_pdf = decrees[variant]
         decree_pages = len(keputusan_pdf.pages)
-        parts: list[tuple[str, Path | PdfReader]] = [("Keputusan", keputusan_pdf)]
+        parts: list[tuple[str, Path | PdfReader | bundle.Spliced]] = [("Keputusan", keputusan_pdf)]
         lampiran_pages: list[tuple[int, int]] = []
         lampiran_docx: list[Path] = []
         last_page = decree_pages
@@ -193,7 +194,9 @@ def _produce(
         for index in range(len(specs)):
             first = last_page + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
             docx = work / f"{stem}{revisions.lampiran_docx_suffix(index, len(specs))}"
-            reader, passes = _lampiran(case, variant, index, docx, converter, templates, first, guesses, layout_cache)
+            reader, passes = _lampiran(
+                case, variant, index, docx, converter, templates, first, guesses, converted, layout_cache
+            )
             result.layout_passes[variant] += passes
             lampiran_pages.append((last_page + 1, last_page + len(reader.pages)))
             last_page += len(reader.pages)
@@ -246,9 +249,13 @@ def _lampiran(
     templates: Path,
     first_page: int,
     guesses: dict[int, layout.Pagination],
+    converted: dict[int, layout.Converted],
     layout_cache: layout.LayoutCache | None,
-) -> tuple[PdfReader, int]:
-    """Render and convert the lampiran at `index`; its PDF opened, and the conversions it took."""
+) -> tuple[PdfReader | bundle.Spliced, int]:
+    """Render and convert the lampiran at `index`; its PDF opened, and the conversions it took.
+
+    The first variant converted is kept in `converted`: the second takes its pages but the
+    last from it (page_reuse.py)."""
     pdf = docx.with_suffix(".pdf")
     if not _needs_layout(case, index):
         render_lampiran(case, variant, docx, lampiran=index, first_page_number=first_page, templates=templates)
@@ -272,6 +279,7 @@ def _lampiran(
             lampiran=index,
             first_page_number=first_page,
             guess=guess,
+            earlier=converted.get(index),
         )
         starts = pagination.starts
     finally:
@@ -281,4 +289,6 @@ def _lampiran(
         layout_cache.record(key, rows, pagination.starts)  # the guess was wrong: remember this layout too
     log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, docx.name, passes)
     guesses[index] = pagination
+    if isinstance(reader, PdfReader) and index not in converted:
+        converted[index] = layout.Converted(docx, reader, pagination, first_page)
     return reader, passes

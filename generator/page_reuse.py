@@ -1,0 +1,147 @@
+"""Convert only the pages that differ: the salinan's lampiran shares its pages with the asli's
+up to the closing block, so only its last page is converted, from a document of its own.
+
+The asli and the salinan of a lampiran differ in the closing block (the authentication of
+the copy, "ttd."), which stands on the last page with the table's last rows. When both are
+rendered with the same page starts, everything LibreOffice lays out before the row that opens
+the last page is the same XML in both, so those pages come out the same. `tail_document`
+checks that (the document XML before that row, and every other part of the package, byte for
+byte) and writes the *tail*: the salinan with everything before that row taken out, the
+table's header rows kept, and its page number continuing where the row's page is. Converting
+the tail costs a seventh of converting the whole lampiran (1 page, not 10), and its page is
+the page LibreOffice makes of the whole salinan, pixel for pixel (tests/test_page_reuse.py).
+
+Whatever could make a page of the tail depend on what was taken out is not reused (None):
+other sections, fields other than the page number (a page count, a cross-reference),
+different odd and even pages, a merged cell that runs into the tail from above. layout.py
+checks the tail's own PDF as well (its pages and the rows that open them) and converts the
+whole salinan when anything is unexpected.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from .render import ROW_ANCHOR
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCUMENT = "word/document.xml"
+_PAGE_FIELD = re.compile(r"^\s*PAGE(\s+\\\*\s*\w+)*\s*$", re.IGNORECASE)  # "PAGE", "PAGE \* Arabic"
+_UNSAFE_SETTINGS = (b"<w:evenAndOddHeaders", b"<w:mirrorMargins", b"<w:bookFoldPrinting")
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def tail_document(earlier: Path, later: Path, row: int, page_number: int, out: Path) -> bool:
+    """Write to `out` the part of `later` from table row `row` on, its first page numbered
+    `page_number`, when `earlier` and `later` are the same up to that row; False (nothing
+    written) when they are not, or when the pages of the tail could differ from those of the
+    whole document."""
+    with zipfile.ZipFile(earlier) as first, zipfile.ZipFile(later) as second:
+        names = second.namelist()
+        if sorted(first.namelist()) != sorted(names) or DOCUMENT not in names:
+            return False
+        parts = {name: second.read(name) for name in names}
+        for name in names:
+            if name != DOCUMENT and first.read(name) != parts[name]:
+                return False
+        if any(flag in parts.get("word/settings.xml", b"") for flag in _UNSAFE_SETTINGS):
+            return False
+        if not all(_fields_are_page_numbers(parts[name]) for name in names if name.endswith(".xml")):
+            return False
+        tail = _tail(etree.fromstring(first.read(DOCUMENT)), etree.fromstring(parts[DOCUMENT]), row, page_number)
+    if tail is None:
+        return False
+    parts[DOCUMENT] = etree.tostring(tail, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            target.writestr(name, parts[name])
+    return True
+
+
+def _fields_are_page_numbers(xml: bytes) -> bool:
+    """Whether every field in the part only prints the page number: a page count or a
+    reference to something taken out would print differently in the tail."""
+    if b"instrText" not in xml and b"fldSimple" not in xml:
+        return True
+    root = etree.fromstring(xml)
+    codes = [el.text or "" for el in root.iter(_w("instrText"))]
+    codes += [el.get(_w("instr"), "") for el in root.iter(_w("fldSimple"))]
+    return all(_PAGE_FIELD.match(code) for code in codes)
+
+
+def _tail(first: etree._Element, second: etree._Element, row: int, page_number: int):
+    """`second` cut to start at the table row holding bookmark `row`, or None."""
+    body, other_body = second.find(_w("body")), first.find(_w("body"))
+    found = _row_of(second, row)
+    other = _row_of(first, row)
+    if body is None or other_body is None or found is None or other is None:
+        return None
+    tr, tbl = found
+    other_tr, other_tbl = other
+    children, other_children = list(body), list(other_body)
+    before, other_before = children[: children.index(tbl)], other_children[: other_children.index(other_tbl)]
+    if len(before) != len(other_before) or not all(map(_same, before, other_before)):
+        return None
+    rows, other_rows = _rows_before(tbl, tr), _rows_before(other_tbl, other_tr)
+    if len(rows) != len(other_rows) or not all(map(_same, rows, other_rows)):
+        return None
+    # one section: the tail's page is laid out in the section the whole document ends with
+    if sum(1 for _ in body.iter(_w("sectPr"))) != 1 or body[-1].tag != _w("sectPr"):
+        return None
+    # a merged cell that starts above would start afresh in the tail
+    if any(v.get(_w("val"), "continue") == "continue" for v in tr.iter(_w("vMerge"))):
+        return None
+    for element in before:
+        body.remove(element)
+    for element in rows:
+        if not _is_header(element):
+            tbl.remove(element)
+    section = body[-1]
+    title_page = section.find(_w("titlePg"))
+    if title_page is not None:  # the row's page is not the section's first: the usual header
+        section.remove(title_page)
+    numbers = section.find(_w("pgNumType"))
+    if numbers is None:
+        return None  # render._page_setup always writes one; without it the insertion point is unknown
+    numbers.set(_w("start"), str(page_number))
+    return second
+
+
+def _row_of(root: etree._Element, row: int):
+    """(tr, tbl) of the body-level table row holding the anchor of table row `row`."""
+    name = ROW_ANCHOR.format(row)
+    for mark in root.iter(_w("bookmarkStart")):
+        if mark.get(_w("name")) == name:
+            tr = next(mark.iterancestors(_w("tr")), None)
+            tbl = tr.getparent() if tr is not None else None
+            if tbl is not None and tbl.getparent() is not None and tbl.getparent().tag == _w("body"):
+                return tr, tbl
+            return None
+    return None
+
+
+def _rows_before(tbl: etree._Element, tr: etree._Element) -> list:
+    """The table's children before `tr`: its properties, grid and rows."""
+    children = list(tbl)
+    return children[: children.index(tr)]
+
+
+def _is_header(element: etree._Element) -> bool:
+    """Table properties, its grid and its header rows, which every page repeats."""
+    if element.tag != _w("tr"):
+        return True
+    properties = element.find(_w("trPr"))
+    return properties is not None and properties.find(_w("tblHeader")) is not None
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return etree.tostring(a) == etree.tostring(b)
