@@ -98,6 +98,9 @@ def _tail(first: etree._Element, second: etree._Element, row: int, page_number: 
     # a merged cell that starts above would start afresh in the tail
     if any(v.get(_w("val"), "continue") == "continue" for v in tr.iter(_w("vMerge"))):
         return None
+    # an explicit break (render._break_pages_before) opens the page with its 1-pt paragraph
+    if before and before[-1].tag == _w("p") and before[-1].find(f"{_w('pPr')}/{_w('pageBreakBefore')}") is not None:
+        before = before[:-1]
     for element in before:
         body.remove(element)
     for element in rows:
