@@ -63,6 +63,7 @@ STAGES = [
     ("generator.layout", "render_lampiran", "rendering DOCX: lampiran"),
     ("generator.layout", "read_pdf", "reading PDFs and page starts"),
     ("generator.layout", "rows_opening_pages", "reading PDFs and page starts"),
+    ("generator.page_reuse", "tail_document", "the salinan lampiran's last page cut out (page_reuse)"),
     ("generator.bundle", "read", "reading PDFs and page starts"),
     ("generator.bundle", "merge", "merging the bundle (pypdf)"),
     ("generator.pdfa", "finish", "PDF/A finish (XMP, output intent) and writing"),
@@ -295,7 +296,7 @@ def breakdown(p: dict, boot: proctree.Measurement) -> list[tuple[str, float]]:
     lo: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])  # cpu, wall, count
     for src, events in by_src.items():
         for record, event in zip(calls.get(src, []), events):
-            kind = "lampiran" if src.endswith("-lampiran.docx") else "keputusan"
+            kind = "akhir" if src.endswith("-akhir.docx") else "lampiran" if "-lampiran" in src else "keputusan"
             extra = record.get("extra", False)
             for phase in ("load", "export", "other"):
                 key = f"extra:{phase}" if extra else f"{kind}:{phase}"
@@ -314,7 +315,14 @@ def breakdown(p: dict, boot: proctree.Measurement) -> list[tuple[str, float]]:
         n = int(lo[f"{kind}:load"][2])
         rows.append((f"LibreOffice: loading {n} final {kind} documents (layout included)", lo[f"{kind}:load"][0]))
         rows.append((f"LibreOffice: PDF export of {n} final {kind} documents", lo[f"{kind}:export"][0]))
-    closing = lo["keputusan:other"][0] + lo["lampiran:other"][0]
+    tails = int(lo["akhir:load"][2])
+    rows.append(
+        (
+            f"LibreOffice: the last page of {tails} salinan lampiran alone (page_reuse), load and export",
+            lo["akhir:load"][0] + lo["akhir:export"][0],
+        )
+    )
+    closing = lo["keputusan:other"][0] + lo["lampiran:other"][0] + lo["akhir:other"][0]
     rows.append(("LibreOffice: closing documents", closing))
     extra_n = int(lo["extra:load"][2])
     extra_lo = lo["extra:load"][0] + lo["extra:export"][0] + lo["extra:other"][0]
