@@ -40,9 +40,9 @@ def _w(tag: str) -> str:
 
 def tail_document(earlier: Path, later: Path, row: int, page_number: int, out: Path) -> bool:
     """Write to `out` the part of `later` from table row `row` on, its first page numbered
-    `page_number`, when `earlier` and `later` are the same up to that row; False (nothing
-    written) when they are not, or when the pages of the tail could differ from those of the
-    whole document."""
+    `page_number`, when `earlier` and `later` are the same up to that row and in it; False
+    (nothing written) when they are not, or when the pages of the tail could differ from those
+    of the whole document."""
     with zipfile.ZipFile(earlier) as first, zipfile.ZipFile(later) as second:
         names = second.namelist()
         if sorted(first.namelist()) != sorted(names) or DOCUMENT not in names:
@@ -90,7 +90,8 @@ def _tail(first: etree._Element, second: etree._Element, row: int, page_number: 
     if len(before) != len(other_before) or not all(map(_same, before, other_before)):
         return None
     rows, other_rows = _rows_before(tbl, tr), _rows_before(other_tbl, other_tr)
-    if len(rows) != len(other_rows) or not all(map(_same, rows, other_rows)):
+    # the row itself too: were it shorter in one of them, it could fit on the page above
+    if len(rows) != len(other_rows) or not all(map(_same, rows + [tr], other_rows + [other_tr])):
         return None
     # one section: the tail's page is laid out in the section the whole document ends with
     if sum(1 for _ in body.iter(_w("sectPr"))) != 1 or body[-1].tag != _w("sectPr"):
