@@ -23,6 +23,13 @@ rendered and the measured starts disagree is put on a new page by an explicit br
 and that row opens its page whatever the labels do. The rest of the table is settled the same
 way, each fixed break further down, so every valid case settles.
 
+A pass converts only what it may change: the pages above the first row it renders differently
+from the pass before (a label, a fixed break) are the same XML, hence the same pages, and are
+taken over from that pass; the document is converted from the row that opened the page above
+that change (page_reuse.py checks the two documents agree up to it). The salinan's lampiran,
+rendered with the asli's settled starts, differs only in its closing block, so only its last
+page is converted.
+
 A row taller than a page cannot open one: LibreOffice splits it wherever the page ends. Texts
 that tall are cut in pieces beforehand (render.PIECE_SHARE, textfit.py); should a row still be
 split (`rows_split_by_pages`), the pieces are made smaller, and only a text that no piece can
@@ -177,9 +184,11 @@ def lay_out_lampiran(
     """Render and convert the lampiran until its page starts are the ones it was rendered with.
 
     Leaves the final DOCX at `docx`; returns the settled pagination, the number of conversions
-    it took, and the PDF opened (at `pdf`). With `earlier`, the other variant of this lampiran
-    settled with the starts guessed: when the two documents agree up to the row that opens the
-    last page, only that page is converted, and the rest is `earlier`'s pages (page_reuse.py).
+    it took, and the document: the PDF opened, or pages spliced from several conversions
+    (`pdf` holds the last whole one). A pass converts only from the page above the first row
+    it renders differently from the pass before, the pages above taken over from that pass
+    (page_reuse.py); the first pass, from `earlier`, the other variant of this lampiran settled
+    with the starts guessed, whose pages are the same but the last.
     """
     pagination = guess if isinstance(guess, Pagination) else Pagination(frozenset(guess))
     share = PIECE_SHARE
