@@ -399,6 +399,9 @@ def test_ctrl_c_stops_everything_and_leaves_no_partial_file(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "TMPDIR": str(tmp)},
+        # Ctrl-C as in a terminal: a test run started in the background (`make test &`) has
+        # SIGINT ignored, and a child started with it ignored never sees KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     # interrupted while LibreOffice runs (its profile is under TMPDIR) and the first office's
