@@ -8,6 +8,7 @@ the page-number start, the column-number row, merged cells and shaded months of 
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import threading
 import zipfile
@@ -199,6 +200,29 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml):
         return _PATCHED.get(src_xml, lambda: super(_Template, self).patch_xml(src_xml))
 
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        """docxtpl 0.20's render_xml_part, with its two substitutions at every paragraph's start
+        (a line break before each <w:p, so that Jinja reports a tag's line, and after
+        rendering none) done by str.replace: the same text, where re.sub expands its
+        replacement's group in Python, match by match (1,500 times on the lampiran)."""
+        src_xml = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
+        try:
+            self.current_rendering_part = part
+            template = jinja_env.from_string(src_xml) if jinja_env else jinja2.Template(src_xml)
+            dst_xml = template.render(context)
+        except jinja2.TemplateError as exc:
+            lineno = getattr(exc, "lineno", None)
+            if lineno is not None:  # as docxtpl: the template's text around the tag, for the caller
+                line_number = max(lineno - 4, 0)
+                exc.docx_context = map(  # type: ignore[attr-defined]
+                    lambda x: re.sub(r"<[^>]+>", "", x),
+                    src_xml.splitlines()[line_number : (line_number + 7)],
+                )
+            raise exc
+        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self.resolve_listing(dst_xml)
+
     def resolve_listing(self, xml):
         """docxtpl's turning of tab, \\a, newline and form feed in texts into runs, paragraphs
         and breaks: nested regular expressions over every paragraph (12 ms on the lampiran).
@@ -286,7 +310,7 @@ def _save(doc: DocxTemplate, out: Path, case: Case) -> None:
     package = doc.docx.part.package
     for part in package.parts:  # as OpcPackage.save
         part.before_marshal()
-    writer = _StampedZip(out, date_time)
+    writer: Any = _StampedZip(out, date_time)  # python-docx's writer interface: write(), close()
     try:
         PackageWriter._write_content_types_stream(writer, package.parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
@@ -753,13 +777,13 @@ def _cell_pieces(
     """How numbering.table_rows cuts a declared table's text too tall for a page: by its printed
     column's width (twips) and the table's font, into pieces of at most `share` of a page each.
     A lettered item's text stands after its letter (as in the plan's sub-kegiatan)."""
-    max_lines, metrics, size = _lines_per_piece(case, share, landscape)
+    max_lines, _, size = _lines_per_piece(case, share, landscape)
     printed = numbering.printed_columns(columns)
 
     def cut(column: int, text: str) -> list[str]:
         indent = _BUTIR_INDENT if columns[printed[column][0]].jenis == "butir" else 0
         width_em = max(1.0, (widths[column] - margins - indent - _CELL_TEXT_GAP) / 20 / size)
-        return textfit.split_to_fit(text, width_em, max_lines, metrics)
+        return _split_to_fit(text, width_em, max_lines, case.decree.profil.font)
 
     return cut
 
@@ -767,7 +791,7 @@ def _cell_pieces(
 def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
     """How numbering.lampiran_rows cuts a text too tall for a page: by its column's width on
     this page and the table's font, into pieces of at most `share` of a page's height each."""
-    max_lines, metrics, size = _lines_per_piece(case, share)
+    max_lines, _, size = _lines_per_piece(case, share)
     widths = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
     margins = _cell_margins(tbl)
 
@@ -777,7 +801,20 @@ def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
         return max(1.0, (widths[col] - margins - indent - _CELL_TEXT_GAP) / 20 / size)
 
     columns = {name: width_em(name) for name in numbering.TEXT_COLUMNS}
-    return lambda column, text: textfit.split_to_fit(text, columns[column], max_lines, metrics)
+    font = case.decree.profil.font
+    return lambda column, text: _split_to_fit(text, columns[column], max_lines, font)
+
+
+def _split_to_fit(text: str, width_em: float, max_lines: int, font: str) -> list[str]:
+    """textfit.split_to_fit in the font's metrics, remembered: a case's lampiran is rendered
+    several times (layout passes, both variants, every office of a batch) with the same texts
+    in the same widths."""
+    return list(_split_remembered(text, width_em, max_lines, font))
+
+
+@functools.lru_cache(maxsize=8192)
+def _split_remembered(text: str, width_em: float, max_lines: int, font: str) -> tuple[str, ...]:
+    return tuple(textfit.split_to_fit(text, width_em, max_lines, textfit.FontMetrics.of(font)))
 
 
 _CELL_TEXT_GAP = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
