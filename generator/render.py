@@ -165,11 +165,12 @@ def jinja_env() -> jinja2.Environment:
 
 _PATCHED = _Recent()
 _FLATTENED = _Recent()  # template body and styles -> (flattened body, table bottoms); read only
-# grid columns a table row covers: its cells, plus what their gridSpans add
-_GRID_CELLS = etree.XPath(
-    "count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan)",
+# the rows of a table that do not cover `grid` columns (their cells, plus what their gridSpans add)
+_ROWS_OFF_GRID = etree.XPath(
+    ".//w:tr[count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan) != $grid]",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
 )
+_DOC_PR = qn("wp:docPr")
 
 
 class _Template(DocxTemplate):
@@ -199,14 +200,21 @@ class _Template(DocxTemplate):
     def fix_tables(self, xml):
         """docxtpl's repair of tables whose rows have more or fewer cells than the grid: counted
         in Python cell by cell, 7 ms on the lampiran. Our rows always match their grid, so it
-        runs only when a count (taken by lxml's XPath) differs."""
+        runs only when a count (taken by lxml's XPath, a table at a time) differs."""
         tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
         for tbl in tree.iter(qn("w:tbl")):
             grid = len(tbl.findall(qn("w:tblGrid") + "/" + qn("w:gridCol")))
-            for tr in tbl.iter(qn("w:tr")):
-                if _GRID_CELLS(tr) != grid:
-                    return super().fix_tables(xml)
+            if _ROWS_OFF_GRID(tbl, grid=grid):
+                return super().fix_tables(xml)
         return tree
+
+    def fix_docpr_ids(self, tree):
+        """docxtpl's renumbering of the drawings' ids, by lxml's tag iterator instead of an
+        XPath over the whole body: the same elements in the same order, and no walk at all
+        when the body has no drawing (the lampiran)."""
+        for element in tree.iter(_DOC_PR):
+            self.docx_ids_index += 1
+            element.attrib["id"] = str(self.docx_ids_index)
 
     def patch_xml(self, src_xml):
         return _PATCHED.get(src_xml, lambda: super(_Template, self).patch_xml(src_xml))
