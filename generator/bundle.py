@@ -39,6 +39,17 @@ class Spliced:
         return [reader.pages[i] for reader, start, stop in self.runs for i in range(start, stop)]
 
 
+def splice(first: PdfReader | Spliced, pages: int, rest: PdfReader) -> Spliced:
+    """The first `pages` pages of `first`, then all of `rest`."""
+    runs = first.runs if isinstance(first, Spliced) else ((first, 0, len(first.pages)),)
+    kept: list[tuple[PdfReader, int, int]] = []
+    for reader, start, stop in runs:
+        take = min(stop - start, pages - sum(b - a for _, a, b in kept))
+        if take > 0:
+            kept.append((reader, start, start + take))
+    return Spliced((*kept, (rest, 0, len(rest.pages))))
+
+
 def page_count(pdf: Path) -> int:
     return len(read(pdf).pages)
 

@@ -23,6 +23,13 @@ rendered and the measured starts disagree is put on a new page by an explicit br
 and that row opens its page whatever the labels do. The rest of the table is settled the same
 way, each fixed break further down, so every valid case settles.
 
+A pass converts only what it may change: the pages above the first row it renders differently
+from the pass before (a label, a fixed break) are the same XML, hence the same pages, and are
+taken over from that pass; the document is converted from the row that opened the page above
+that change (page_reuse.py checks the two documents agree up to it). The salinan's lampiran,
+rendered with the asli's settled starts, differs only in its closing block, so only its last
+page is converted.
+
 A row taller than a page cannot open one: LibreOffice splits it wherever the page ends. Texts
 that tall are cut in pieces beforehand (render.PIECE_SHARE, textfit.py); should a row still be
 split (`rows_split_by_pages`), the pieces are made smaller, and only a text that no piece can
@@ -43,7 +50,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from . import page_reuse
-from .bundle import Spliced
+from .bundle import Spliced, splice
 from .bundle import read as read_pdf
 from .converter import Converter
 from .errors import LayoutError
@@ -82,30 +89,37 @@ class Converted:
     number printed on its first page. The salinan's lampiran takes its pages from the asli's."""
 
     docx: Path
-    reader: PdfReader
-    pagination: Pagination
+    reader: PdfReader | Spliced
+    pagination: Pagination  # as rendered
     first_page_number: int
 
 
-def _destinations(reader: PdfReader) -> dict[int, tuple[int, float]]:
+def _destinations(document: PdfReader | Spliced) -> dict[int, tuple[int, float]]:
     """Table row -> (page it starts on, 0-based; the top of its first line, in points)."""
-    found = {}
-    for name, destination in reader.named_destinations.items():
+    found: dict[int, tuple[int, float]] = {}
+    if isinstance(document, Spliced):  # each run's rows, on the pages the run is put at
+        offset = 0
+        for part, start, stop in document.runs:
+            for row, (at, top) in _destinations(part).items():
+                if start <= at < stop:
+                    found[row] = (offset + at - start, top)
+            offset += stop - start
+        return found
+    for name, destination in document.named_destinations.items():
         match = ANCHOR_RE.match(str(name))
-        page = reader.get_destination_page_number(destination) if match else None
+        page = document.get_destination_page_number(destination) if match else None
         if match and page is not None:
-            top = destination.top
-            found[int(match.group(1))] = (page, float(top) if top is not None else 0.0)
+            found[int(match.group(1))] = (page, float(destination.top or 0.0))
     return found
 
 
-def row_pages(pdf: Path | PdfReader) -> dict[int, int]:
+def row_pages(pdf: Path | PdfReader | Spliced) -> dict[int, int]:
     """Table row (0-based) -> page (0-based) it starts on, from the PDF's named destinations."""
-    reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
+    reader = read_pdf(pdf) if isinstance(pdf, Path) else pdf
     return {row: page for row, (page, _) in _destinations(reader).items()}
 
 
-def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> frozenset[int]:
+def rows_opening_pages(pdf: Path | PdfReader | Spliced, name: str = "the lampiran") -> frozenset[int]:
     """Table rows (0-based) that are the first row on a page, except row 0 on the first page."""
     pages = row_pages(pdf)
     if not pages:
@@ -113,13 +127,13 @@ def rows_opening_pages(pdf: Path | PdfReader, name: str = "the lampiran") -> fro
     return frozenset(row for row, page in pages.items() if row > 0 and row - 1 in pages and page != pages[row - 1])
 
 
-def rows_split_by_pages(pdf: Path | PdfReader) -> list[int]:
+def rows_split_by_pages(pdf: Path | PdfReader | Spliced) -> list[int]:
     """Table rows that go on over a page break: LibreOffice splits a row taller than a page
     where the page ends, so the next page opens inside it, with none of its labels.
 
     Seen from the row anchors: a page of the table on which no row starts, or whose first row
     starts lower than the rows that open other pages (under the rest of the row before)."""
-    reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
+    reader = read_pdf(pdf) if isinstance(pdf, Path) else pdf
     rows = _destinations(reader)
     if not rows:
         return []
@@ -138,11 +152,11 @@ def rows_split_by_pages(pdf: Path | PdfReader) -> list[int]:
     return sorted(set(split))
 
 
-def closing_alone(pdf: Path | PdfReader) -> bool:
+def closing_alone(pdf: Path | PdfReader | Spliced) -> bool:
     """The lampiran's last page holds none of its table's rows: the enactment and signature
     block after the table went to a page of its own (the block is one unsplittable row, the
     document's last)."""
-    reader = pdf if isinstance(pdf, PdfReader) else read_pdf(pdf)
+    reader = read_pdf(pdf) if isinstance(pdf, Path) else pdf
     pages = row_pages(reader)
     return bool(pages) and len(reader.pages) - 1 not in pages.values()
 
@@ -170,9 +184,11 @@ def lay_out_lampiran(
     """Render and convert the lampiran until its page starts are the ones it was rendered with.
 
     Leaves the final DOCX at `docx`; returns the settled pagination, the number of conversions
-    it took, and the PDF opened (at `pdf`). With `earlier`, the other variant of this lampiran
-    settled with the starts guessed: when the two documents agree up to the row that opens the
-    last page, only that page is converted, and the rest is `earlier`'s pages (page_reuse.py).
+    it took, and the document: the PDF opened, or pages spliced from several conversions
+    (`pdf` holds the last whole one). A pass converts only from the page above the first row
+    it renders differently from the pass before, the pages above taken over from that pass
+    (page_reuse.py); the first pass, from `earlier`, the other variant of this lampiran settled
+    with the starts guessed, whose pages are the same but the last.
     """
     pagination = guess if isinstance(guess, Pagination) else Pagination(frozenset(guess))
     share = PIECE_SHARE
@@ -184,82 +200,116 @@ def lay_out_lampiran(
     before_closing: Pagination | None = None
     closing_tried = False
     conversions = 0
-    for attempt in range(1, MAX_PASSES + 1):
-        render_lampiran(
-            case,
-            variant,
-            docx,
-            lampiran=lampiran,
-            first_page_number=first_page_number,
-            page_starts=pagination.starts,
-            page_breaks=pagination.forced,
-            piece_share=share,
-            templates=templates,
-        )
-        if attempt == 1 and earlier is not None and earlier.pagination == pagination:
-            spliced, tried_tail = _with_earlier_pages(earlier, docx, converter, first_page_number)
-            conversions += tried_tail
-            if spliced is not None:
-                return pagination, conversions, spliced
-        converter.convert(docx, pdf)
-        conversions += 1
-        reader = read_pdf(pdf)
-        measured = rows_opening_pages(reader, pdf.name)
-        if not by_labels:  # nothing printed depends on the starts: every pass is consistent
-            pagination = Pagination(measured | pagination.forced, pagination.forced)
-        if measured == pagination.starts:
-            split = rows_split_by_pages(reader)
-            if not split:
-                closing = _keep_closing_with_rows(reader, pagination, before_closing, closing_tried)
-                if closing is None:
-                    return pagination, conversions, reader
-                before_closing, closing_tried = (pagination if not closing_tried else None), True
-                pagination = closing
+    # the conversion the next pass may take its first pages from: the other variant's, then
+    # this variant's last pass (its DOCX set aside before the next is rendered)
+    previous = earlier if earlier is not None and earlier.first_page_number == first_page_number else None
+    set_aside: list[Path] = []
+    try:
+        for attempt in range(1, MAX_PASSES + 1):
+            render_lampiran(
+                case,
+                variant,
+                docx,
+                lampiran=lampiran,
+                first_page_number=first_page_number,
+                page_starts=pagination.starts,
+                page_breaks=pagination.forced,
+                piece_share=share,
+                templates=templates,
+            )
+            rendered = pagination
+            reader: PdfReader | Spliced | None = None
+            if previous is not None:
+                reader, tail_converted = _convert_from(previous, docx, rendered, converter)
+                conversions += tail_converted
+            if reader is None:
+                converter.convert(docx, pdf)
+                conversions += 1
+                reader = read_pdf(pdf)
+            measured = rows_opening_pages(reader, pdf.name)
+            if not by_labels:  # nothing printed depends on the starts: every pass is consistent
+                pagination = Pagination(measured | pagination.forced, pagination.forced)
+            if measured == pagination.starts:
+                split = rows_split_by_pages(reader)
+                if not split:
+                    closing = _keep_closing_with_rows(reader, pagination, before_closing, closing_tried)
+                    if closing is None:
+                        return pagination, conversions, reader
+                    before_closing, closing_tried = (pagination if not closing_tried else None), True
+                    pagination = closing
+                    previous = _set_aside(docx, attempt, reader, rendered, first_page_number, set_aside)
+                    continue
+                if share / 2 < MIN_PIECE_SHARE:
+                    raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0], lampiran))
+                # smaller pieces: other rows, so the breaks are found again
+                share, pagination, tried = share / 2, Pagination(), {}
+                before_closing, closing_tried = None, False
+                previous = None  # every row may be cut anew: nothing to take over
+                log.info("%s: a row is split by a page break; cutting texts into pieces of %.2f page", docx.name, share)
                 continue
-            if share / 2 < MIN_PIECE_SHARE:
-                raise LayoutError("layout.row_too_tall", row=_where(case, templates, share, split[0], lampiran))
-            # smaller pieces: other rows, so the breaks are found again
-            share, pagination, tried = share / 2, Pagination(), {}
-            before_closing, closing_tried = None, False
-            log.info("%s: a row is split by a page break; cutting texts into pieces of %.2f page", docx.name, share)
-            continue
-        disagreeing = min(pagination.starts ^ measured)
-        pagination = _following(pagination, measured, tried)
+            disagreeing = min(pagination.starts ^ measured)
+            pagination = _following(pagination, measured, tried)
+            previous = _set_aside(docx, attempt, reader, rendered, first_page_number, set_aside)
+    finally:
+        for path in set_aside:
+            path.unlink(missing_ok=True)
     raise LayoutError(
         "layout.not_settled", passes=MAX_PASSES, row=_where(case, templates, share, disagreeing, lampiran)
     )
 
 
-def _with_earlier_pages(
-    earlier: Converted, docx: Path, converter: Converter, first_page_number: int
+def _set_aside(
+    docx: Path,
+    attempt: int,
+    reader: PdfReader | Spliced,
+    rendered: Pagination,
+    first_page_number: int,
+    kept: list[Path],
+) -> Converted:
+    """This pass's DOCX moved out of the way of the next render, as the next pass's `previous`."""
+    aside = docx.with_name(f"{docx.stem}-{attempt}{docx.suffix}")
+    docx.replace(aside)
+    kept.append(aside)
+    return Converted(aside, reader, rendered, first_page_number)
+
+
+MAX_CUTS_TRIED = 2  # rows tried as the start of a tail before converting the whole document
+
+
+def _convert_from(
+    previous: Converted, docx: Path, rendered: Pagination, converter: Converter
 ) -> tuple[Spliced | None, bool]:
-    """`earlier`'s pages up to the last one, then the last page of `docx` converted alone, when
-    page_reuse finds the two documents the same up to the row that opens it and the tail's PDF
-    is that one page as expected; (None, whether a tail was converted) otherwise."""
-    if not earlier.pagination.starts or earlier.first_page_number != first_page_number:
-        return None, False
-    row = max(earlier.pagination.starts)
-    page = row_pages(earlier.reader).get(row)
-    tail_docx = docx.with_name(f"{docx.stem}-akhir.docx")
-    if not page or not page_reuse.tail_document(earlier.docx, docx, row, first_page_number + page, tail_docx):
+    """`docx` converted from a row on, the pages above it taken from `previous`: the row that
+    opened a page there and below which nothing differs in what was rendered, and that page_reuse
+    finds the two documents the same up to (the salinan after its asli: the last page; a pass
+    after one whose breaks were wrong further down: the pages above the first change).
+    (None, whether a tail was converted) when no row can be taken over or its PDF is not as
+    expected, and the whole document is converted."""
+    changed = (previous.pagination.starts ^ rendered.starts) | (previous.pagination.forced ^ rendered.forced)
+    pages = row_pages(previous.reader)
+    opening = sorted(
+        (row for row in rows_opening_pages(previous.reader) if not changed or row < min(changed)), reverse=True
+    )
+    tail_docx = docx.with_name(f"{docx.stem}-akhir{docx.suffix}")
+    for row in opening[:MAX_CUTS_TRIED]:
+        page = pages[row]
+        if page_reuse.tail_document(previous.docx, docx, row, previous.first_page_number + page, tail_docx):
+            break
+    else:
         return None, False
     tail = read_pdf(converter.convert(tail_docx, tail_docx.with_suffix(".pdf")))
-    pages = row_pages(tail)
-    if (
-        len(tail.pages) != len(earlier.reader.pages) - page
-        or min(pages, default=None) != row
-        or pages[row] != 0
-        or rows_opening_pages(tail, tail_docx.name)
-        or rows_split_by_pages(tail)
-        or closing_alone(tail)
-    ):
-        log.debug("%s: its last page converted alone is not the page expected; converting it whole", docx.name)
+    in_tail = row_pages(tail)
+    if min(in_tail, default=None) != row or in_tail[row] != 0:
+        log.debug(
+            "%s: converted from table row %d, the row does not open the first page; converting it whole", docx.name, row
+        )
         return None, True
-    return Spliced(((earlier.reader, 0, page), (tail, 0, len(tail.pages)))), True
+    log.debug("%s: pages 1-%d taken over, converted from table row %d on", docx.name, page, row)
+    return splice(previous.reader, page, tail), True
 
 
 def _keep_closing_with_rows(
-    reader: PdfReader, settled: Pagination, before: Pagination | None, tried: bool
+    reader: PdfReader | Spliced, settled: Pagination, before: Pagination | None, tried: bool
 ) -> Pagination | None:
     """What to render so that the closing block does not stand alone on the last page, or None
     when the settled layout is the result.

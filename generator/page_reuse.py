@@ -40,9 +40,9 @@ def _w(tag: str) -> str:
 
 def tail_document(earlier: Path, later: Path, row: int, page_number: int, out: Path) -> bool:
     """Write to `out` the part of `later` from table row `row` on, its first page numbered
-    `page_number`, when `earlier` and `later` are the same up to that row; False (nothing
-    written) when they are not, or when the pages of the tail could differ from those of the
-    whole document."""
+    `page_number`, when `earlier` and `later` are the same up to that row and in it; False
+    (nothing written) when they are not, or when the pages of the tail could differ from those
+    of the whole document."""
     with zipfile.ZipFile(earlier) as first, zipfile.ZipFile(later) as second:
         names = second.namelist()
         if sorted(first.namelist()) != sorted(names) or DOCUMENT not in names:
@@ -51,18 +51,38 @@ def tail_document(earlier: Path, later: Path, row: int, page_number: int, out: P
         for name in names:
             if name != DOCUMENT and first.read(name) != parts[name]:
                 return False
-        if any(flag in parts.get("word/settings.xml", b"") for flag in _UNSAFE_SETTINGS):
+        if not _same_through_row(first.read(DOCUMENT), parts[DOCUMENT], row):
             return False
-        if not all(_fields_are_page_numbers(parts[name]) for name in names if name.endswith(".xml")):
-            return False
-        tail = _tail(etree.fromstring(first.read(DOCUMENT)), etree.fromstring(parts[DOCUMENT]), row, page_number)
+    if any(flag in parts.get("word/settings.xml", b"") for flag in _UNSAFE_SETTINGS):
+        return False
+    if not all(_fields_are_page_numbers(parts[name]) for name in names if name.endswith(".xml")):
+        return False
+    tail = _tail(etree.fromstring(parts[DOCUMENT]), row, page_number)
     if tail is None:
         return False
     parts[DOCUMENT] = etree.tostring(tail, xml_declaration=True, encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    # stored, not deflated: the file lives for one conversion
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
         for name in names:
             target.writestr(name, parts[name])
     return True
+
+
+def _same_through_row(first: bytes, second: bytes, row: int) -> bool:
+    """Whether both document XMLs are the same bytes up to the end of the table row holding
+    the anchor of `row` (both written by the same renderer: the same elements are the same
+    bytes). A row holding a table of its own is not compared this way (False)."""
+    ends = []
+    for xml in (first, second):
+        mark = xml.find(b'w:name="' + ROW_ANCHOR.format(row).encode() + b'"')
+        start = max(xml.rfind(b"<w:tr>", 0, mark), xml.rfind(b"<w:tr ", 0, mark))
+        end = xml.find(b"</w:tr>", mark)
+        if mark < 0 or start < 0 or end < 0:
+            return False
+        if any(tag in xml[start:end] for tag in (b"<w:tbl>", b"<w:tbl ", b"</w:tbl>")):
+            return False
+        ends.append(end)
+    return ends[0] == ends[1] and first[: ends[0]] == second[: ends[1]]
 
 
 def _fields_are_page_numbers(xml: bytes) -> bool:
@@ -76,22 +96,16 @@ def _fields_are_page_numbers(xml: bytes) -> bool:
     return all(_PAGE_FIELD.match(code) for code in codes)
 
 
-def _tail(first: etree._Element, second: etree._Element, row: int, page_number: int):
-    """`second` cut to start at the table row holding bookmark `row`, or None."""
-    body, other_body = second.find(_w("body")), first.find(_w("body"))
-    found = _row_of(second, row)
-    other = _row_of(first, row)
-    if body is None or other_body is None or found is None or other is None:
+def _tail(root: etree._Element, row: int, page_number: int):
+    """The document cut to start at the table row holding the anchor of `row`, or None."""
+    body = root.find(_w("body"))
+    found = _row_of(root, row)
+    if body is None or found is None:
         return None
     tr, tbl = found
-    other_tr, other_tbl = other
-    children, other_children = list(body), list(other_body)
-    before, other_before = children[: children.index(tbl)], other_children[: other_children.index(other_tbl)]
-    if len(before) != len(other_before) or not all(map(_same, before, other_before)):
-        return None
-    rows, other_rows = _rows_before(tbl, tr), _rows_before(other_tbl, other_tr)
-    if len(rows) != len(other_rows) or not all(map(_same, rows, other_rows)):
-        return None
+    children = list(body)
+    before = children[: children.index(tbl)]
+    rows = _rows_before(tbl, tr)
     # one section: the tail's page is laid out in the section the whole document ends with
     if sum(1 for _ in body.iter(_w("sectPr"))) != 1 or body[-1].tag != _w("sectPr"):
         return None
@@ -114,7 +128,7 @@ def _tail(first: etree._Element, second: etree._Element, row: int, page_number: 
     if numbers is None:
         return None  # render._page_setup always writes one; without it the insertion point is unknown
     numbers.set(_w("start"), str(page_number))
-    return second
+    return root
 
 
 def _row_of(root: etree._Element, row: int):
@@ -142,9 +156,3 @@ def _is_header(element: etree._Element) -> bool:
         return True
     properties = element.find(_w("trPr"))
     return properties is not None and properties.find(_w("tblHeader")) is not None
-
-
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        return a is b
-    return etree.tostring(a) == etree.tostring(b)

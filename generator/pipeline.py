@@ -289,6 +289,6 @@ def _lampiran(
         layout_cache.record(key, rows, pagination.starts)  # the guess was wrong: remember this layout too
     log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, docx.name, passes)
     guesses[index] = pagination
-    if isinstance(reader, PdfReader) and index not in converted:
+    if index not in converted:
         converted[index] = layout.Converted(docx, reader, pagination, first_page)
     return reader, passes

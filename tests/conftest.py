@@ -25,6 +25,22 @@ def ntb_build(tmp_path_factory):
     return build(NTB_CASE, out)
 
 
+def laid_out_pdf(document, pdf: Path) -> Path:
+    """`layout.lay_out_lampiran`'s document at `pdf` (where its last whole conversion is): a
+    document spliced from several conversions (page_reuse) is written there as one PDF."""
+    from pypdf import PdfWriter
+
+    from generator.bundle import Spliced
+
+    if isinstance(document, Spliced):
+        writer = PdfWriter()
+        for reader, start, stop in document.runs:
+            writer.append(reader, pages=(start, stop))
+        with open(pdf, "wb") as out:
+            writer.write(out)
+    return pdf
+
+
 def pdf_text(pdf: Path, *, first: int | None = None, last: int | None = None) -> str:
     """Text in reading order (pdftotext -raw keeps table cells in order)."""
     cmd = ["pdftotext", "-raw"]

@@ -17,7 +17,7 @@ import pytest
 from generator import layout, render
 from generator.load import load_case
 from generator.model import Anggota, Area, BarisTabel, Kegiatan, RencanaAksi, SubKegiatan, Tabel
-from tests.conftest import ROOT, pages_text, squash
+from tests.conftest import ROOT, laid_out_pdf, pages_text, squash
 from tests.test_layout import KECIL, assert_pages_labelled
 
 TRIWULAN = ROOT / "data" / "contoh-rencana-aksi-triwulan"
@@ -108,9 +108,11 @@ def pool():
 
 def _lay_out(case, index, pool, folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
-    return layout.lay_out_lampiran(
+    pagination, passes, document = layout.lay_out_lampiran(
         case, "asli", folder / "l.docx", folder / "l.pdf", pool, render.DEFAULT_TEMPLATES, lampiran=index
     )
+    laid_out_pdf(document, folder / "l.pdf")  # the tests read the PDF's text
+    return pagination, passes, document
 
 
 @pytest.mark.libreoffice

@@ -22,7 +22,7 @@ from generator import layout, numbering, render, textfit
 from generator.load import load_case
 from generator.model import Area, Kegiatan, RencanaAksi, SubKegiatan
 from tests.agency_plan import agency_plan, write_case
-from tests.conftest import NTB_CASE, ROOT, pages_text, squash
+from tests.conftest import NTB_CASE, ROOT, laid_out_pdf, pages_text, squash
 
 KECIL = ROOT / "tests" / "fixtures" / "kecil"
 CYCLING_SEED = 2  # a 107-row plan whose breaks alternate (74, 75, 74 ...): main exits 3 on it
@@ -194,9 +194,11 @@ def with_plan(case, plan: RencanaAksi, **profil):
 
 def lay_out(case, pool, folder: Path, **kwargs):
     folder.mkdir(parents=True, exist_ok=True)
-    return layout.lay_out_lampiran(
+    pagination, passes, document = layout.lay_out_lampiran(
         case, "asli", folder / "l.docx", folder / "l.pdf", pool, render.DEFAULT_TEMPLATES, **kwargs
     )
+    laid_out_pdf(document, folder / "l.pdf")  # the tests read the PDF's words and text
+    return pagination, passes, document
 
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')

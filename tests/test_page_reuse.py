@@ -23,7 +23,7 @@ from generator.pipeline import build_case
 from generator.render import DEFAULT_TEMPLATES, render_lampiran
 from generator.template_files import for_case
 from generator.warm import ConverterPool
-from tests.conftest import NTB_CASE, ROOT, pages_text
+from tests.conftest import NTB_CASE, ROOT, laid_out_pdf, pages_text
 from tests.test_closing_block import _members
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -234,3 +234,29 @@ def test_a_template_whose_pages_say_salinan_is_converted_whole(pool, tmp_path):
     assert len(salinan) == len(asli) == 10
     assert all("SALINAN -" in page for page in salinan[1:])  # the first page has no page number
     assert not any("SALINAN -" in page for page in asli)
+
+
+def test_a_pass_after_a_wrong_guess_converts_from_the_page_above_the_change(pool, tmp_path):
+    """NTB's lampiran laid out from its settled page starts but one, wrong on page 7: the
+    next pass takes pages 1-5 over from the first and converts from the row opening page 6,
+    and the result is the lampiran converted whole, pixel for pixel."""
+    from generator import layout, render
+
+    case = load_case(NTB_CASE)
+    converter = Recording(pool)
+    wrong = (NTB_STARTS - {59}) | {58}
+    docx, pdf = tmp_path / "l.docx", tmp_path / "l.pdf"
+    pagination, passes, document = layout.lay_out_lampiran(
+        case, "asli", docx, pdf, converter, render.DEFAULT_TEMPLATES, first_page_number=4, guess=wrong
+    )
+    assert pagination.starts == NTB_STARTS
+    assert converter.converted[0] == "l.docx"  # the guess: converted whole
+    assert "l-akhir.docx" in converter.converted[1:], converter.converted
+    assert passes == len(converter.converted)
+    tail = layout.row_pages(tmp_path / "l-akhir.pdf")
+    assert min(tail) == 47  # opens page 6, the page above row 58, the first rendered differently
+    laid_out_pdf(document, tmp_path / "spliced.pdf")
+    whole = pool.convert(docx, tmp_path / "whole.pdf")
+    built, expected = _rasters(tmp_path / "spliced.pdf", tmp_path, "spliced"), _rasters(whole, tmp_path, "whole")
+    assert len(built) == len(expected) == 10
+    assert built == expected
