@@ -8,7 +8,7 @@ the page-number start, the column-number row, merged cells and shaded months of 
 from __future__ import annotations
 
 import copy
-import io
+import functools
 import re
 import threading
 import zipfile
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor, Twips
@@ -163,11 +164,13 @@ def jinja_env() -> jinja2.Environment:
 
 
 _PATCHED = _Recent()
-# grid columns a table row covers: its cells, plus what their gridSpans add
-_GRID_CELLS = etree.XPath(
-    "count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan)",
+_FLATTENED = _Recent()  # template body and styles -> (flattened body, table bottoms); read only
+# the rows of a table that do not cover `grid` columns (their cells, plus what their gridSpans add)
+_ROWS_OFF_GRID = etree.XPath(
+    ".//w:tr[count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan) != $grid]",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
 )
+_DOC_PR = qn("wp:docPr")
 
 
 class _Template(DocxTemplate):
@@ -179,25 +182,85 @@ class _Template(DocxTemplate):
         # before the rows multiply: the template's few rows are flattened, not the rendered ones
         # (elements, not docx.tables: python-docx caches the body that rendering replaces)
         body = self.docx.element.body
-        self.table_bottoms = [_flatten_table_style(self, tbl) for tbl in body.findall(qn("w:tbl"))]
+        flat, self.table_bottoms = _FLATTENED.get(
+            (etree.tostring(body), etree.tostring(self.docx.styles.element)), lambda: self._flattened(body)
+        )
+        body.getparent().replace(body, copy.deepcopy(flat))
         if self.prepare is not None:  # structure that does not depend on the data (page, widths)
             self.prepare(self)
         return super().build_xml(context, jinja_env)
 
+    def _flattened(self, body) -> tuple[Any, list]:
+        """A copy of the template's body with its tables' styles flattened, and each table's
+        bottom border (`_flatten_table_style`). Remembered by the template's body and styles:
+        every render of a template flattens the same tables the same way (7 ms a lampiran)."""
+        flat = copy.deepcopy(body)
+        return flat, [_flatten_table_style(self, tbl) for tbl in flat.findall(qn("w:tbl"))]
+
     def fix_tables(self, xml):
         """docxtpl's repair of tables whose rows have more or fewer cells than the grid: counted
         in Python cell by cell, 7 ms on the lampiran. Our rows always match their grid, so it
-        runs only when a count (taken by lxml's XPath) differs."""
+        runs only when a count (taken by lxml's XPath, a table at a time) differs."""
         tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
         for tbl in tree.iter(qn("w:tbl")):
             grid = len(tbl.findall(qn("w:tblGrid") + "/" + qn("w:gridCol")))
-            for tr in tbl.iter(qn("w:tr")):
-                if _GRID_CELLS(tr) != grid:
-                    return super().fix_tables(xml)
+            if _ROWS_OFF_GRID(tbl, grid=grid):
+                return super().fix_tables(xml)
         return tree
+
+    def fix_docpr_ids(self, tree):
+        """docxtpl's renumbering of the drawings' ids, by lxml's tag iterator instead of an
+        XPath over the whole body: the same elements in the same order, and no walk at all
+        when the body has no drawing (the lampiran)."""
+        for element in tree.iter(_DOC_PR):
+            self.docx_ids_index += 1
+            element.attrib["id"] = str(self.docx_ids_index)
 
     def patch_xml(self, src_xml):
         return _PATCHED.get(src_xml, lambda: super(_Template, self).patch_xml(src_xml))
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        """docxtpl 0.20's render_xml_part, with its two substitutions at every paragraph's start
+        (a line break before each <w:p, so that Jinja reports a tag's line, and after
+        rendering none) done by str.replace: the same text, where re.sub expands its
+        replacement's group in Python, match by match (1,500 times on the lampiran)."""
+        src_xml = src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
+        try:
+            self.current_rendering_part = part
+            template = jinja_env.from_string(src_xml) if jinja_env else jinja2.Template(src_xml)
+            dst_xml = template.render(context)
+        except jinja2.TemplateError as exc:
+            lineno = getattr(exc, "lineno", None)
+            if lineno is not None:  # as docxtpl: the template's text around the tag, for the caller
+                line_number = max(lineno - 4, 0)
+                exc.docx_context = map(  # type: ignore[attr-defined]
+                    lambda x: re.sub(r"<[^>]+>", "", x),
+                    src_xml.splitlines()[line_number : (line_number + 7)],
+                )
+            raise exc
+        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self.resolve_listing(dst_xml)
+
+    def resolve_listing(self, xml):
+        """docxtpl's turning of tab, \\a, newline and form feed in texts into runs, paragraphs
+        and breaks: nested regular expressions over every paragraph (12 ms on the lampiran).
+        A paragraph with none of those characters comes out as it went in, so only the few
+        that hold one are handed to docxtpl, each matched as docxtpl matches it."""
+        if not _LISTING_CHARS.search(xml):
+            return xml
+        resolve = super().resolve_listing
+
+        def paragraph(match: re.Match) -> str:
+            text = match.group(0)
+            return resolve(text) if _LISTING_CHARS.search(text) else text
+
+        return _LISTING_PARAGRAPH.sub(paragraph, xml)
+
+
+# docxtpl 0.20's resolve_listing: the paragraphs it works on, and the characters it replaces
+_LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
 
 
 LAMPIRAN_TEMPLATE = "lampiran.docx"
@@ -254,18 +317,45 @@ def render_keputusan(case: Case, variant: Variant, out: Path, templates: Path = 
 
 def _save(doc: DocxTemplate, out: Path, case: Case) -> None:
     """Save the .docx with the same bytes for the same case on any day: python-docx stamps each
-    zip member with the current time, so the members are written again with the build's date
-    (the decree's enactment date, or SOURCE_DATE_EPOCH, as in the PDFs)."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
+    zip member with the current time, so the members are stamped with the build's date instead
+    (the decree's enactment date, or SOURCE_DATE_EPOCH, as in the PDFs).
+
+    What DocxTemplate.save does, with python-docx's own package writer handed a zip writer of
+    ours: the members, their order and their bytes are python-docx's, compressed once (saving
+    to memory and writing every member again compressed it twice)."""
     stamp = numbering.build_time(case.decree.ditetapkan.tanggal)
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(member))
+    doc.pre_processing()  # docxtpl's picture replacements (none of ours)
+    package = doc.docx.part.package
+    for part in package.parts:  # as OpcPackage.save
+        part.before_marshal()
+    writer: Any = _StampedZip(out, date_time)  # python-docx's writer interface: write(), close()
+    try:
+        PackageWriter._write_content_types_stream(writer, package.parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, package.parts)
+    finally:
+        writer.close()
+    doc.post_processing(str(out))  # docxtpl's media replacements (none of ours)
+    doc.is_saved = True
+
+
+class _StampedZip:
+    """python-docx's zip writer (docx.opc.phys_pkg._ZipPkgWriter) with every member stamped
+    with `date_time` and readable by all (0644)."""
+
+    def __init__(self, out: Path, date_time: tuple[int, int, int, int, int, int]):
+        self._zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+        self._date_time = date_time
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=self._date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
 
 
 SECTION_LABELS = ("Menimbang", "Mengingat", "Memperhatikan", "Menetapkan")
@@ -706,13 +796,13 @@ def _cell_pieces(
     """How numbering.table_rows cuts a declared table's text too tall for a page: by its printed
     column's width (twips) and the table's font, into pieces of at most `share` of a page each.
     A lettered item's text stands after its letter (as in the plan's sub-kegiatan)."""
-    max_lines, metrics, size = _lines_per_piece(case, share, landscape)
+    max_lines, _, size = _lines_per_piece(case, share, landscape)
     printed = numbering.printed_columns(columns)
 
     def cut(column: int, text: str) -> list[str]:
         indent = _BUTIR_INDENT if columns[printed[column][0]].jenis == "butir" else 0
         width_em = max(1.0, (widths[column] - margins - indent - _CELL_TEXT_GAP) / 20 / size)
-        return textfit.split_to_fit(text, width_em, max_lines, metrics)
+        return _split_to_fit(text, width_em, max_lines, case.decree.profil.font)
 
     return cut
 
@@ -720,7 +810,7 @@ def _cell_pieces(
 def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
     """How numbering.lampiran_rows cuts a text too tall for a page: by its column's width on
     this page and the table's font, into pieces of at most `share` of a page's height each."""
-    max_lines, metrics, size = _lines_per_piece(case, share)
+    max_lines, _, size = _lines_per_piece(case, share)
     widths = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
     margins = _cell_margins(tbl)
 
@@ -730,7 +820,20 @@ def _pieces(tbl, case: Case, share: float) -> numbering.Pieces:
         return max(1.0, (widths[col] - margins - indent - _CELL_TEXT_GAP) / 20 / size)
 
     columns = {name: width_em(name) for name in numbering.TEXT_COLUMNS}
-    return lambda column, text: textfit.split_to_fit(text, columns[column], max_lines, metrics)
+    font = case.decree.profil.font
+    return lambda column, text: _split_to_fit(text, columns[column], max_lines, font)
+
+
+def _split_to_fit(text: str, width_em: float, max_lines: int, font: str) -> list[str]:
+    """textfit.split_to_fit in the font's metrics, remembered: a case's lampiran is rendered
+    several times (layout passes, both variants, every office of a batch) with the same texts
+    in the same widths."""
+    return list(_split_remembered(text, width_em, max_lines, font))
+
+
+@functools.lru_cache(maxsize=8192)
+def _split_remembered(text: str, width_em: float, max_lines: int, font: str) -> tuple[str, ...]:
+    return tuple(textfit.split_to_fit(text, width_em, max_lines, textfit.FontMetrics.of(font)))
 
 
 _CELL_TEXT_GAP = 80  # twips: what LibreOffice keeps beside a cell's text besides its margins (borders)
