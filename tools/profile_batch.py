@@ -63,7 +63,7 @@ STAGES = [
     ("generator.layout", "render_lampiran", "rendering DOCX: lampiran"),
     ("generator.layout", "read_pdf", "reading PDFs and page starts"),
     ("generator.layout", "rows_opening_pages", "reading PDFs and page starts"),
-    ("generator.page_reuse", "tail_document", "the salinan lampiran's last page cut out (page_reuse)"),
+    ("generator.page_reuse", "tail_document", "cutting a lampiran at a row (page_reuse)"),
     ("generator.bundle", "read", "reading PDFs and page starts"),
     ("generator.bundle", "merge", "merging the bundle (pypdf)"),
     ("generator.pdfa", "finish", "PDF/A finish (XMP, output intent) and writing"),
@@ -318,7 +318,7 @@ def breakdown(p: dict, boot: proctree.Measurement) -> list[tuple[str, float]]:
     tails = int(lo["akhir:load"][2])
     rows.append(
         (
-            f"LibreOffice: the last page of {tails} salinan lampiran alone (page_reuse), load and export",
+            f"LibreOffice: {tails} final lampiran converted from a row on (page_reuse), load and export",
             lo["akhir:load"][0] + lo["akhir:export"][0],
         )
     )
