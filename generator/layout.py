@@ -85,12 +85,12 @@ class Pagination:
 
 @dataclass(frozen=True)
 class Converted:
-    """A lampiran settled and converted: its DOCX, its PDF opened, its page starts, and the
-    number printed on its first page. The salinan's lampiran takes its pages from the asli's."""
+    """A lampiran converted: its DOCX, its PDF opened, its page starts, and the number printed
+    on its first page; a later conversion of it may take its pages over (page_reuse.py)."""
 
     docx: Path
     reader: PdfReader | Spliced
-    pagination: Pagination  # as rendered
+    pagination: Pagination  # the starts it was rendered with (settled: the same but for a table without labels)
     first_page_number: int
 
 
@@ -124,6 +124,11 @@ def rows_opening_pages(pdf: Path | PdfReader | Spliced, name: str = "the lampira
     pages = row_pages(pdf)
     if not pages:
         raise LayoutError("layout.no_anchors", document=name)
+    return _opening(pages)
+
+
+def _opening(pages: dict[int, int]) -> frozenset[int]:
+    """Of rows by their page, those that are the first row on a page (row 0 aside)."""
     return frozenset(row for row, page in pages.items() if row > 0 and row - 1 in pages and page != pages[row - 1])
 
 
@@ -287,9 +292,7 @@ def _convert_from(
     expected, and the whole document is converted."""
     changed = (previous.pagination.starts ^ rendered.starts) | (previous.pagination.forced ^ rendered.forced)
     pages = row_pages(previous.reader)
-    opening = sorted(
-        (row for row in rows_opening_pages(previous.reader) if not changed or row < min(changed)), reverse=True
-    )
+    opening = sorted((row for row in _opening(pages) if not changed or row < min(changed)), reverse=True)
     tail_docx = docx.with_name(f"{docx.stem}-akhir{docx.suffix}")
     for row in opening[:MAX_CUTS_TRIED]:
         page = pages[row]

@@ -1,21 +1,21 @@
-"""Convert only the pages that differ: the salinan's lampiran shares its pages with the asli's
-up to the closing block, so only its last page is converted, from a document of its own.
+"""Convert only the pages that differ: a lampiran whose first pages are the same as those of
+a conversion made before is converted from a table row on, and those pages are taken over.
 
-The asli and the salinan of a lampiran differ in the closing block (the authentication of
-the copy, "ttd."), which stands on the last page with the table's last rows. When both are
-rendered with the same page starts, everything LibreOffice lays out before the row that opens
-the last page is the same XML in both, so those pages come out the same. `tail_document`
-checks that (the document XML before that row, and every other part of the package, byte for
-byte) and writes the *tail*: the salinan with everything before that row taken out, the
-table's header rows kept, and its page number continuing where the row's page is. Converting
-the tail costs a seventh of converting the whole lampiran (1 page, not 10), and its page is
-the page LibreOffice makes of the whole salinan, pixel for pixel (tests/test_page_reuse.py).
+Two cases (layout.py): the salinan's lampiran, rendered with the asli's settled page starts,
+differs from it only in the closing block on the last page; a layout pass differs from the pass
+before only from the first row it labels or breaks differently. Everything LibreOffice lays out
+before a row that opened a page is then the same XML in both documents, so those pages come out
+the same. `tail_document` checks that (the document XML up to the end of that row, and every
+other part of the package, byte for byte) and writes the *tail*: the document with everything
+before that row taken out, the table's header rows kept, and its page number continuing where
+the row's page is. The salinan's tail is its last page: a seventh of the cost of converting the
+whole lampiran (1 page, not 10), pixel for pixel the page of the whole (tests/test_page_reuse.py).
 
-Whatever could make a page of the tail depend on what was taken out is not reused (None):
+Whatever could make a page of the tail depend on what was taken out is not reused (False):
 other sections, fields other than the page number (a page count, a cross-reference),
 different odd and even pages, a merged cell that runs into the tail from above. layout.py
-checks the tail's own PDF as well (its pages and the rows that open them) and converts the
-whole salinan when anything is unexpected.
+checks that the tail's first page opens with the row, and puts the result through the same
+checks as a whole conversion.
 """
 
 from __future__ import annotations
@@ -74,15 +74,25 @@ def _same_through_row(first: bytes, second: bytes, row: int) -> bool:
     bytes). A row holding a table of its own is not compared this way (False)."""
     ends = []
     for xml in (first, second):
-        mark = xml.find(b'w:name="' + ROW_ANCHOR.format(row).encode() + b'"')
-        start = max(xml.rfind(b"<w:tr>", 0, mark), xml.rfind(b"<w:tr ", 0, mark))
-        end = xml.find(b"</w:tr>", mark)
-        if mark < 0 or start < 0 or end < 0:
+        span = _row_span(xml, row)
+        if span is None:
             return False
-        if any(tag in xml[start:end] for tag in (b"<w:tbl>", b"<w:tbl ", b"</w:tbl>")):
+        inside = xml[span[0] : span[1]]
+        if _opened(inside) or b"</w:tbl>" in inside:
             return False
-        ends.append(end)
+        ends.append(span[1])
     return ends[0] == ends[1] and first[: ends[0]] == second[: ends[1]]
+
+
+def _row_span(xml: bytes, row: int) -> tuple[int, int] | None:
+    """(start of the <w:tr>, start of its </w:tr>) of the table row holding the anchor of
+    `row`, or None."""
+    mark = xml.find(b'w:name="' + ROW_ANCHOR.format(row).encode() + b'"')
+    if mark < 0:
+        return None
+    start = max(xml.rfind(b"<w:tr>", 0, mark), xml.rfind(b"<w:tr ", 0, mark))
+    end = xml.find(b"</w:tr>", mark)
+    return (start, end) if start >= 0 and end >= 0 else None
 
 
 def _fields_are_page_numbers(xml: bytes) -> bool:
@@ -102,14 +112,13 @@ def _tail(xml: bytes, row: int, page_number: int) -> bytes | None:
     Cut as bytes, not as a tree (a parse, 80 removals and a serialisation cost 25 ms, this
     1 ms): the renderer writes the table at the body's top level, its rows one after another,
     no table inside a row, one section at the end, which is checked on the way."""
-    mark = xml.find(b'w:name="' + ROW_ANCHOR.format(row).encode() + b'"')
-    body = xml.find(b"<w:body>")
-    if mark < 0 or body < 0:
+    span, body = _row_span(xml, row), xml.find(b"<w:body>")
+    if span is None or body < 0:
         return None
+    row_start, row_end = span
     body += len(b"<w:body>")
-    row_start = max(xml.rfind(b"<w:tr>", 0, mark), xml.rfind(b"<w:tr ", 0, mark))
     table = max(xml.rfind(b"<w:tbl>", 0, row_start), xml.rfind(b"<w:tbl ", 0, row_start))
-    if row_start < 0 or table < body:
+    if table < body:
         return None
     above, rows = xml[body:table], xml[table:row_start]
     # the row's table is a top-level one (every table above it closed) holding no other
@@ -118,7 +127,6 @@ def _tail(xml: bytes, row: int, page_number: int) -> bytes | None:
     # one section: the tail's page is laid out in the section the whole document ends with
     if xml.count(b"<w:sectPr") != 1:
         return None
-    row_end = xml.find(b"</w:tr>", mark)
     # a merged cell that starts above would start afresh in the tail
     if any(b'w:val="restart"' not in merge for merge in _VMERGE.findall(xml, row_start, row_end)):
         return None
