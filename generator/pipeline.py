@@ -180,8 +180,8 @@ def _produce(
         log.debug("%s: rendered %s", case.name, docx.name)
         decrees[variant] = docx, bundle.read(converter.convert(docx, work / f"{stem}-keputusan.pdf"))
     specs = case.lampiran
-    guesses: dict[int, layout.Pagination] = {}  # page starts of each table: from the cache, then the asli's
-    converted: dict[int, layout.Converted] = {}  # each table's first variant: the second takes its pages
+    # each table's first variant: the second starts from its page starts and takes its pages
+    converted: dict[int, layout.Converted] = {}
     for variant in variants:
         stem = f"{case.name}-{variant}"
         keputusan_docx, keputusan_pdf = decrees[variant]
@@ -194,9 +194,7 @@ def _produce(
         for index in range(len(specs)):
             first = last_page + 1 if decree.profil.nomor_halaman_lampiran == "lanjut" else 1
             docx = work / f"{stem}{revisions.lampiran_docx_suffix(index, len(specs))}"
-            reader, passes = _lampiran(
-                case, variant, index, docx, converter, templates, first, guesses, converted, layout_cache
-            )
+            reader, passes = _lampiran(case, variant, index, docx, converter, templates, first, converted, layout_cache)
             result.layout_passes[variant] += passes
             lampiran_pages.append((last_page + 1, last_page + len(reader.pages)))
             last_page += len(reader.pages)
@@ -248,14 +246,13 @@ def _lampiran(
     converter: Converter,
     templates: Path,
     first_page: int,
-    guesses: dict[int, layout.Pagination],
     converted: dict[int, layout.Converted],
     layout_cache: layout.LayoutCache | None,
 ) -> tuple[PdfReader | bundle.Spliced, int]:
     """Render and convert the lampiran at `index`; its PDF opened, and the conversions it took.
 
-    The first variant converted is kept in `converted`: the second takes its pages but the
-    last from it (page_reuse.py)."""
+    The first variant converted is kept in `converted`: the second is rendered with its page
+    starts and takes its pages but the last from it (page_reuse.py)."""
     pdf = docx.with_suffix(".pdf")
     if not _needs_layout(case, index):
         render_lampiran(case, variant, docx, lampiran=index, first_page_number=first_page, templates=templates)
@@ -264,7 +261,8 @@ def _lampiran(
     if layout_cache is not None:
         key, rows = layout.cache_key(case, templates, index), layout.row_signatures(case, index)
     owner = False
-    guess: layout.Pagination | frozenset[int] | None = guesses.get(index)
+    earlier = converted.get(index)
+    guess: layout.Pagination | frozenset[int] | None = earlier.pagination if earlier is not None else None
     if guess is None:
         guess, owner = layout_cache.begin(key, rows) if layout_cache is not None else (frozenset(), False)
     starts: frozenset[int] | None = None
@@ -279,7 +277,7 @@ def _lampiran(
             lampiran=index,
             first_page_number=first_page,
             guess=guess,
-            earlier=converted.get(index),
+            earlier=earlier,
         )
         starts = pagination.starts
     finally:
@@ -288,7 +286,6 @@ def _lampiran(
     if layout_cache is not None and not owner and passes > 1:
         layout_cache.record(key, rows, pagination.starts)  # the guess was wrong: remember this layout too
     log.debug("%s: page breaks of %s settled after %d conversion(s)", case.name, docx.name, passes)
-    guesses[index] = pagination
-    if index not in converted:
+    if earlier is None:
         converted[index] = layout.Converted(docx, reader, pagination, first_page)
     return reader, passes
