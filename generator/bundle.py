@@ -50,6 +50,15 @@ def splice(first: PdfReader | Spliced, pages: int, rest: PdfReader) -> Spliced:
     return Spliced((*kept, (rest, 0, len(rest.pages))))
 
 
+def append(writer: PdfWriter, document: PdfReader | Spliced, bookmark: str | None = None) -> None:
+    """Add the pages of `document` to `writer`, with an outline item on its first page."""
+    if isinstance(document, Spliced):
+        for i, (reader, start, stop) in enumerate(document.runs):
+            writer.append(reader, outline_item=bookmark if i == 0 else None, pages=(start, stop))
+    else:
+        writer.append(document, outline_item=bookmark)
+
+
 def page_count(pdf: Path) -> int:
     return len(read(pdf).pages)
 
@@ -68,11 +77,7 @@ def merge(
     writer = PdfWriter()
     documents = [pdf if isinstance(pdf, PdfReader | Spliced) else read(pdf) for _, pdf in parts]
     for (bookmark, _), document in zip(parts, documents):
-        if isinstance(document, Spliced):
-            for i, (reader, start, stop) in enumerate(document.runs):
-                writer.append(reader, outline_item=bookmark if i == 0 else None, pages=(start, stop))
-        else:
-            writer.append(document, outline_item=bookmark)
+        append(writer, document, bookmark)
     # the lampiran's row anchors (named destinations, read by layout.py) are not for readers
     names = writer.root_object.get("/Names")
     if names is not None and "/Dests" in names.get_object():

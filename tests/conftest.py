@@ -30,12 +30,11 @@ def laid_out_pdf(document, pdf: Path) -> Path:
     document spliced from several conversions (page_reuse) is written there as one PDF."""
     from pypdf import PdfWriter
 
-    from generator.bundle import Spliced
+    from generator.bundle import Spliced, append
 
     if isinstance(document, Spliced):
         writer = PdfWriter()
-        for reader, start, stop in document.runs:
-            writer.append(reader, pages=(start, stop))
+        append(writer, document)
         with open(pdf, "wb") as out:
             writer.write(out)
     return pdf
