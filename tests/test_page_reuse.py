@@ -25,6 +25,7 @@ from generator.template_files import for_case
 from generator.warm import ConverterPool
 from tests.conftest import NTB_CASE, ROOT, laid_out_pdf, pages_text
 from tests.test_closing_block import _members
+from tests.test_limits import rewrite
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NTB_STARTS = frozenset({5, 14, 25, 37, 47, 59, 69, 74, 82})  # the NTB lampiran's settled page starts
@@ -102,10 +103,9 @@ def test_a_row_inside_a_merged_group_is_not_cut(ntb_variants, tmp_path):
 
 
 def _with_part(docx: Path, out: Path, name: str, edit) -> Path:
-    with zipfile.ZipFile(docx) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.namelist():
-            data = source.read(member)
-            target.writestr(member, edit(data) if member == name else data)
+    """A copy of `docx` at `out` with its part `name` edited."""
+    shutil.copy(docx, out)
+    rewrite(out, lambda member, data: edit(data) if member == name else data)
     return out
 
 
